@@ -1,0 +1,87 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AutomationContext } from '../core/automation-context.js';
+import { Composer, type Middleware } from '../core/composer.js';
+import type { Database } from '../store/schema.js';
+import { buildAutomation } from './automation-catalog.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** A rule threw: which rule, on which event. The event itself is still stored and counted. */
+export class AutomationError extends Error {
+  override readonly name = 'AutomationError';
+  constructor(
+    readonly automationId: number,
+    readonly kind: string,
+    readonly dedupKey: string,
+    override readonly cause: unknown,
+  ) {
+    super(`automation ${kind}#${automationId} failed on event ${dedupKey}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/**
+ * The automations that apply to each group (the workspace's own plus the group's),
+ * built once into a pipeline and cached until `invalidate()`. Each automation runs
+ * isolated: one that throws is reported and the rest still run.
+ */
+export class AutomationRegistry {
+  #pipelines = new Map<number, Middleware>();
+
+  constructor(private readonly onError: (error: AutomationError) => void) {}
+
+  invalidate(): void {
+    this.#pipelines.clear();
+  }
+
+  async pipelineFor(db: Db, workspaceId: number, groupId: number): Promise<Middleware> {
+    const cached = this.#pipelines.get(groupId);
+    if (cached) return cached;
+    const rows = await db
+      .selectFrom('automation')
+      .select(['id', 'kind', 'config', 'group_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('enabled', '=', 1)
+      .where((eb) => eb.or([eb('group_id', 'is', null), eb('group_id', '=', groupId)]))
+      .orderBy('id')
+      .execute();
+    const composer = new Composer<AutomationContext>();
+    for (const row of rows) {
+      // A group's own automation of a kind replaces the workspace-wide one.
+      if (row.group_id === null && rows.some((r) => r.group_id === groupId && r.kind === row.kind)) continue;
+      const rule = buildAutomation(row.kind, JSON.parse(row.config));
+      composer.use((ctx, next) => {
+        try {
+          rule(ctx, () => {});
+        } catch (error) {
+          this.onError(new AutomationError(row.id, row.kind, ctx.event.dedupKey, error));
+        }
+        next();
+      });
+    }
+    const pipeline = composer.middleware();
+    this.#pipelines.set(groupId, pipeline);
+    return pipeline;
+  }
+}
+
+/** Adds an automation to a workspace (or one group); its config is validated first. */
+export async function addAutomation(
+  db: Db,
+  automation: { workspaceId: number; groupId?: number | null; kind: string; config: unknown },
+  now = Date.now(),
+): Promise<number> {
+  buildAutomation(automation.kind, automation.config);
+  const { id } = await db
+    .insertInto('automation')
+    .values({
+      workspace_id: automation.workspaceId,
+      group_id: automation.groupId ?? null,
+      kind: automation.kind,
+      config: JSON.stringify(automation.config),
+      enabled: 1,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}

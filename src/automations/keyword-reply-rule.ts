@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { Middleware } from '../core/composer.js';
+import { fillTemplate } from './template.js';
+
+export const keywordReplyConfigSchema = z.object({
+  /** Any of these, found in a message (case-insensitive), triggers the reply. */
+  keywords: z.array(z.string().min(1).max(100)).min(1).max(50),
+  reply: z.string().min(1).max(2000),
+  /** Answer as a reply to the asking message. */
+  quote: z.boolean().default(true),
+});
+export type KeywordReplyConfig = z.infer<typeof keywordReplyConfigSchema>;
+
+/** Answers frequent questions so none goes unanswered: a keyword in a message → a prepared reply. */
+export function keywordReplyRule(config: KeywordReplyConfig): Middleware {
+  const needles = config.keywords.map((k) => k.toLowerCase());
+  return (ctx, next) => {
+    const { event, member, group } = ctx;
+    if (event.kind === 'message' && !member.isBot && event.text) {
+      const text = event.text.toLowerCase();
+      if (needles.some((n) => text.includes(n))) {
+        ctx.act('keyword-reply', {
+          type: 'send_message',
+          groupId: group.id,
+          text: fillTemplate(config.reply, { name: member.displayName, group: group.name }),
+          ...(config.quote ? { replyTo: event.messageId } : {}),
+        });
+      }
+    }
+    next();
+  };
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/env.js';
+import { UsageError } from './cli-context.js';
+import { registerBenchCommand } from './commands/bench-command.js';
+import { registerMetricsCommand } from './commands/metrics-command.js';
+import { registerMigrateCommand } from './commands/migrate-command.js';
+import { registerSandboxCommand } from './commands/sandbox-command.js';
+import { registerServeCommand } from './commands/serve-command.js';
+
+const program = new Command('hearth')
+  .description('Hearth: keep community groups alive, measured and converting')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServeCommand(program);
+registerSandboxCommand(program);
+registerMetricsCommand(program);
+registerMigrateCommand(program);
+registerBenchCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  const known = error instanceof UsageError || error instanceof ConfigError || (error instanceof Error && /NotFound|Sandbox|Invalid/.test(error.name));
+  process.stderr.write(`hearth: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,126 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { GroupRef, PersonRef } from '../core/event.js';
+import { isTimeZone } from '../core/calendar.js';
+import type { Database } from '../store/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface KnownGroup {
+  id: number;
+  workspaceId: number;
+  name: string;
+  platform: string;
+  timezone: string;
+}
+
+export interface KnownMember {
+  id: number;
+  displayName: string;
+  isBot: boolean;
+}
+
+/**
+ * Resolves platform ids to Hearth's groups and members, creating them on first
+ * sight. Lookups are cached; entries created inside a transaction are staged and
+ * only become cached when the caller commits, so a rolled-back batch leaves no
+ * phantom ids behind.
+ */
+export class DirectoryCache {
+  #groups = new Map<string, KnownGroup>();
+  #members = new Map<string, KnownMember>();
+  #stagedGroups = new Map<string, KnownGroup>();
+  #stagedMembers = new Map<string, KnownMember>();
+
+  commit(): void {
+    for (const [k, v] of this.#stagedGroups) this.#groups.set(k, v);
+    for (const [k, v] of this.#stagedMembers) this.#members.set(k, v);
+    this.rollback();
+  }
+
+  rollback(): void {
+    this.#stagedGroups.clear();
+    this.#stagedMembers.clear();
+  }
+
+  /** Forgets a group, after its name or time zone changed outside ingest. */
+  forgetGroup(groupId: number): void {
+    for (const [k, v] of this.#groups) if (v.id === groupId) this.#groups.delete(k);
+  }
+
+  async groups(db: Db, workspaceId: number, platform: string, refs: GroupRef[], connectionId: number | null, now: number): Promise<Map<string, KnownGroup>> {
+    const out = new Map<string, KnownGroup>();
+    const missing: GroupRef[] = [];
+    for (const ref of refs) {
+      const hit = this.#groups.get(`${workspaceId}|${platform}|${ref.id}`) ?? this.#stagedGroups.get(`${workspaceId}|${platform}|${ref.id}`);
+      if (hit) out.set(ref.id, hit);
+      else missing.push(ref);
+    }
+    for (const ref of missing) {
+      await db
+        .insertInto('chat_group')
+        .values({ workspace_id: workspaceId, connection_id: connectionId, platform, external_id: ref.id, name: ref.title || ref.id, created_at: now })
+        .onConflict((oc) => oc.columns(['workspace_id', 'platform', 'external_id']).doNothing())
+        .execute();
+      const row = await db
+        .selectFrom('chat_group')
+        .select(['id', 'workspace_id', 'name', 'platform', 'timezone'])
+        .where('workspace_id', '=', workspaceId)
+        .where('platform', '=', platform)
+        .where('external_id', '=', ref.id)
+        .executeTakeFirstOrThrow();
+      const group: KnownGroup = { id: row.id, workspaceId, name: row.name, platform, timezone: isTimeZone(row.timezone) ? row.timezone : 'UTC' };
+      this.#stagedGroups.set(`${workspaceId}|${platform}|${ref.id}`, group);
+      out.set(ref.id, group);
+    }
+    return out;
+  }
+
+  async members(db: Db, workspaceId: number, platform: string, refs: PersonRef[], firstSeenAt: (externalId: string) => number): Promise<Map<string, KnownMember>> {
+    const out = new Map<string, KnownMember>();
+    const missing = new Map<string, PersonRef>();
+    for (const ref of refs) {
+      const key = `${workspaceId}|${platform}|${ref.id}`;
+      const hit = this.#members.get(key) ?? this.#stagedMembers.get(key);
+      if (hit) out.set(ref.id, hit);
+      else if (!missing.has(ref.id)) missing.set(ref.id, ref);
+    }
+    const ids = [...missing.keys()];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await db
+        .selectFrom('identity')
+        .innerJoin('member', 'member.id', 'identity.member_id')
+        .select(['identity.external_id', 'member.id', 'member.display_name', 'member.is_bot'])
+        .where('identity.workspace_id', '=', workspaceId)
+        .where('identity.platform', '=', platform)
+        .where('identity.external_id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const row of rows) {
+        const known = { id: row.id, displayName: row.display_name, isBot: row.is_bot === 1 };
+        this.#members.set(`${workspaceId}|${platform}|${row.external_id}`, known);
+        out.set(row.external_id, known);
+        missing.delete(row.external_id);
+      }
+    }
+    for (const ref of missing.values()) {
+      const name = ref.name || ref.username || ref.id;
+      const { id } = await db
+        .insertInto('member')
+        .values({ workspace_id: workspaceId, display_name: name, is_bot: ref.isBot ? 1 : 0, first_seen_at: firstSeenAt(ref.id) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('identity')
+        .values({ workspace_id: workspaceId, member_id: id, platform, external_id: ref.id, display_name: name, username: ref.username ?? null })
+        .execute();
+      const known = { id, displayName: name, isBot: !!ref.isBot };
+      this.#stagedMembers.set(`${workspaceId}|${platform}|${ref.id}`, known);
+      out.set(ref.id, known);
+    }
+    return out;
+  }
+
+  /** Records a display-name change (already written by the caller) in the cache. */
+  renamed(workspaceId: number, platform: string, externalId: string, member: KnownMember, newName: string): void {
+    this.#stagedMembers.set(`${workspaceId}|${platform}|${externalId}`, { ...member, displayName: newName });
+  }
+}

@@ -1,0 +1,353 @@
+import type { Transaction } from 'kysely';
+import { actionSchema } from '../core/action.js';
+import { AutomationContext, type PlannedAction } from '../core/automation-context.js';
+import { dayIn } from '../core/calendar.js';
+import { InvalidEventError, parseEvent, subjectOf, type Event, type PersonRef } from '../core/event.js';
+import type { AutomationRegistry } from '../automations/automation-registry.js';
+import type { Store } from '../store/database.js';
+import type { Database } from '../store/schema.js';
+import { DirectoryCache, type KnownGroup, type KnownMember } from './directory-cache.js';
+import { RollupAccumulator } from './rollup-accumulator.js';
+
+type Trx = Transaction<Database>;
+
+/** What happened to one item of a batch. */
+export type IngestResult =
+  | { status: 'stored'; dedupKey: string; eventId: number; actions: number }
+  | { status: 'duplicate'; dedupKey: string }
+  | { status: 'rejected'; dedupKey?: string; reason: string };
+
+export interface IngestOptions {
+  workspaceId: number;
+  connectionId?: number | null;
+  /** Run automations (live traffic). History imports turn this off. Default true. */
+  automations?: boolean;
+}
+
+/** Passed to whoever dispatches, after a batch that planned actions has committed. */
+export type ActionsPlanned = (count: number) => void;
+
+interface Membership {
+  id: number | null;
+  open: boolean;
+  joins: number;
+}
+
+interface StagedEvent {
+  index: number;
+  event: Event;
+  at: number;
+  group: KnownGroup;
+  member: KnownMember | null;
+}
+
+const CHUNK = 500;
+
+/**
+ * The one way events enter Hearth. A batch is validated item by item, then stored in
+ * one transaction: the event log (deduplicated on the platform's key), members and
+ * memberships, the rollups, and the actions the automations plan, written to the
+ * outbox. An event delivered again is reported as a duplicate and changes nothing.
+ */
+export class Ingestor {
+  readonly #directory = new DirectoryCache();
+
+  constructor(
+    private readonly store: Store,
+    private readonly automations: AutomationRegistry,
+    private readonly clock: () => number,
+    private readonly onActionsPlanned: ActionsPlanned = () => {},
+  ) {}
+
+  get directory(): DirectoryCache {
+    return this.#directory;
+  }
+
+  async ingest(inputs: readonly unknown[], options: IngestOptions): Promise<IngestResult[]> {
+    const results: IngestResult[] = new Array(inputs.length);
+    const valid: { index: number; event: Event }[] = [];
+    const seen = new Set<string>();
+    inputs.forEach((input, index) => {
+      try {
+        const event = parseEvent(input);
+        if (seen.has(event.dedupKey)) results[index] = { status: 'duplicate', dedupKey: event.dedupKey };
+        else {
+          seen.add(event.dedupKey);
+          valid.push({ index, event });
+        }
+      } catch (error) {
+        if (!(error instanceof InvalidEventError)) throw error;
+        results[index] = { status: 'rejected', reason: error.message, ...(error.dedupKey ? { dedupKey: error.dedupKey } : {}) };
+      }
+    });
+    if (valid.length === 0) return results;
+
+    let planned = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        planned = await this.store.db.transaction().execute((trx) => this.#store(trx, valid, options, results));
+        this.#directory.commit();
+        break;
+      } catch (error) {
+        this.#directory.rollback();
+        // Two workers creating the same member or group at once: the loser retries and finds it.
+        if (attempt < 3 && isUniqueViolation(error)) continue;
+        throw error;
+      }
+    }
+    if (planned > 0) this.onActionsPlanned(planned);
+    return results;
+  }
+
+  async #store(trx: Trx, valid: { index: number; event: Event }[], options: IngestOptions, results: IngestResult[]): Promise<number> {
+    const { workspaceId } = options;
+    const now = this.clock();
+    const staged: StagedEvent[] = [];
+
+    for (const [platform, items] of groupBy(valid, (v) => v.event.platform)) {
+      const groupRefs = new Map(items.map((v) => [v.event.group.id, v.event.group]));
+      const groups = await this.#directory.groups(trx, workspaceId, platform, [...groupRefs.values()], options.connectionId ?? null, now);
+      const firstSeen = new Map<string, number>();
+      const people: PersonRef[] = [];
+      for (const { event } of items) {
+        const at = Date.parse(event.occurredAt);
+        for (const person of peopleIn(event)) {
+          if (!firstSeen.has(person.id)) {
+            firstSeen.set(person.id, at);
+            people.push(person);
+          }
+        }
+      }
+      const members = await this.#directory.members(trx, workspaceId, platform, people, (id) => firstSeen.get(id) ?? now);
+      for (const { index, event } of items) {
+        staged.push({ index, event, at: Date.parse(event.occurredAt), group: groups.get(event.group.id)!, member: members.get(subjectOf(event).id) ?? null });
+      }
+    }
+    staged.sort((a, b) => a.index - b.index);
+
+    const inserted = new Map<string, number>();
+    for (let i = 0; i < staged.length; i += CHUNK) {
+      const rows = staged.slice(i, i + CHUNK).map((s) => ({
+        workspace_id: workspaceId,
+        group_id: s.group.id,
+        member_id: s.member?.id ?? null,
+        kind: s.event.kind,
+        dedup_key: s.event.dedupKey,
+        occurred_at: s.at,
+        payload: JSON.stringify(s.event),
+      }));
+      const returned = await trx
+        .insertInto('event')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['workspace_id', 'dedup_key']).doNothing())
+        .returning(['id', 'dedup_key'])
+        .execute();
+      for (const r of returned) inserted.set(r.dedup_key, r.id);
+    }
+
+    const fresh = staged.filter((s) => {
+      const id = inserted.get(s.event.dedupKey);
+      if (id === undefined) results[s.index] = { status: 'duplicate', dedupKey: s.event.dedupKey };
+      return id !== undefined;
+    });
+    if (fresh.length === 0) return 0;
+
+    const memberships = await this.#loadMemberships(trx, fresh);
+    const memberCounts = await this.#loadMemberCounts(trx, fresh);
+    const messageCounts = options.automations === false ? new Map<string, number>() : await this.#loadMessageCounts(trx, fresh);
+    const rollups = new RollupAccumulator();
+    const outbox: { workspace_id: number; group_id: number; platform: string; idempotency_key: string; action: string; status: 'pending'; attempts: number; next_attempt_at: number; created_at: number }[] = [];
+
+    for (const s of fresh) {
+      const { event, group, at } = s;
+      const eventId = inserted.get(event.dedupKey)!;
+      const day = dayIn(group.timezone, at);
+      const member = s.member!;
+      const key = `${group.id}|${member.id}`;
+      let membership = memberships.get(key);
+      if (!membership) memberships.set(key, (membership = { id: null, open: false, joins: 0 }));
+
+      switch (event.kind) {
+        case 'message':
+        case 'command':
+          if (!membership.open) await this.#openMembership(trx, group.id, member.id, at, null, null, null, membership, memberCounts);
+          rollups.message(group.id, member.id, day, at, event.kind === 'message' && event.replyTo !== undefined);
+          break;
+        case 'reaction':
+          rollups.reaction(group.id, member.id, day);
+          break;
+        case 'member.joined': {
+          rollups.join(group.id, day);
+          membership.joins++;
+          if (!membership.open) {
+            const inviter = event.inviter ? (await this.#directory.members(trx, workspaceId, event.platform, [event.inviter], () => at)).get(event.inviter.id) : undefined;
+            await this.#openMembership(trx, group.id, member.id, at, event.method, inviter?.id ?? null, event.code ?? null, membership, memberCounts);
+          }
+          break;
+        }
+        case 'member.left':
+          rollups.leave(group.id, day);
+          if (membership.open && membership.id !== null) {
+            await trx
+              .updateTable('membership')
+              .set({ left_at: at, left_reason: event.removedBy ? 'removed' : 'left' })
+              .where('id', '=', membership.id)
+              .execute();
+            membership.open = false;
+            membership.id = null;
+            memberCounts.set(group.id, (memberCounts.get(group.id) ?? 1) - 1);
+          }
+          break;
+        case 'member.renamed':
+          await trx.updateTable('member').set({ display_name: event.newName }).where('id', '=', member.id).execute();
+          await trx
+            .updateTable('identity')
+            .set({ display_name: event.newName })
+            .where('workspace_id', '=', workspaceId)
+            .where('platform', '=', event.platform)
+            .where('external_id', '=', event.member.id)
+            .execute();
+          this.#directory.renamed(workspaceId, event.platform, event.member.id, member, event.newName);
+          break;
+      }
+
+      let actions = 0;
+      if (options.automations !== false) {
+        const pipeline = await this.automations.pipelineFor(trx, workspaceId, group.id);
+        const messagesBefore = messageCounts.get(key) ?? 0;
+        if (event.kind === 'message' || event.kind === 'command') messageCounts.set(key, messagesBefore + 1);
+        const ctx = new AutomationContext(
+          event,
+          { id: group.id, workspaceId, name: group.name, platform: group.platform, timezone: group.timezone, memberCount: memberCounts.get(group.id) ?? 0 },
+          { id: member.id, displayName: member.displayName, isBot: member.isBot, joinsInGroup: membership.joins, messagesInGroup: messagesBefore },
+          now,
+        );
+        pipeline(ctx, () => {});
+        ctx.planned.forEach((p, i) => outbox.push(outboxRow(workspaceId, group, `evt:${eventId}:${i}`, p, now)));
+        actions = ctx.planned.length;
+      }
+      results[s.index] = { status: 'stored', dedupKey: event.dedupKey, eventId, actions };
+    }
+
+    await rollups.flush(trx);
+    for (let i = 0; i < outbox.length; i += CHUNK) await trx.insertInto('outbox').values(outbox.slice(i, i + CHUNK)).execute();
+    return outbox.length;
+  }
+
+  async #openMembership(
+    trx: Trx,
+    groupId: number,
+    memberId: number,
+    at: number,
+    method: string | null,
+    inviterId: number | null,
+    code: string | null,
+    membership: Membership,
+    memberCounts: Map<number, number>,
+  ): Promise<void> {
+    const { id } = await trx
+      .insertInto('membership')
+      .values({ group_id: groupId, member_id: memberId, joined_at: at, join_method: method, inviter_member_id: inviterId, code })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    membership.id = id;
+    membership.open = true;
+    memberCounts.set(groupId, (memberCounts.get(groupId) ?? 0) + 1);
+  }
+
+  async #loadMemberships(trx: Trx, staged: StagedEvent[]): Promise<Map<string, Membership>> {
+    const out = new Map<string, Membership>();
+    const groupIds = unique(staged.map((s) => s.group.id));
+    const memberIds = unique(staged.map((s) => s.member!.id));
+    for (let i = 0; i < memberIds.length; i += CHUNK) {
+      const rows = await trx
+        .selectFrom('membership')
+        .select(['id', 'group_id', 'member_id', 'left_at'])
+        .where('group_id', 'in', groupIds)
+        .where('member_id', 'in', memberIds.slice(i, i + CHUNK))
+        .orderBy('id')
+        .execute();
+      for (const row of rows) {
+        const key = `${row.group_id}|${row.member_id}`;
+        const m = out.get(key) ?? { id: null, open: false, joins: 0 };
+        m.joins++;
+        if (row.left_at === null) {
+          m.open = true;
+          m.id = row.id;
+        }
+        out.set(key, m);
+      }
+    }
+    return out;
+  }
+
+  async #loadMemberCounts(trx: Trx, staged: StagedEvent[]): Promise<Map<number, number>> {
+    const rows = await trx
+      .selectFrom('membership')
+      .select((eb) => ['group_id', eb.fn.countAll<number>().as('n')])
+      .where('group_id', 'in', unique(staged.map((s) => s.group.id)))
+      .where('left_at', 'is', null)
+      .groupBy('group_id')
+      .execute();
+    return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
+  }
+
+  async #loadMessageCounts(trx: Trx, staged: StagedEvent[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const groupIds = unique(staged.map((s) => s.group.id));
+    const memberIds = unique(staged.map((s) => s.member!.id));
+    for (let i = 0; i < memberIds.length; i += CHUNK) {
+      const rows = await trx
+        .selectFrom('member_group_total')
+        .select(['group_id', 'member_id', 'messages'])
+        .where('group_id', 'in', groupIds)
+        .where('member_id', 'in', memberIds.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) out.set(`${r.group_id}|${r.member_id}`, r.messages);
+    }
+    return out;
+  }
+}
+
+function outboxRow(workspaceId: number, group: KnownGroup, idempotencyKey: string, planned: PlannedAction, now: number) {
+  const action = actionSchema.parse(planned.action);
+  return {
+    workspace_id: workspaceId,
+    group_id: group.id,
+    platform: group.platform,
+    idempotency_key: idempotencyKey,
+    action: JSON.stringify({ ...action, rule: planned.rule }),
+    status: 'pending' as const,
+    attempts: 0,
+    next_attempt_at: now + planned.delaySeconds * 1000,
+    created_at: now,
+  };
+}
+
+function peopleIn(event: Event): PersonRef[] {
+  const people = [subjectOf(event)];
+  if (event.kind === 'member.joined' && event.inviter) people.push(event.inviter);
+  if (event.kind === 'member.left' && event.removedBy) people.push(event.removedBy);
+  return people;
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+

@@ -1,0 +1,140 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+interface GroupDayDelta {
+  group_id: number;
+  day: string;
+  messages: number;
+  replies: number;
+  reactions: number;
+  joins: number;
+  leaves: number;
+}
+
+interface MemberDayDelta {
+  group_id: number;
+  member_id: number;
+  day: string;
+  messages: number;
+  replies: number;
+  reactions: number;
+}
+
+interface MemberTotalDelta {
+  group_id: number;
+  member_id: number;
+  messages: number;
+  first_message_at: number;
+  last_message_at: number;
+}
+
+const CHUNK = 500;
+
+/**
+ * Collects one batch's rollup changes in memory and writes each touched row once,
+ * as an upsert that adds to what is stored. Rollups stay exact because ingest only
+ * feeds it events it has just inserted (never a duplicate).
+ */
+export class RollupAccumulator {
+  #groupDays = new Map<string, GroupDayDelta>();
+  #memberDays = new Map<string, MemberDayDelta>();
+  #memberTotals = new Map<string, MemberTotalDelta>();
+
+  #groupDay(groupId: number, day: string): GroupDayDelta {
+    const key = `${groupId}|${day}`;
+    let d = this.#groupDays.get(key);
+    if (!d) this.#groupDays.set(key, (d = { group_id: groupId, day, messages: 0, replies: 0, reactions: 0, joins: 0, leaves: 0 }));
+    return d;
+  }
+
+  #memberDay(groupId: number, memberId: number, day: string): MemberDayDelta {
+    const key = `${groupId}|${memberId}|${day}`;
+    let d = this.#memberDays.get(key);
+    if (!d) this.#memberDays.set(key, (d = { group_id: groupId, member_id: memberId, day, messages: 0, replies: 0, reactions: 0 }));
+    return d;
+  }
+
+  message(groupId: number, memberId: number, day: string, at: number, isReply: boolean): void {
+    const g = this.#groupDay(groupId, day);
+    const m = this.#memberDay(groupId, memberId, day);
+    g.messages++;
+    m.messages++;
+    if (isReply) {
+      g.replies++;
+      m.replies++;
+    }
+    const key = `${groupId}|${memberId}`;
+    const t = this.#memberTotals.get(key);
+    if (!t) this.#memberTotals.set(key, { group_id: groupId, member_id: memberId, messages: 1, first_message_at: at, last_message_at: at });
+    else {
+      t.messages++;
+      if (at < t.first_message_at) t.first_message_at = at;
+      if (at > t.last_message_at) t.last_message_at = at;
+    }
+  }
+
+  reaction(groupId: number, memberId: number, day: string): void {
+    this.#groupDay(groupId, day).reactions++;
+    this.#memberDay(groupId, memberId, day).reactions++;
+  }
+
+  join(groupId: number, day: string): void {
+    this.#groupDay(groupId, day).joins++;
+  }
+
+  leave(groupId: number, day: string): void {
+    this.#groupDay(groupId, day).leaves++;
+  }
+
+  /** Writes everything collected and forgets it. */
+  async flush(trx: Kysely<Database> | Transaction<Database>): Promise<void> {
+    for (const rows of chunks([...this.#groupDays.values()])) {
+      await trx
+        .insertInto('group_day')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['group_id', 'day']).doUpdateSet({
+            messages: sql`group_day.messages + excluded.messages`,
+            replies: sql`group_day.replies + excluded.replies`,
+            reactions: sql`group_day.reactions + excluded.reactions`,
+            joins: sql`group_day.joins + excluded.joins`,
+            leaves: sql`group_day.leaves + excluded.leaves`,
+          }),
+        )
+        .execute();
+    }
+    for (const rows of chunks([...this.#memberDays.values()])) {
+      await trx
+        .insertInto('member_group_day')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['group_id', 'day', 'member_id']).doUpdateSet({
+            messages: sql`member_group_day.messages + excluded.messages`,
+            replies: sql`member_group_day.replies + excluded.replies`,
+            reactions: sql`member_group_day.reactions + excluded.reactions`,
+          }),
+        )
+        .execute();
+    }
+    for (const rows of chunks([...this.#memberTotals.values()])) {
+      await trx
+        .insertInto('member_group_total')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['group_id', 'member_id']).doUpdateSet({
+            messages: sql`member_group_total.messages + excluded.messages`,
+            first_message_at: sql`case when member_group_total.first_message_at is null or excluded.first_message_at < member_group_total.first_message_at then excluded.first_message_at else member_group_total.first_message_at end`,
+            last_message_at: sql`case when member_group_total.last_message_at is null or excluded.last_message_at > member_group_total.last_message_at then excluded.last_message_at else member_group_total.last_message_at end`,
+          }),
+        )
+        .execute();
+    }
+    this.#groupDays.clear();
+    this.#memberDays.clear();
+    this.#memberTotals.clear();
+  }
+}
+
+function* chunks<T>(rows: T[]): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += CHUNK) yield rows.slice(i, i + CHUNK);
+}

@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import { AutomationRegistry } from '../automations/automation-registry.js';
+import type { Platform } from '../core/event.js';
+import { Ingestor, type IngestOptions, type IngestResult } from '../ingest/ingestor.js';
+import { Dispatcher, type DispatcherOptions, type DispatchReport } from '../outbox/dispatcher.js';
+import type { PlatformAdapter } from '../platforms/platform-adapter.js';
+import { SandboxAdapter } from '../platforms/sandbox/sandbox-adapter.js';
+import { SandboxWorld } from '../platforms/sandbox/sandbox-world.js';
+import { openStore, type DatabaseTarget, type Store } from '../store/database.js';
+
+export interface RuntimeOptions {
+  /** Epoch ms. The sandbox CLI passes the sandbox's own clock. */
+  clock?: () => number;
+  logger?: Logger;
+  dispatcher?: DispatcherOptions;
+  /** Called after a batch planned actions (a long-running process wakes its dispatch loop). */
+  onActionsPlanned?: () => void;
+}
+
+/**
+ * The composition root: one store, the ingest pipeline, the automations, the outbox
+ * dispatcher and the platform adapters, wired together. CLI commands, the server and
+ * the tests all run Hearth through this, so there is one pipeline and no side path.
+ */
+export class HearthRuntime {
+  readonly automations: AutomationRegistry;
+  readonly ingestor: Ingestor;
+  readonly dispatcher: Dispatcher;
+  readonly sandbox: SandboxAdapter;
+  /** The adapter of each platform that needs no connection (the sandbox). */
+  readonly adapters = new Map<Platform, PlatformAdapter>();
+  /** The adapter of each live platform connection (a Telegram bot, a WeChat account…), by connection id. */
+  readonly connections = new Map<number, PlatformAdapter>();
+  readonly clock: () => number;
+
+  constructor(
+    readonly store: Store,
+    options: RuntimeOptions = {},
+  ) {
+    this.clock = options.clock ?? Date.now;
+    const log = options.logger;
+    this.automations = new AutomationRegistry((error) => log?.warn({ err: error, automation: error.kind, event: error.dedupKey }, 'automation failed'));
+    this.ingestor = new Ingestor(store, this.automations, this.clock, options.onActionsPlanned);
+    this.sandbox = new SandboxAdapter(new SandboxWorld(store.db), this.clock);
+    this.adapters.set('sandbox', this.sandbox);
+    this.dispatcher = new Dispatcher(
+      store,
+      ({ platform, connectionId }) => (connectionId !== null ? this.connections.get(connectionId) : this.adapters.get(platform as Platform)),
+      this.clock,
+      options.dispatcher,
+    );
+  }
+
+  static async open(target: DatabaseTarget, options: RuntimeOptions = {}): Promise<HearthRuntime> {
+    return new HearthRuntime(await openStore(target), options);
+  }
+
+  /** Validated Events (or raw inputs) into the pipeline. */
+  ingest(events: readonly unknown[], options: IngestOptions): Promise<IngestResult[]> {
+    return this.ingestor.ingest(events, options);
+  }
+
+  /** What sandbox members did, through the sandbox adapter and the whole pipeline, then dispatched. */
+  async deliverSandbox(workspaceId: number, payloads: readonly unknown[], options: { automations?: boolean; dispatch?: boolean } = {}): Promise<{ results: IngestResult[]; report: DispatchReport | null }> {
+    const events = await this.sandbox.receive(payloads);
+    const results = await this.ingest(events, { workspaceId, automations: options.automations ?? true });
+    const report = options.dispatch === false ? null : await this.dispatcher.runDue();
+    return { results, report };
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}

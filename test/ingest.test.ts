@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addAutomation } from '../src/automations/automation-registry.js';
+import type { EventInput } from '../src/core/event.js';
+import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
+import { ensureWorkspace } from '../src/store/workspaces.js';
+import { backends } from './helpers/backends.js';
+
+const T0 = Date.parse('2026-03-02T09:00:00Z');
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+const group = { id: 'room-1', title: 'Bakers' };
+
+function join(member: string, minutes: number, extra: Partial<EventInput> = {}): EventInput {
+  return { platform: 'sandbox', kind: 'member.joined', dedupKey: `join-${member}-${minutes}`, occurredAt: at(minutes), group, member: { id: member, name: member.toUpperCase() }, method: 'link', ...extra } as EventInput;
+}
+function say(member: string, id: string, minutes: number, text = 'hello', replyTo?: string): EventInput {
+  return { platform: 'sandbox', kind: 'message', dedupKey: `msg-${id}`, occurredAt: at(minutes), group, actor: { id: member, name: member.toUpperCase() }, messageId: id, text, ...(replyTo ? { replyTo } : {}) };
+}
+
+describe.each(backends)('ingest on $name', (backend) => {
+  let runtime: HearthRuntime;
+  let cleanup: () => Promise<void>;
+  let workspaceId: number;
+
+  beforeEach(async () => {
+    const made = backend.create();
+    cleanup = made.cleanup;
+    runtime = await HearthRuntime.open(made.target, { clock: () => T0 });
+    workspaceId = (await ensureWorkspace(runtime.store.db, 'acme')).id;
+    await addAutomation(runtime.store.db, { workspaceId, kind: 'welcome', config: { template: 'Welcome {name} to {group}!' } });
+  });
+  afterEach(async () => {
+    await runtime.close();
+    await cleanup();
+  });
+
+  it('stores, counts and acts on an event delivered three times exactly once', async () => {
+    const event = join('ann', 1);
+    const first = await runtime.ingest([event], { workspaceId });
+    const again = await runtime.ingest([event, event], { workspaceId });
+    expect(first[0]).toMatchObject({ status: 'stored', actions: 1 });
+    expect(again.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+
+    const { db } = runtime.store;
+    expect(await db.selectFrom('event').select('id').execute()).toHaveLength(1);
+    expect(await db.selectFrom('group_day').selectAll().execute()).toMatchObject([{ day: '2026-03-02', joins: 1, messages: 0 }]);
+    const outbox = await db.selectFrom('outbox').select(['action']).execute();
+    expect(outbox).toHaveLength(1);
+    expect(JSON.parse(outbox[0]!.action)).toMatchObject({ type: 'send_message', text: 'Welcome ANN to Bakers!' });
+  });
+
+  it('keeps rollups per group/day and member/group/day as events arrive', async () => {
+    await runtime.ingest([join('ann', 0), say('ann', 'm1', 5), say('bob', 'm2', 6, 'hi', 'm1'), say('ann', 'm3', 24 * 60 + 1)], { workspaceId });
+    await runtime.ingest([say('bob', 'm2', 6, 'hi', 'm1'), { platform: 'sandbox', kind: 'member.left', dedupKey: 'left-bob', occurredAt: at(30), group, member: { id: 'bob' } }], { workspaceId });
+    const { db } = runtime.store;
+    const days = await db.selectFrom('group_day').select(['day', 'messages', 'replies', 'joins', 'leaves']).orderBy('day').execute();
+    expect(days).toEqual([
+      { day: '2026-03-02', messages: 2, replies: 1, joins: 1, leaves: 1 },
+      { day: '2026-03-03', messages: 1, replies: 0, joins: 0, leaves: 0 },
+    ]);
+    const perMember = await db
+      .selectFrom('member_group_day')
+      .innerJoin('member', 'member.id', 'member_group_day.member_id')
+      .select(['member.display_name', 'day', 'messages'])
+      .orderBy('day')
+      .orderBy('member.display_name')
+      .execute();
+    expect(perMember).toEqual([
+      { display_name: 'ANN', day: '2026-03-02', messages: 1 },
+      { display_name: 'BOB', day: '2026-03-02', messages: 1 },
+      { display_name: 'ANN', day: '2026-03-03', messages: 1 },
+    ]);
+    const open = await db.selectFrom('membership').select('member_id').where('left_at', 'is', null).execute();
+    expect(open).toHaveLength(1);
+  });
+
+  it('rejects a malformed event with a reason naming the field, storing nothing of it', async () => {
+    const results = await runtime.ingest([{ ...say('ann', 'm1', 1), occurredAt: 'yesterday' }, say('ann', 'm2', 2)], { workspaceId });
+    expect(results[0]).toMatchObject({ status: 'rejected', dedupKey: 'msg-m1' });
+    expect((results[0] as { reason: string }).reason).toMatch(/occurredAt/);
+    expect(results[1]).toMatchObject({ status: 'stored' });
+    expect(await runtime.store.db.selectFrom('event').select('dedup_key').execute()).toEqual([{ dedup_key: 'msg-m2' }]);
+  });
+
+  it('does not run automations on imported history', async () => {
+    const results = await runtime.ingest([join('ann', 1)], { workspaceId, automations: false });
+    expect(results[0]).toMatchObject({ status: 'stored', actions: 0 });
+    expect(await runtime.store.db.selectFrom('outbox').select('id').execute()).toHaveLength(0);
+  });
+});

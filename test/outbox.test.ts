@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addAutomation } from '../src/automations/automation-registry.js';
+import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
+import { SandboxService } from '../src/runtime/sandbox-service.js';
+import { backends } from './helpers/backends.js';
+import { sandboxFixture } from './helpers/sandbox-fixture.js';
+
+const T0 = Date.parse('2026-05-04T08:00:00Z');
+
+describe.each(backends)('outbox and dispatcher on $name', (backend) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+  async function fixture() {
+    const made = backend.create();
+    const f = await sandboxFixture(made.target, T0);
+    cleanups.push(made.cleanup, () => f.runtime.close());
+    return { ...f, target: made.target };
+  }
+  const botLines = async (sandbox: SandboxService, group: number) => (await sandbox.log(group)).filter((e) => e.from.bot);
+
+  it('welcomes a new member through the whole loop: event → automation → outbox → sandbox', async () => {
+    const { sandbox } = await fixture();
+    const group = await sandbox.addGroup('Sourdough Circle');
+    const out = await sandbox.join(group.id, 'Mia');
+    expect(out).toMatchObject([{ type: 'send_message', rule: 'welcome', status: 'done' }]);
+    expect(out[0]!.text).toContain('Welcome Mia to Sourdough Circle');
+    const lines = await botLines(sandbox, group.id);
+    expect(lines.map((l) => l.text)).toEqual([expect.stringMatching(/^@Mia Welcome Mia to Sourdough Circle/)]);
+  });
+
+  it('sends an action that was pending at a crash after restart, once', async () => {
+    const { runtime, sandbox, workspace, target } = await fixture();
+    const group = await sandbox.addGroup('Night Owls');
+    // The member joins; the process "crashes" before the dispatcher runs.
+    await runtime.deliverSandbox(workspace.id, [{ type: 'join', updateId: 'u-1', room: group.external_id, at: T0, member: { id: 'leo', name: 'Leo' } }], { dispatch: false });
+    expect(await runtime.store.db.selectFrom('outbox').select('status').execute()).toEqual([{ status: 'pending' }]);
+    await runtime.close();
+    cleanups.pop();
+
+    const restarted = await HearthRuntime.open(target, { clock: () => T0 + 5_000 });
+    cleanups.push(() => restarted.close());
+    const first = await restarted.dispatcher.runDue();
+    const second = await restarted.dispatcher.runDue();
+    expect(first.dispatched.map((d) => d.status)).toEqual(['done']);
+    expect(second.dispatched).toEqual([]);
+    const again = new SandboxService(restarted, workspace.id, { now: () => T0 + 5_000, set: async () => {}, advanceTo: async () => {} });
+    expect((await botLines(again, group.id)).map((l) => l.text)).toEqual([expect.stringContaining('Welcome Leo')]);
+  });
+
+  it('takes over an action whose sender crashed mid-send, without posting it twice', async () => {
+    const { runtime, sandbox, workspace, clock } = await fixture();
+    const group = await sandbox.addGroup('Relay');
+    await runtime.deliverSandbox(workspace.id, [{ type: 'join', updateId: 'u-2', room: group.external_id, at: T0, member: { id: 'kai', name: 'Kai' } }], { dispatch: false });
+    const [row] = await runtime.store.db.selectFrom('outbox').selectAll().execute();
+    // The platform got the message, but the worker died before marking it done.
+    await runtime.sandbox.send({ idempotencyKey: row!.idempotency_key, action: JSON.parse(row!.action), group: { id: group.id, externalId: group.external_id, name: group.name }, members: new Map() });
+    await runtime.store.db.updateTable('outbox').set({ status: 'sending', lease_until: T0 + 60_000, attempts: 1 }).execute();
+
+    expect((await runtime.dispatcher.runDue()).dispatched).toEqual([]); // lease still held
+    clock.t = T0 + 61_000;
+    expect((await runtime.dispatcher.runDue()).dispatched.map((d) => d.status)).toEqual(['done']);
+    expect(await botLines(sandbox, group.id)).toHaveLength(1);
+  });
+
+  it('retries what the platform refuses, with backoff, and never loses it', async () => {
+    const { runtime, sandbox, clock } = await fixture();
+    const group = await sandbox.addGroup('Retry Club');
+    runtime.sandbox.refuseNext(2, { retryable: true, retryAfterMs: 30_000 });
+    const out = await sandbox.join(group.id, 'Ana');
+    expect(out.map((o) => o.status)).toEqual(['retry']);
+    expect(await botLines(sandbox, group.id)).toHaveLength(0);
+
+    clock.t += 10_000; // before retry_after: nothing goes out
+    expect((await runtime.dispatcher.runDue()).dispatched).toEqual([]);
+    const later = await sandbox.tick(T0 + 10 * 60_000);
+    expect(later.map((o) => o.status)).toEqual(['retry', 'done']);
+    expect(await botLines(sandbox, group.id)).toHaveLength(1);
+    const [row] = await runtime.store.db.selectFrom('outbox').select(['status', 'attempts']).execute();
+    expect(row).toEqual({ status: 'done', attempts: 3 });
+  });
+
+  it('marks an action the platform forbids as failed, kept with its reason', async () => {
+    const { runtime, sandbox } = await fixture();
+    const group = await sandbox.addGroup('Locked');
+    runtime.sandbox.refuseNext(1, { retryable: false });
+    const out = await sandbox.join(group.id, 'Bo');
+    expect(out).toMatchObject([{ status: 'failed', error: expect.stringContaining('not enough rights') }]);
+    expect(await runtime.store.db.selectFrom('outbox').select(['status', 'last_error']).execute()).toEqual([{ status: 'failed', last_error: expect.stringContaining('not enough rights') }]);
+  });
+
+  it('holds a delayed welcome until the sandbox clock reaches it', async () => {
+    const { runtime, sandbox, workspace } = await fixture();
+    const group = await sandbox.addGroup('Slow Welcome');
+    await addAutomation(runtime.store.db, { workspaceId: workspace.id, groupId: group.id, kind: 'welcome', config: { template: 'Hi {name}', delaySeconds: 120 } });
+    runtime.automations.invalidate();
+    expect(await sandbox.join(group.id, 'Zoe')).toMatchObject([{ type: 'send_message', text: 'Hi Zoe', status: 'pending', at: new Date(T0 + 120_000).toISOString() }]);
+    expect((await botLines(sandbox, group.id))).toHaveLength(0);
+    expect(await sandbox.tick(T0 + 60_000)).toEqual([]);
+    const out = await sandbox.tick(T0 + 180_000);
+    expect(out).toMatchObject([{ type: 'send_message', text: 'Hi Zoe', status: 'done', at: new Date(T0 + 120_000).toISOString() }]);
+  });
+
+  it('keeps a group\'s actions within its rate limit and in order', async () => {
+    const { runtime, sandbox, workspace, clock } = await fixture();
+    const group = await sandbox.addGroup('Busy');
+    const joins = Array.from({ length: 25 }, (_, i) => ({ type: 'join', updateId: `burst-${i}`, room: group.external_id, at: T0, member: { id: `m${i}`, name: `Member ${i}` } }));
+    await runtime.deliverSandbox(workspace.id, joins, { dispatch: false });
+    const first = await runtime.dispatcher.runDue();
+    expect(first.dispatched).toHaveLength(20); // sandbox: 20 per second per group
+    expect(first.nextWakeAt).toBe(T0 + 1_000);
+    clock.t = T0 + 1_000;
+    const second = await runtime.dispatcher.runDue();
+    expect(second.dispatched).toHaveLength(5);
+    const texts = (await botLines(sandbox, group.id)).map((l) => l.text);
+    expect(texts.map((t) => /Member (\d+)/.exec(t!)![1]).map(Number)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * Typed client for Hearth's JSON API. Every function throws {@link ApiError} on
+ * failure, whose message names the method, route and HTTP status so the pages can
+ * say exactly what failed.
+ */
+
+/** A workspace as listed by `GET /api/workspaces`. */
+export interface Workspace {
+  id: number;
+  slug: string;
+  name: string;
+}
+
+/** Per-day counters; the same four figures appear for "today" and "last 7 days". */
+export interface ActivityFigures {
+  messages: number;
+  activeMembers: number;
+  joins: number;
+  leaves: number;
+}
+
+/** Daily series aligned with a `days` array (oldest first, last entry is today). */
+export interface ActivitySeries {
+  messages: number[];
+  activeMembers: number[];
+  joins: number[];
+  leaves: number[];
+}
+
+/** One row of the overview's group table. */
+export interface GroupSummary {
+  id: number;
+  name: string;
+  platform: string;
+  type: string | null;
+  timezone: string;
+  members: number;
+  lastMessageAt: string | null;
+  today: ActivityFigures;
+  last7: ActivityFigures;
+  /** Messages per day, aligned with the overview's `days`. */
+  daily: number[];
+}
+
+/** Workspace totals for the current day. */
+export interface OverviewTotals {
+  groups: number;
+  members: number;
+  messagesToday: number;
+  activeToday: number;
+  joinsToday: number;
+  leavesToday: number;
+}
+
+/** `GET /api/workspaces/:ws/overview`. */
+export interface Overview {
+  workspace: Workspace;
+  asOf: string;
+  days: string[];
+  totals: OverviewTotals;
+  series: ActivitySeries;
+  groups: GroupSummary[];
+}
+
+/** A group's profile as shown on its page. */
+export interface GroupProfile {
+  id: number;
+  name: string;
+  platform: string;
+  type: string | null;
+  purpose: string | null;
+  theme: string | null;
+  audience: string | null;
+  timezone: string;
+  members: number;
+}
+
+/** `GET /api/groups/:id/activity`. */
+export interface GroupActivity {
+  group: GroupProfile;
+  days: string[];
+  series: ActivitySeries;
+  today: ActivityFigures;
+  last7: ActivityFigures;
+}
+
+/** A sandbox group the operator can chat in. */
+export interface SandboxGroup {
+  id: number;
+  name: string;
+}
+
+/** What a sandbox log entry records. */
+export type SandboxEntryKind = 'message' | 'join' | 'leave' | 'reaction' | 'rename';
+
+/** One line of a sandbox group's conversation (oldest first). */
+export interface SandboxEntry {
+  id: string;
+  at: string;
+  kind: SandboxEntryKind;
+  from: { id: string; name: string; bot: boolean };
+  text: string | null;
+  replyTo: string | null;
+}
+
+/** An action the bot took in response; only `type` (and usually `text`) is relied on. */
+export interface BotAction {
+  type: string;
+  text?: string;
+  [key: string]: unknown;
+}
+
+/** Response of the sandbox say/join/leave endpoints. */
+export interface SandboxActionsResponse {
+  actions: BotAction[];
+}
+
+/** A failed API call: which request, which status, and the server's own message. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly method: string,
+    readonly route: string,
+    /** HTTP status, or 0 when no response arrived (network down, server stopped). */
+    readonly status: number,
+    readonly statusText: string,
+    /** The server's `{ "error": … }` message, if it sent one. */
+    readonly detail: string | null,
+  ) {
+    const what = status === 0 ? 'network error' : `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
+    super(`${method} ${route} → ${what}${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+async function request<T>(method: 'GET' | 'POST', route: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(route, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: signal ?? null,
+      // Same-origin API; never send credentials elsewhere.
+      credentials: 'same-origin',
+    });
+  } catch (cause) {
+    if (signal?.aborted) throw cause;
+    throw new ApiError(method, route, 0, '', cause instanceof Error ? cause.message : null);
+  }
+  const text = await response.text();
+  let json: unknown = undefined;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // A proxy error page or an unbuilt route answers HTML; report the status instead.
+    }
+  }
+  if (!response.ok) {
+    const detail =
+      json && typeof json === 'object' && typeof (json as { error?: unknown }).error === 'string'
+        ? (json as { error: string }).error
+        : null;
+    throw new ApiError(method, route, response.status, response.statusText, detail);
+  }
+  if (json === undefined || json === null || typeof json !== 'object') {
+    throw new ApiError(method, route, response.status, response.statusText, 'response is not a JSON object');
+  }
+  return json as T;
+}
+
+const enc = encodeURIComponent;
+
+/** Lists the workspaces this server hosts. */
+export function fetchWorkspaces(signal?: AbortSignal): Promise<{ workspaces: Workspace[] }> {
+  return request('GET', '/api/workspaces', undefined, signal);
+}
+
+/** Loads a workspace's totals, daily series and group table. */
+export function fetchOverview(ws: string, days: number, signal?: AbortSignal): Promise<Overview> {
+  return request('GET', `/api/workspaces/${enc(ws)}/overview?days=${days}`, undefined, signal);
+}
+
+/** Loads one group's profile and activity. */
+export function fetchGroupActivity(groupId: number, days: number, signal?: AbortSignal): Promise<GroupActivity> {
+  return request('GET', `/api/groups/${groupId}/activity?days=${days}`, undefined, signal);
+}
+
+/** Lists the sandbox groups the operator can chat in. */
+export function fetchSandboxGroups(signal?: AbortSignal): Promise<{ groups: SandboxGroup[] }> {
+  return request('GET', '/api/sandbox/groups', undefined, signal);
+}
+
+/** Loads the latest entries of a sandbox group's conversation, oldest first. */
+export function fetchSandboxLog(groupId: number, limit: number, signal?: AbortSignal): Promise<{ entries: SandboxEntry[] }> {
+  return request('GET', `/api/sandbox/groups/${groupId}/log?limit=${limit}`, undefined, signal);
+}
+
+/** Posts a message as a (simulated) member; resolves to what the bot did. */
+export function sandboxSay(groupId: number, member: string, text: string): Promise<SandboxActionsResponse> {
+  return request('POST', `/api/sandbox/groups/${groupId}/say`, { member, text });
+}
+
+/** Makes a member join, optionally with an invite code. */
+export function sandboxJoin(groupId: number, member: string, code?: string): Promise<SandboxActionsResponse> {
+  return request('POST', `/api/sandbox/groups/${groupId}/join`, code ? { member, code } : { member });
+}
+
+/** Makes a member leave. */
+export function sandboxLeave(groupId: number, member: string): Promise<SandboxActionsResponse> {
+  return request('POST', `/api/sandbox/groups/${groupId}/leave`, { member });
+}

@@ -1,0 +1,194 @@
+import { fetchWorkspaces } from './api-client.js';
+import type { Workspace } from './api-client.js';
+import { ErrorState, LoadingState } from './components/status-views.js';
+import { LOCALES, useI18n } from './i18n.js';
+import type { Locale } from './i18n.js';
+import { GroupPage } from './pages/group-page.js';
+import { OverviewPage } from './pages/overview-page.js';
+import { SandboxPage } from './pages/sandbox-page.js';
+import { Link, navigate, useLocation } from './router.js';
+import type { Route } from './router.js';
+import { useDocumentTitle } from './use-document-title.js';
+import { useResource } from './use-resource.js';
+import type { Resource } from './use-resource.js';
+
+function Logo() {
+  return (
+    <svg className="brand__logo" viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
+      <rect width="32" height="32" rx="8" fill="#334155" />
+      <path
+        d="M16 5c1.2 4.2 6.5 6.7 6.5 12.6A6.5 6.5 0 0 1 16 24a6.5 6.5 0 0 1-6.5-6.4c0-2.7 1.3-4.4 2.8-5.8.2 2 1.1 3.3 2.4 3.9C14.3 11.8 15.2 8.4 16 5z"
+        fill="#f97316"
+      />
+      <path d="M16 15.5c.6 2 3 3 3 5.4A3 3 0 0 1 16 24a3 3 0 0 1-3-3.1c0-1.9 1.9-3 3-5.4z" fill="#fde68a" />
+      <rect x="8" y="25" width="16" height="2.2" rx="1.1" fill="#94a3b8" />
+    </svg>
+  );
+}
+
+function NotFound({ path }: { path: string }) {
+  const { t } = useI18n();
+  useDocumentTitle(t('notFound.title'));
+  return (
+    <div className="page">
+      <div className="state">
+        <div className="state__title">{t('notFound.title')}</div>
+        <p>{t('notFound.body', { path })}</p>
+        <Link to="/" className="btn btn--secondary">
+          {t('notFound.back')}
+        </Link>
+      </div>
+    </div>
+  );
+}
+
+function InvalidGroup({ raw }: { raw: string }) {
+  const { t } = useI18n();
+  useDocumentTitle(t('what.group'));
+  return (
+    <div className="page">
+      <div className="state state--error" role="alert">
+        <div className="state__title">{t('group.invalidId', { id: raw })}</div>
+        <Link to="/" className="btn btn--secondary">
+          {t('notFound.back')}
+        </Link>
+      </div>
+    </div>
+  );
+}
+
+/** Header and page routing. The overview needs a workspace; other pages do not wait for one. */
+export function App() {
+  const { t, locale, setLocale } = useI18n();
+  const { route, search } = useLocation();
+  const workspaces = useResource((signal) => fetchWorkspaces(signal), []);
+  const wanted = search.get('ws');
+  const list = workspaces.data?.workspaces;
+  const workspace: Workspace | undefined = list && (wanted ? list.find((w) => w.slug === wanted) : list[0]);
+
+  const section = route.page === 'sandbox' ? 'sandbox' : 'overview';
+  const navLink = (to: string, id: typeof section, label: string) => (
+    <Link to={to} className={section === id ? 'nav__link is-active' : 'nav__link'} aria-current={section === id ? 'page' : undefined}>
+      {label}
+    </Link>
+  );
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="topbar__inner">
+          <Link to="/" className="brand">
+            <Logo />
+            <span className="brand__name">Hearth</span>
+            <span className="brand__tag">{t('app.tagline')}</span>
+          </Link>
+          <nav className="nav" aria-label={t('nav.main')}>
+            {navLink('/', 'overview', t('nav.overview'))}
+            {navLink('/sandbox', 'sandbox', t('nav.sandbox'))}
+          </nav>
+          <div className="topbar__tools">
+            {list && list.length > 1 ? (
+              <label className="topbar__field">
+                <span className="visually-hidden">{t('header.workspace')}</span>
+                <select
+                  className="topbar__select"
+                  value={workspace?.slug ?? ''}
+                  onChange={(e) => navigate(`/?ws=${encodeURIComponent(e.target.value)}`)}
+                  data-testid="workspace-switch"
+                >
+                  {!workspace && <option value="">—</option>}
+                  {list.map((w) => (
+                    <option key={w.id} value={w.slug}>
+                      {w.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : (
+              workspace && (
+                <span className="topbar__workspace" title={t('header.workspace')}>
+                  {workspace.name}
+                </span>
+              )
+            )}
+            <label className="topbar__field">
+              <span className="visually-hidden">{t('header.language')}</span>
+              <select
+                className="topbar__select"
+                value={locale}
+                onChange={(e) => setLocale(e.target.value as Locale)}
+                data-testid="lang-switch"
+                aria-label={t('header.language')}
+              >
+                {LOCALES.map((l) => (
+                  <option key={l.code} value={l.code} lang={l.code}>
+                    {l.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+        </div>
+      </header>
+      <main className="main">
+        <Page route={route} search={search} workspace={workspace} workspaces={workspaces} wanted={wanted} />
+      </main>
+    </div>
+  );
+}
+
+function Page({
+  route,
+  search,
+  workspace,
+  workspaces,
+  wanted,
+}: {
+  route: Route;
+  search: URLSearchParams;
+  workspace: Workspace | undefined;
+  workspaces: Resource<{ workspaces: Workspace[] }>;
+  wanted: string | null;
+}) {
+  const { t } = useI18n();
+  switch (route.page) {
+    case 'group':
+      return <GroupPage key={route.groupId} groupId={route.groupId} />;
+    case 'group-invalid':
+      return <InvalidGroup raw={route.raw} />;
+    case 'sandbox':
+      return <SandboxPage requestedGroup={search.get('group')} />;
+    case 'not-found':
+      return <NotFound path={route.path} />;
+    case 'overview':
+      break;
+  }
+  const list = workspaces.data?.workspaces;
+  if (!list) {
+    return (
+      <div className="page">
+        {workspaces.error ? (
+          <ErrorState what={t('what.workspaces')} error={workspaces.error} onRetry={workspaces.reload} />
+        ) : (
+          <LoadingState what={t('what.workspaces')} />
+        )}
+      </div>
+    );
+  }
+  const first = list[0];
+  if (!workspace) {
+    return (
+      <div className="page">
+        <div className="state state--error" role="alert">
+          <div className="state__title">{first ? t('error.unknownWorkspace', { slug: wanted ?? '' }) : t('error.noWorkspaces')}</div>
+          {first && (
+            <Link to={`/?ws=${encodeURIComponent(first.slug)}`} className="btn btn--secondary">
+              {t('error.openFirstWorkspace', { name: first.name })}
+            </Link>
+          )}
+        </div>
+      </div>
+    );
+  }
+  return <OverviewPage key={workspace.slug} workspace={workspace} />;
+}

@@ -1,0 +1,445 @@
+import { createContext, createElement, Fragment, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+
+/** The dashboard's languages. */
+export type Locale = 'zh-CN' | 'en';
+
+/** Locales in the order the language switch lists them, with their own names. */
+export const LOCALES: ReadonlyArray<{ code: Locale; label: string }> = [
+  { code: 'zh-CN', label: '中文' },
+  { code: 'en', label: 'English' },
+];
+
+const en = {
+  'app.tagline': 'Community operations',
+  'nav.overview': 'Overview',
+  'nav.sandbox': 'Sandbox chat',
+  'nav.main': 'Main navigation',
+  'header.workspace': 'Workspace',
+  'header.language': 'Language',
+  'state.loading': 'Loading…',
+  'state.loadingWhat': 'Loading {what}…',
+  'state.errorTitle': 'Could not load {what}',
+  'state.retry': 'Retry',
+  'state.refreshFailed': 'Refresh failed, showing older data: {message}',
+  'state.updated': 'Updated {time}',
+  'what.workspaces': 'workspaces',
+  'what.overview': 'the overview',
+  'what.group': 'the group',
+  'what.sandboxGroups': 'sandbox groups',
+  'what.sandboxLog': 'the conversation',
+  'error.noWorkspaces': 'This server has no workspaces yet.',
+  'error.unknownWorkspace': 'There is no workspace “{slug}”.',
+  'error.openFirstWorkspace': 'Open {name}',
+  'notFound.title': 'Page not found',
+  'notFound.body': 'Nothing lives at {path}.',
+  'notFound.back': 'Back to overview',
+  'overview.title': 'Overview',
+  'overview.asOf': 'As of {time}',
+  'totals.groups': 'Groups',
+  'totals.members': 'Members',
+  'totals.messagesToday': 'Messages today',
+  'totals.activeToday': 'Active today',
+  'totals.joinsToday': 'Joins today',
+  'totals.leavesToday': 'Leaves today',
+  'totals.yesterday': 'Yesterday {value}',
+  'totals.silentGroups': '{count} silent 12h+',
+  'totals.allActive': 'All active in the last 12h',
+  'totals.perGroup': '{value} per group',
+  'totals.net': 'Net {value} today',
+  'totals.ofMembers': '{value} of members',
+  'chart.title': 'Activity, last {days} days',
+  'chart.messages': 'Messages',
+  'chart.activeMembers': 'Active members',
+  'chart.joins': 'Joins',
+  'chart.leaves': 'Leaves',
+  'chart.net': 'Net',
+  'chart.members': 'Members',
+  'chart.aria': 'Daily messages, active members, joins and leaves over the last {days} days',
+  'groups.title': 'Groups',
+  'groups.count': '{shown} of {total}',
+  'groups.filter': 'Filter by name',
+  'groups.empty': 'No groups yet.',
+  'groups.noMatch': 'No group name contains “{query}”.',
+  'groups.silent': 'Silent {duration}',
+  'groups.silentHint': 'No message for 12 hours or more',
+  'groups.neverActive': 'No messages yet',
+  'groups.sparkline': '{total} messages in {days} days',
+  'groups.sortBy': 'Sort by {column}',
+  'col.name': 'Group',
+  'col.platform': 'Platform',
+  'col.type': 'Type',
+  'col.members': 'Members',
+  'col.today': 'Today',
+  'col.last7': 'Last 7 days',
+  'col.messages': 'Messages',
+  'col.active': 'Active',
+  'col.joins': 'Joins',
+  'col.leaves': 'Leaves',
+  'col.trend': '30-day trend',
+  'col.lastMessage': 'Last message',
+  'platform.wechat': 'WeChat',
+  'platform.telegram': 'Telegram',
+  'platform.discord': 'Discord',
+  'platform.sandbox': 'Sandbox',
+  'group.back': 'All groups',
+  'group.profile': 'Profile',
+  'group.platform': 'Platform',
+  'group.type': 'Type',
+  'group.purpose': 'Purpose',
+  'group.theme': 'Theme',
+  'group.audience': 'Audience',
+  'group.timezone': 'Time zone',
+  'group.members': 'Members',
+  'group.today': 'Today',
+  'group.last7': 'Last 7 days',
+  'group.perDay': '{value} / day',
+  'group.openSandbox': 'Open in sandbox chat',
+  'group.invalidId': '“{id}” is not a group id.',
+  'sandbox.title': 'Sandbox chat',
+  'sandbox.intro':
+    'Talk to the bot as a simulated member. The simulated community keeps going in the background; the conversation refreshes every few seconds.',
+  'sandbox.group': 'Group',
+  'sandbox.noGroups': 'There are no sandbox groups on this server.',
+  'sandbox.empty': 'No messages yet. Say something!',
+  'sandbox.member': 'Member',
+  'sandbox.memberPlaceholder': 'e.g. alice',
+  'sandbox.text': 'Message',
+  'sandbox.textPlaceholder': 'Type as this member…',
+  'sandbox.send': 'Send',
+  'sandbox.join': 'Join',
+  'sandbox.leave': 'Leave',
+  'sandbox.code': 'Invite code',
+  'sandbox.codePlaceholder': 'optional',
+  'sandbox.needMember': 'Enter a member name first.',
+  'sandbox.needText': 'Type a message first.',
+  'sandbox.bot': 'bot',
+  'sandbox.joined': '{name} joined',
+  'sandbox.left': '{name} left',
+  'sandbox.reacted': '{name} reacted {emoji}',
+  'sandbox.renamed': '{name} changed their name',
+  'sandbox.renamedTo': '{name} is now called {text}',
+  'sandbox.replyTo': 'Reply to {name}',
+  'sandbox.replyToUnknown': 'Reply to an earlier message',
+  'sandbox.response': 'Bot response',
+  'sandbox.responseTo': 'To {what} by {name}',
+  'sandbox.responseNone': 'The bot took no action.',
+  'sandbox.responseEmpty': 'Send a message, or join or leave as a member, to see what the bot does.',
+  'sandbox.did.say': 'message',
+  'sandbox.did.join': 'join',
+  'sandbox.did.leave': 'leave',
+  'sandbox.live': 'Live',
+  'sandbox.paused': 'Paused while the tab is hidden',
+  'sandbox.showing': 'Last {count} entries',
+  'sandbox.jumpToLatest': 'New messages below',
+  'sandbox.hint': 'Enter to send, Shift+Enter for a new line',
+  'sandbox.failed': 'Failed: {message}',
+  'sandbox.openOverview': 'Group page',
+} as const;
+
+/** Every translatable string's key. */
+export type MessageKey = keyof typeof en;
+
+// Typed against the English keys so a missing translation is a compile error.
+const zhCN: Record<MessageKey, string> = {
+  'app.tagline': '社群运营',
+  'nav.overview': '总览',
+  'nav.sandbox': '沙盒聊天',
+  'nav.main': '主导航',
+  'header.workspace': '工作区',
+  'header.language': '语言',
+  'state.loading': '加载中…',
+  'state.loadingWhat': '正在加载{what}…',
+  'state.errorTitle': '无法加载{what}',
+  'state.retry': '重试',
+  'state.refreshFailed': '刷新失败，当前显示的是旧数据：{message}',
+  'state.updated': '更新于 {time}',
+  'what.workspaces': '工作区列表',
+  'what.overview': '总览',
+  'what.group': '群组',
+  'what.sandboxGroups': '沙盒群组',
+  'what.sandboxLog': '聊天记录',
+  'error.noWorkspaces': '此服务器还没有工作区。',
+  'error.unknownWorkspace': '不存在工作区“{slug}”。',
+  'error.openFirstWorkspace': '打开 {name}',
+  'notFound.title': '页面不存在',
+  'notFound.body': '{path} 下没有内容。',
+  'notFound.back': '返回总览',
+  'overview.title': '总览',
+  'overview.asOf': '数据截至 {time}',
+  'totals.groups': '群组',
+  'totals.members': '成员',
+  'totals.messagesToday': '今日消息',
+  'totals.activeToday': '今日活跃',
+  'totals.joinsToday': '今日入群',
+  'totals.leavesToday': '今日退群',
+  'totals.yesterday': '昨日 {value}',
+  'totals.silentGroups': '{count} 个群 12 小时以上无消息',
+  'totals.allActive': '12 小时内全部有消息',
+  'totals.perGroup': '平均每群 {value}',
+  'totals.net': '今日净增 {value}',
+  'totals.ofMembers': '占成员 {value}',
+  'chart.title': '近 {days} 天活跃度',
+  'chart.messages': '消息',
+  'chart.activeMembers': '活跃成员',
+  'chart.joins': '入群',
+  'chart.leaves': '退群',
+  'chart.net': '净增',
+  'chart.members': '成员',
+  'chart.aria': '近 {days} 天每日消息数、活跃成员、入群与退群',
+  'groups.title': '群组',
+  'groups.count': '{shown} / {total}',
+  'groups.filter': '按名称筛选',
+  'groups.empty': '还没有群组。',
+  'groups.noMatch': '没有名称包含“{query}”的群组。',
+  'groups.silent': '已沉默 {duration}',
+  'groups.silentHint': '12 小时或更久没有消息',
+  'groups.neverActive': '暂无消息',
+  'groups.sparkline': '{days} 天共 {total} 条消息',
+  'groups.sortBy': '按{column}排序',
+  'col.name': '群组',
+  'col.platform': '平台',
+  'col.type': '类型',
+  'col.members': '成员',
+  'col.today': '今日',
+  'col.last7': '近 7 天',
+  'col.messages': '消息',
+  'col.active': '活跃',
+  'col.joins': '入群',
+  'col.leaves': '退群',
+  'col.trend': '30 天趋势',
+  'col.lastMessage': '最后消息',
+  'platform.wechat': '微信',
+  'platform.telegram': 'Telegram',
+  'platform.discord': 'Discord',
+  'platform.sandbox': '沙盒',
+  'group.back': '全部群组',
+  'group.profile': '群资料',
+  'group.platform': '平台',
+  'group.type': '类型',
+  'group.purpose': '用途',
+  'group.theme': '主题',
+  'group.audience': '受众',
+  'group.timezone': '时区',
+  'group.members': '成员',
+  'group.today': '今日',
+  'group.last7': '近 7 天',
+  'group.perDay': '每天 {value}',
+  'group.openSandbox': '在沙盒聊天中打开',
+  'group.invalidId': '“{id}”不是有效的群组 ID。',
+  'sandbox.title': '沙盒聊天',
+  'sandbox.intro': '以模拟成员的身份与机器人对话。模拟社区在后台持续活动，聊天记录每隔几秒刷新一次。',
+  'sandbox.group': '群组',
+  'sandbox.noGroups': '此服务器上没有沙盒群组。',
+  'sandbox.empty': '还没有消息，说点什么吧！',
+  'sandbox.member': '成员',
+  'sandbox.memberPlaceholder': '例如 alice',
+  'sandbox.text': '消息',
+  'sandbox.textPlaceholder': '以该成员身份输入…',
+  'sandbox.send': '发送',
+  'sandbox.join': '入群',
+  'sandbox.leave': '退群',
+  'sandbox.code': '邀请码',
+  'sandbox.codePlaceholder': '可选',
+  'sandbox.needMember': '请先填写成员名称。',
+  'sandbox.needText': '请先输入消息。',
+  'sandbox.bot': '机器人',
+  'sandbox.joined': '{name} 加入了群聊',
+  'sandbox.left': '{name} 退出了群聊',
+  'sandbox.reacted': '{name} 回应了 {emoji}',
+  'sandbox.renamed': '{name} 修改了昵称',
+  'sandbox.renamedTo': '{name} 改名为 {text}',
+  'sandbox.replyTo': '回复 {name}',
+  'sandbox.replyToUnknown': '回复较早的消息',
+  'sandbox.response': '机器人响应',
+  'sandbox.responseTo': '针对 {name} 的{what}',
+  'sandbox.responseNone': '机器人没有采取任何行动。',
+  'sandbox.responseEmpty': '以成员身份发送消息、入群或退群，即可在这里看到机器人的响应。',
+  'sandbox.did.say': '消息',
+  'sandbox.did.join': '入群',
+  'sandbox.did.leave': '退群',
+  'sandbox.live': '实时',
+  'sandbox.paused': '标签页隐藏时暂停刷新',
+  'sandbox.showing': '最近 {count} 条',
+  'sandbox.jumpToLatest': '下方有新消息',
+  'sandbox.hint': '回车发送，Shift+回车换行',
+  'sandbox.failed': '失败：{message}',
+  'sandbox.openOverview': '群组页面',
+};
+
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+
+const STORAGE_KEY = 'hearth.locale';
+
+function isLocale(value: unknown): value is Locale {
+  return value === 'en' || value === 'zh-CN';
+}
+
+/** The saved choice, else the browser's language (any Chinese variant → zh-CN), else English. */
+export function initialLocale(): Locale {
+  try {
+    const saved = window.localStorage.getItem(STORAGE_KEY);
+    if (isLocale(saved)) return saved;
+  } catch {
+    // Storage can be disabled (privacy mode); fall back to the browser language.
+  }
+  const preferred = navigator.languages?.[0] ?? navigator.language ?? 'en';
+  return preferred.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+type Vars = Record<string, string | number>;
+
+function fill(template: string, vars?: Vars): string {
+  if (!vars) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+/**
+ * Fills a template with React nodes, for messages that embed markup (a bold member
+ * name). Values stay React children, so attacker-controlled names are never parsed.
+ */
+function fillNodes(template: string, vars: Record<string, ReactNode>): ReactNode {
+  const parts = template.split(/\{(\w+)\}/g);
+  // split() with a capture group alternates literal text and placeholder names.
+  return createElement(
+    Fragment,
+    null,
+    ...parts.map((part, i) => (i % 2 === 0 ? part : createElement(Fragment, { key: i }, part in vars ? vars[part] : `{${part}}`))),
+  );
+}
+
+/** Locale-aware formatting of numbers, dates and durations. */
+export interface Formatters {
+  /** 12,345 */
+  number(value: number): string;
+  /** 12K / 1.2万, for axes. */
+  compact(value: number): string;
+  /** +12 / −3, for net changes. */
+  signed(value: number): string;
+  /** 42% */
+  percent(ratio: number): string;
+  /** Date and time, in the viewer's time zone. */
+  dateTime(iso: string): string;
+  /** Time of day, in the viewer's time zone. */
+  time(iso: string): string;
+  /** A calendar day from a `YYYY-MM-DD` string, short (Oct 25 / 10月25日). */
+  day(date: string): string;
+  /** A calendar day with weekday, for tooltips. */
+  dayLong(date: string): string;
+  /** "3 hours ago", relative to `now`. */
+  relative(iso: string, now: string): string;
+  /** A compact duration (14h, 3d). */
+  duration(ms: number): string;
+}
+
+function dayAsUtc(date: string): Date {
+  // Series days are calendar dates, not instants; pin them to UTC so no zone shifts them.
+  return new Date(`${date}T00:00:00Z`);
+}
+
+function makeFormatters(locale: Locale): Formatters {
+  const num = new Intl.NumberFormat(locale);
+  const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
+  const signed = new Intl.NumberFormat(locale, { signDisplay: 'exceptZero' });
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const time = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });
+  const day = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const dayLong = new Intl.DateTimeFormat(locale, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'long' });
+  const hours = new Intl.NumberFormat(locale, { style: 'unit', unit: 'hour', unitDisplay: 'narrow', maximumFractionDigits: 0 });
+  const days = new Intl.NumberFormat(locale, { style: 'unit', unit: 'day', unitDisplay: 'narrow', maximumFractionDigits: 0 });
+  const minutes = new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'narrow', maximumFractionDigits: 0 });
+  const safe = (format: (d: Date) => string) => (iso: string) => {
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? iso : format(d);
+  };
+  return {
+    number: (v) => num.format(v),
+    compact: (v) => compact.format(v),
+    signed: (v) => signed.format(v),
+    percent: (r) => percent.format(r),
+    dateTime: safe((d) => dateTime.format(d)),
+    time: safe((d) => time.format(d)),
+    day: (date) => {
+      const d = dayAsUtc(date);
+      return Number.isNaN(d.getTime()) ? date : day.format(d);
+    },
+    dayLong: (date) => {
+      const d = dayAsUtc(date);
+      return Number.isNaN(d.getTime()) ? date : dayLong.format(d);
+    },
+    relative: (iso, now) => {
+      const diffSec = (new Date(iso).getTime() - new Date(now).getTime()) / 1000;
+      if (Number.isNaN(diffSec)) return iso;
+      const abs = Math.abs(diffSec);
+      if (abs < 45) return relative.format(0, 'second');
+      if (abs < 45 * 60) return relative.format(Math.round(diffSec / 60), 'minute');
+      if (abs < 22 * 3600) return relative.format(Math.round(diffSec / 3600), 'hour');
+      return relative.format(Math.round(diffSec / 86400), 'day');
+    },
+    duration: (ms) => {
+      const h = ms / 3_600_000;
+      if (h < 1) return minutes.format(Math.max(1, Math.floor(ms / 60_000)));
+      if (h < 48) return hours.format(Math.floor(h));
+      return days.format(Math.floor(h / 24));
+    },
+  };
+}
+
+/** What components get from {@link useI18n}. */
+export interface I18n {
+  locale: Locale;
+  setLocale(locale: Locale): void;
+  /** Translates a key, filling `{placeholders}` with plain values. */
+  t(key: MessageKey, vars?: Vars): string;
+  /** Translates a key, filling `{placeholders}` with React nodes (escaped as text). */
+  tx(key: MessageKey, vars: Record<string, ReactNode>): ReactNode;
+  fmt: Formatters;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+/** Holds the chosen language, persists it, and keeps `<html lang>` in step. */
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+
+  const setLocale = useCallback((next: Locale) => {
+    setLocaleState(next);
+    try {
+      window.localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // Not persisting is acceptable; the choice still applies to this visit.
+    }
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+
+  const value = useMemo<I18n>(() => {
+    const dict = dictionaries[locale];
+    return {
+      locale,
+      setLocale,
+      t: (key, vars) => fill(dict[key], vars),
+      tx: (key, vars) => fillNodes(dict[key], vars),
+      fmt: makeFormatters(locale),
+    };
+  }, [locale, setLocale]);
+
+  return createElement(I18nContext.Provider, { value }, children);
+}
+
+/** The current language's translator and formatters. */
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error('useI18n must be used inside <I18nProvider>');
+  return value;
+}
+
+/** A platform's display name; unknown platforms show their raw id. */
+export function platformLabel(t: I18n['t'], platform: string): string {
+  const key = `platform.${platform}`;
+  return key in en ? t(key as MessageKey) : platform;
+}

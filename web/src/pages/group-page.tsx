@@ -1,0 +1,126 @@
+import { fetchGroupActivity } from '../api-client.js';
+import type { ActivityFigures, GroupProfile } from '../api-client.js';
+import { ActivityChart } from '../charts/activity-chart.js';
+import { PlatformBadge } from '../components/platform-badge.js';
+import { ErrorState, LoadingState, RefreshErrorBanner } from '../components/status-views.js';
+import { platformLabel, useI18n } from '../i18n.js';
+import type { MessageKey } from '../i18n.js';
+import { Link } from '../router.js';
+import { useDocumentTitle } from '../use-document-title.js';
+import { useResource } from '../use-resource.js';
+
+const DAYS = 30;
+const REFRESH_MS = 60_000;
+
+function Figures({ title, figures, perDayOver }: { title: string; figures: ActivityFigures; perDayOver?: number }) {
+  const { t, fmt } = useI18n();
+  const items: Array<{ key: keyof ActivityFigures; label: MessageKey; tone?: string }> = [
+    { key: 'messages', label: 'col.messages' },
+    { key: 'activeMembers', label: 'col.active' },
+    { key: 'joins', label: 'col.joins', tone: figures.joins > 0 ? 'good' : '' },
+    { key: 'leaves', label: 'col.leaves', tone: figures.leaves > 0 ? 'bad' : '' },
+  ];
+  return (
+    <section className="card figures" aria-label={title}>
+      <h2 className="card__title">{title}</h2>
+      <dl className="figures__list">
+        {items.map(({ key, label, tone }) => (
+          <div key={key} className={`figure${tone ? ` figure--${tone}` : ''}`}>
+            <dt>{t(label)}</dt>
+            <dd>
+              {fmt.number(figures[key])}
+              {perDayOver !== undefined && key === 'messages' && (
+                <span className="figure__sub">{t('group.perDay', { value: fmt.number(Math.round(figures[key] / perDayOver)) })}</span>
+              )}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function Profile({ group }: { group: GroupProfile }) {
+  const { t, fmt } = useI18n();
+  const rows: Array<[MessageKey, string | null]> = [
+    ['group.platform', platformLabel(t, group.platform)],
+    ['group.type', group.type],
+    ['group.members', fmt.number(group.members)],
+    ['group.purpose', group.purpose],
+    ['group.theme', group.theme],
+    ['group.audience', group.audience],
+    ['group.timezone', group.timezone],
+  ];
+  return (
+    <section className="card profile" aria-labelledby="profile-title">
+      <h2 id="profile-title" className="card__title">
+        {t('group.profile')}
+      </h2>
+      <dl className="profile__list">
+        {rows.map(([label, value]) => (
+          <div key={label} className="profile__row">
+            <dt>{t(label)}</dt>
+            <dd className={value ? undefined : 'muted'}>{value || '—'}</dd>
+          </div>
+        ))}
+      </dl>
+      {group.platform === 'sandbox' && (
+        <Link to={`/sandbox?group=${group.id}`} className="btn btn--secondary btn--block">
+          {t('group.openSandbox')}
+        </Link>
+      )}
+    </section>
+  );
+}
+
+/** One group: its profile, today's and the week's figures, and its 30-day chart. */
+export function GroupPage({ groupId }: { groupId: number }) {
+  const { t } = useI18n();
+  const activity = useResource((signal) => fetchGroupActivity(groupId, DAYS, signal), [groupId], { pollMs: REFRESH_MS });
+  const data = activity.data;
+  useDocumentTitle(data ? data.group.name : t('what.group'));
+
+  return (
+    <div className="page">
+      <nav className="breadcrumb">
+        <Link to="/">← {t('group.back')}</Link>
+      </nav>
+      {!data && activity.loading && <LoadingState what={t('what.group')} />}
+      {!data && activity.error && <ErrorState what={t('what.group')} error={activity.error} onRetry={activity.reload} />}
+      {data && (
+        <>
+          <header className="page-head">
+            <div>
+              <h1 className="page-head__title">{data.group.name}</h1>
+              <p className="page-head__sub">
+                <PlatformBadge platform={data.group.platform} />
+                {data.group.type && <span className="chip">{data.group.type}</span>}
+                <span className="muted">#{data.group.id}</span>
+              </p>
+            </div>
+          </header>
+          {activity.error && <RefreshErrorBanner error={activity.error} />}
+          <div className="group-layout">
+            <div className="group-layout__main">
+              <div className="figures-grid">
+                <Figures title={t('group.today')} figures={data.today} />
+                <Figures title={t('group.last7')} figures={data.last7} perDayOver={7} />
+              </div>
+              <section className="card" aria-labelledby="group-activity-title">
+                <div className="card__head">
+                  <h2 id="group-activity-title" className="card__title">
+                    {t('chart.title', { days: data.days.length })}
+                  </h2>
+                </div>
+                <ActivityChart days={data.days} series={data.series} />
+              </section>
+            </div>
+            <aside className="group-layout__side">
+              <Profile group={data.group} />
+            </aside>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
