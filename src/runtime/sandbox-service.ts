@@ -113,7 +113,7 @@ export class SandboxService {
   async #deliver(groupRef: string | number, at: number | undefined, build: (room: string, at: number) => SandboxPayload): Promise<BotOutput[]> {
     const group = await this.#group(groupRef);
     if (at !== undefined) await this.clock.set(at);
-    const time = this.clock.now();
+    const time = at ?? this.clock.now();
     const { results, report } = await this.runtime.deliverSandbox(this.workspaceId, [{ ...build(group.external_id, time), roomTitle: group.name }]);
     const [result] = results;
     if (result?.status === 'rejected') throw new SandboxError(result.reason);

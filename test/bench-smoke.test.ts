@@ -1,0 +1,63 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatReport } from '../bench/bench-report.js';
+import { BENCH_RULE_COUNT, buildWorkload } from '../bench/bench-workload.js';
+import { runP1 } from '../bench/p1-pipeline-throughput.js';
+import { runP2 } from '../bench/p2-decision-latency.js';
+import { runBenchmarks } from '../bench/run.js';
+
+// The benchmarks in a tiny size: they must measure real work (every event stored,
+// actions in the outbox, latencies taken), never how fast that work was.
+describe('benchmarks (tiny run, no timing assertions)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const workload = buildWorkload({ events: 3_000 });
+
+  it('generates the requested simulator workload, joins and messages included', () => {
+    expect(workload.payloads).toHaveLength(3_000);
+    expect(workload.mix.message).toBeGreaterThan(0);
+    expect(workload.mix.join).toBeGreaterThan(0);
+    expect(workload.payloads.every((p, i) => i === 0 || p.at >= workload.payloads[i - 1]!.at)).toBe(true);
+  });
+
+  it('P1 stores every event through the pipeline and the baseline, and the rules fill the outbox', async () => {
+    const p1 = await runP1(workload, { batchSize: 500, runs: 1, warmupEvents: 0, dir });
+    const [run] = p1.runs;
+    expect(run).toBeDefined();
+    expect(run!.storedEvents).toBe(3_000);
+    expect(run!.baselineRows).toBe(3_000);
+    expect(run!.outboxActions).toBeGreaterThan(0);
+    expect(run!.outboxByRule.welcome).toBeGreaterThan(0);
+    expect(run!.outboxByRule['keyword-reply']).toBeGreaterThan(0);
+    for (const n of [p1.pipelineEventsPerSec, p1.baselineRowsPerSec, p1.ratio, p1.peakRssMb, p1.processMaxRssMb]) {
+      expect(Number.isFinite(n) && n > 0).toBe(true);
+    }
+    expect(readdirSync(dir)).toEqual([]); // the run's SQLite files are removed
+  });
+
+  it('P2 times every event through the 20-rule pipeline and an empty one', async () => {
+    const p2 = await runP2(workload, { events: 2_500, warmupEvents: 500 });
+    expect(p2.events).toBe(2_500);
+    expect(p2.rules).toBe(BENCH_RULE_COUNT);
+    expect(BENCH_RULE_COUNT).toBe(20);
+    expect(p2.eventsWithActions).toBeGreaterThan(0);
+    expect(Object.keys(p2.actionsByRule).sort()).toEqual(['keyword-reply', 'welcome']);
+    for (const s of [p2.decision, p2.rulesOnly, p2.baseline]) {
+      expect(s.samples).toBe(2_500);
+      expect(s.p50).toBeGreaterThan(0);
+      expect(s.p99).toBeGreaterThanOrEqual(s.p50);
+      expect(s.max).toBeGreaterThanOrEqual(s.p99);
+    }
+    expect(p2.ratioP50).toBeGreaterThan(0);
+  });
+
+  it('runs both from the bench entry point and formats a report', async () => {
+    const report = await runBenchmarks({ quick: true, events: 2_000, runs: 1, p2Events: 1_000, dir });
+    expect(report.p1.events).toBe(2_000);
+    expect(report.p2.events).toBe(1_000);
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(formatReport(report)).toMatch(/P1 ratio pipeline \/ baseline/);
+  });
+});
