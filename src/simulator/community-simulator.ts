@@ -44,11 +44,13 @@ export interface Community {
   /**
    * Every payload with start <= at < end, sorted by `at` (ties in a stable order).
    * Deterministic; window-additive: payloadsBetween(a,b) followed by payloadsBetween(b,c)
-   * equals payloadsBetween(a,c) exactly. Payload objects share nested person objects:
-   * treat them as read-only.
+   * equals payloadsBetween(a,c) exactly. Payloads are shared with an internal cache of
+   * recent hours and share person objects with each other: treat them as read-only.
    */
   payloadsBetween(start: number, end: number): SandboxPayload[];
 }
+
+const RECENT_HOURS_KEPT = Math.ceil(MAX_SPILL / HOUR) + 2;
 
 function checkOptions(options: CommunityOptions): { groups: number; intensity: number } {
   const groups = options.groups ?? 6;
@@ -80,6 +82,19 @@ export function createCommunity(options: CommunityOptions): Community {
   const shared = assignSharedMembers(seed, plans);
   const rosters = plans.map((plan, i) => new MemberRoster(plan, seed, shared[i] ?? []));
   const groups = plans.map((plan) => plan.group);
+  // Live polling asks for a few seconds at a time, each needing the last MAX_SPILL
+  // hours of every group; keeping the latest hours avoids regenerating them per poll.
+  const recentHours = plans.map(() => new Map<number, SandboxPayload[]>());
+  const hourOf = (g: number, hour: number): SandboxPayload[] => {
+    const cache = recentHours[g]!;
+    let payloads = cache.get(hour);
+    if (!payloads) {
+      payloads = hourTraffic(plans[g]!, rosters[g]!, seed, hour, intensity);
+      cache.set(hour, payloads);
+      if (cache.size > RECENT_HOURS_KEPT) cache.delete(cache.keys().next().value as number);
+    }
+    return payloads;
+  };
 
   return {
     groups,
@@ -91,11 +106,9 @@ export function createCommunity(options: CommunityOptions): Community {
       const firstHour = Math.floor((from - MAX_SPILL) / HOUR);
       const lastHour = Math.floor((to - 1) / HOUR);
       for (let g = 0; g < plans.length; g++) {
-        const plan = plans[g]!;
-        const roster = rosters[g]!;
-        const fromHour = Math.max(firstHour, Math.floor(plan.group.createdAt / HOUR));
+        const fromHour = Math.max(firstHour, Math.floor(plans[g]!.group.createdAt / HOUR));
         for (let hour = fromHour; hour <= lastHour; hour++) {
-          for (const payload of hourTraffic(plan, roster, seed, hour, intensity)) {
+          for (const payload of hourOf(g, hour)) {
             if (payload.at >= from && payload.at < to) out.push(payload);
           }
         }

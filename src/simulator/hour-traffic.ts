@@ -5,15 +5,18 @@ import { DAY, HOUR, MINUTE, SECOND, hourShare, isWeekend, localHourOf } from './
 import { isPresent, personAt, type Member, type MemberRoster } from './member-roster.js';
 import { Rng } from './random.js';
 
+// Everything one group does during one UTC hour: membership changes from the roster,
+// then (unless the day is silent) welcomes, announcements, conversations and spam.
+
 /**
- * Everything one group does during one UTC hour. Conversations that start in the
- * hour may run past its end, but never by more than this; windows look back this
- * far so that nothing is lost or doubled at window edges.
+ * How far past its hour a conversation started in that hour may run. Anything later
+ * is dropped, and windows look back this far, so nothing is lost or doubled at window
+ * edges.
  */
 export const MAX_SPILL = 3 * HOUR;
 
-// Average messages per conversation across the session kinds below, measured;
-// it turns "messages per day" into "conversations per hour".
+// Roughly the average messages per conversation across the session kinds below (as
+// measured); it turns "messages per day" into "conversations per hour".
 const MESSAGES_PER_SESSION = 3.6;
 const ANNOUNCEMENT_HOURS = [9, 10, 12, 20, 21];
 
@@ -184,10 +187,12 @@ function question(ctx: HourContext, at: number): void {
   // Most answers come within minutes; a few an hour later when someone catches up.
   let t = at + 20 * SECOND + Math.round(Math.min(rng.exponential(9 * MINUTE), 55 * MINUTE));
   let firstAnswer: { id: string; by: Member } | undefined;
+  const responders: Member[] = [];
   const answers = 1 + rng.poisson(0.7);
   for (let i = 0; i < answers; i++) {
     const responder: Member | undefined = rng.chance(0.4) ? roster.pickAdmin(rng, t) : ctx.speaker(t, asker);
-    if (responder && responder !== asker) {
+    if (responder && responder !== asker && !responders.includes(responder)) {
+      responders.push(responder);
       const mention = isPresent(asker, t) && rng.chance(0.5);
       const lines = responder.admin ? plan.phrases.answers : (plan.phrases.peerAnswers ?? plan.phrases.answers);
       const body = ctx.fill(rng.pick(lines));

@@ -19,8 +19,8 @@ function fmix32(value: number): number {
 
 /**
  * Hashes integer parts into one 32-bit seed. Parts may exceed 32 bits (epoch
- * hours, epoch ms) or be negative; both halves are mixed in, so (1, 2) and (2, 1)
- * and (2**32) all differ.
+ * hours, epoch ms), be negative or fractional; all of it is mixed in, so (1, 2),
+ * (2, 1), (2**32) and (1.5) all differ.
  */
 export function mixSeed(...parts: number[]): number {
   let h = 0x9e3779b9;
@@ -30,6 +30,8 @@ export function mixSeed(...parts: number[]): number {
     const high = Math.floor(whole / TWO_POW_32) >>> 0;
     h = fmix32(h ^ low) + 0x6d2b79f5;
     h = fmix32(h ^ high) + 0x1b873593;
+    // Fractional seeds (rare) still get their own stream.
+    if (whole !== part) h = fmix32(h ^ Math.floor((part - whole) * TWO_POW_32)) + 0x52dce729;
   }
   return fmix32(h);
 }
