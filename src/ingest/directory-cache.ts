@@ -42,6 +42,11 @@ export class DirectoryCache {
     this.#stagedMembers.clear();
   }
 
+  /** Forgets every member, after members were linked (merged) outside ingest. */
+  forgetMembers(): void {
+    this.#members.clear();
+  }
+
   /** Forgets a group, after its name or time zone changed outside ingest. */
   forgetGroup(groupId: number): void {
     for (const [k, v] of this.#groups) if (v.id === groupId) this.#groups.delete(k);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AutomationRegistry } from '../automations/automation-registry.js';
 import type { Platform } from '../core/event.js';
+import { linkMembers } from '../members/member-links.js';
 import { Ingestor, type IngestOptions, type IngestResult } from '../ingest/ingestor.js';
 import { Dispatcher, type DispatcherOptions, type DispatchReport } from '../outbox/dispatcher.js';
 import type { PlatformAdapter } from '../platforms/platform-adapter.js';
@@ -66,6 +67,12 @@ export class HearthRuntime {
     const results = await this.ingest(events, { workspaceId, automations: options.automations ?? true });
     const report = options.dispatch === false ? null : await this.dispatcher.runDue();
     return { results, report };
+  }
+
+  /** Makes two members one person (an operator's decision), keeping ingest's cache in step. */
+  async linkMembers(workspaceId: number, keepId: number, mergeId: number): Promise<void> {
+    await linkMembers(this.store.db, workspaceId, keepId, mergeId);
+    this.ingestor.directory.forgetMembers();
   }
 
   close(): Promise<void> {

@@ -1,0 +1,121 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+export class MemberLinkError extends Error {
+  override readonly name = 'MemberLinkError';
+}
+
+/** A likely "same person" pair, with why Hearth thinks so. */
+export interface LinkSuggestion {
+  memberId: number;
+  otherMemberId: number;
+  names: [string, string];
+  platforms: [string, string];
+  score: number;
+  reasons: string[];
+}
+
+/**
+ * Makes two members of a workspace one person: `mergeId`'s identities, memberships,
+ * events and rollups move to `keepId`, adding up where both have figures for the same
+ * group and day, and `mergeId` disappears. One transaction: all of it or none.
+ */
+export async function linkMembers(db: Kysely<Database>, workspaceId: number, keepId: number, mergeId: number): Promise<void> {
+  if (keepId === mergeId) throw new MemberLinkError('a member cannot be linked to itself');
+  await db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('member').select(['id', 'first_seen_at']).where('workspace_id', '=', workspaceId).where('id', 'in', [keepId, mergeId]).execute();
+    if (found.length !== 2) throw new MemberLinkError(`members ${keepId} and ${mergeId} are not both in this workspace`);
+    await trx.updateTable('identity').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+    await trx.updateTable('membership').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+    await trx.updateTable('membership').set({ inviter_member_id: keepId }).where('inviter_member_id', '=', mergeId).execute();
+    await trx.updateTable('event').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+
+    const days = await trx.selectFrom('member_group_day').selectAll().where('member_id', '=', mergeId).execute();
+    await trx.deleteFrom('member_group_day').where('member_id', '=', mergeId).execute();
+    for (const d of days) {
+      await trx
+        .insertInto('member_group_day')
+        .values({ ...d, member_id: keepId })
+        .onConflict((oc) =>
+          oc.columns(['group_id', 'day', 'member_id']).doUpdateSet({
+            messages: sql`member_group_day.messages + excluded.messages`,
+            replies: sql`member_group_day.replies + excluded.replies`,
+            reactions: sql`member_group_day.reactions + excluded.reactions`,
+          }),
+        )
+        .execute();
+    }
+    const totals = await trx.selectFrom('member_group_total').selectAll().where('member_id', '=', mergeId).execute();
+    await trx.deleteFrom('member_group_total').where('member_id', '=', mergeId).execute();
+    for (const t of totals) {
+      await trx
+        .insertInto('member_group_total')
+        .values({ ...t, member_id: keepId })
+        .onConflict((oc) =>
+          oc.columns(['group_id', 'member_id']).doUpdateSet({
+            messages: sql`member_group_total.messages + excluded.messages`,
+            first_message_at: sql`case when member_group_total.first_message_at is null or excluded.first_message_at < member_group_total.first_message_at then excluded.first_message_at else member_group_total.first_message_at end`,
+            last_message_at: sql`case when member_group_total.last_message_at is null or excluded.last_message_at > member_group_total.last_message_at then excluded.last_message_at else member_group_total.last_message_at end`,
+          }),
+        )
+        .execute();
+    }
+    const firstSeen = Math.min(...found.map((m) => Number(m.first_seen_at)));
+    await trx.updateTable('member').set({ first_seen_at: firstSeen }).where('id', '=', keepId).execute();
+    await trx.deleteFrom('member').where('id', '=', mergeId).execute();
+  });
+}
+
+/** Folds a display name for comparison: case, width, spaces, punctuation and emoji removed. */
+export function foldName(name: string): string {
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}\p{Z}\s]+/gu, '');
+}
+
+/**
+ * Suggests members on different platforms who are likely one person: the same folded
+ * display name or username, more likely still when they are in groups of the same
+ * workspace around the same time. Never links on its own: an operator confirms.
+ */
+export async function suggestLinks(db: Kysely<Database>, workspaceId: number, limit = 100): Promise<LinkSuggestion[]> {
+  const identities = await db
+    .selectFrom('identity')
+    .select(['member_id', 'platform', 'display_name', 'username'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  const byKey = new Map<string, typeof identities>();
+  for (const identity of identities) {
+    const keys = new Set([`n:${foldName(identity.display_name)}`, ...(identity.username ? [`u:${identity.username.toLowerCase()}`] : [])]);
+    for (const key of keys) {
+      if (key.length < 4) continue; // one- or two-letter names say nothing
+      const list = byKey.get(key) ?? [];
+      list.push(identity);
+      byKey.set(key, list);
+    }
+  }
+  const pairs = new Map<string, LinkSuggestion>();
+  for (const [key, list] of byKey) {
+    if (list.length > 20) continue; // a name this common ("Admin", "小明") is no evidence
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const [a, b] = [list[i]!, list[j]!];
+        if (a.member_id === b.member_id || a.platform === b.platform) continue;
+        const [x, y] = a.member_id < b.member_id ? [a, b] : [b, a];
+        const id = `${x.member_id}|${y.member_id}`;
+        const s = pairs.get(id) ?? { memberId: x.member_id, otherMemberId: y.member_id, names: [x.display_name, y.display_name] as [string, string], platforms: [x.platform, y.platform] as [string, string], score: 0, reasons: [] };
+        const reason = key.startsWith('u:') ? 'same username' : 'same display name';
+        if (!s.reasons.includes(reason)) {
+          s.reasons.push(reason);
+          s.score += key.startsWith('u:') ? 0.6 : 0.4 / Math.max(1, list.length - 1);
+        }
+        pairs.set(id, s);
+      }
+    }
+  }
+  return [...pairs.values()]
+    .map((s) => ({ ...s, score: Math.min(1, Math.round(s.score * 100) / 100) }))
+    .sort((a, b) => b.score - a.score || a.memberId - b.memberId)
+    .slice(0, limit);
+}
