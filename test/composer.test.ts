@@ -11,7 +11,7 @@ const member = { id: 3, displayName: 'Ada', isBot: false, joinsInGroup: 1, messa
 const base = { platform: 'sandbox', occurredAt: '2026-01-01T00:00:00Z', group: { id: 'g' } } as const;
 
 function ctx(event: EventInput, overrides: Partial<typeof member> = {}) {
-  return new AutomationContext(parseEvent({ dedupKey: 'k', ...base, ...event }), group, { ...member, ...overrides }, 0);
+  return new AutomationContext(parseEvent({ ...base, ...event, dedupKey: 'k' }), group, { ...member, ...overrides }, 0);
 }
 const message = (text: string) => ({ kind: 'message', actor: { id: 'a' }, messageId: 'm1', text }) as unknown as EventInput;
 const joined = { kind: 'member.joined', member: { id: 'a', name: 'Ada' } } as unknown as EventInput;

@@ -54,7 +54,7 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     const body = (await (await app.request('/api/workspaces/acme/overview?days=30')).json()) as {
       days: string[];
       totals: Record<string, number>;
-      series: Record<string, number[]>;
+      series: { messages: number[]; joins: number[] };
     };
     expect(body.days).toHaveLength(30);
     expect(body.days.at(-1)).toBe('2026-07-10');
