@@ -11,7 +11,7 @@ interface GroupDayDelta {
   leaves: number;
 }
 
-interface MemberDayDelta {
+export interface MemberDayDelta {
   group_id: number;
   member_id: number;
   day: string;
@@ -20,10 +20,15 @@ interface MemberDayDelta {
   reactions: number;
 }
 
-interface MemberTotalDelta {
+export interface MemberTotalDelta {
   group_id: number;
   member_id: number;
   messages: number;
+  first_message_at: number | null;
+  last_message_at: number | null;
+}
+
+interface BatchMemberTotal extends MemberTotalDelta {
   first_message_at: number;
   last_message_at: number;
 }
@@ -38,7 +43,7 @@ const CHUNK = 500;
 export class RollupAccumulator {
   #groupDays = new Map<string, GroupDayDelta>();
   #memberDays = new Map<string, MemberDayDelta>();
-  #memberTotals = new Map<string, MemberTotalDelta>();
+  #memberTotals = new Map<string, BatchMemberTotal>();
 
   #groupDay(groupId: number, day: string): GroupDayDelta {
     const key = `${groupId}|${day}`;
@@ -87,7 +92,7 @@ export class RollupAccumulator {
   }
 
   /** Writes everything collected and forgets it. */
-  async flush(trx: Kysely<Database> | Transaction<Database>): Promise<void> {
+  async flush(trx: Db): Promise<void> {
     for (const rows of chunks([...this.#groupDays.values()])) {
       await trx
         .insertInto('group_day')
@@ -103,36 +108,46 @@ export class RollupAccumulator {
         )
         .execute();
     }
-    for (const rows of chunks([...this.#memberDays.values()])) {
-      await trx
-        .insertInto('member_group_day')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.columns(['group_id', 'day', 'member_id']).doUpdateSet({
-            messages: sql`member_group_day.messages + excluded.messages`,
-            replies: sql`member_group_day.replies + excluded.replies`,
-            reactions: sql`member_group_day.reactions + excluded.reactions`,
-          }),
-        )
-        .execute();
-    }
-    for (const rows of chunks([...this.#memberTotals.values()])) {
-      await trx
-        .insertInto('member_group_total')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.columns(['group_id', 'member_id']).doUpdateSet({
-            messages: sql`member_group_total.messages + excluded.messages`,
-            first_message_at: sql`case when member_group_total.first_message_at is null or excluded.first_message_at < member_group_total.first_message_at then excluded.first_message_at else member_group_total.first_message_at end`,
-            last_message_at: sql`case when member_group_total.last_message_at is null or excluded.last_message_at > member_group_total.last_message_at then excluded.last_message_at else member_group_total.last_message_at end`,
-          }),
-        )
-        .execute();
-    }
+    for (const rows of chunks([...this.#memberDays.values()])) await addMemberDays(trx, rows);
+    for (const rows of chunks([...this.#memberTotals.values()])) await addMemberTotals(trx, rows);
     this.#groupDays.clear();
     this.#memberDays.clear();
     this.#memberTotals.clear();
   }
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Adds per member/group/day figures to what is stored (an upsert that sums). */
+export async function addMemberDays(db: Db, rows: MemberDayDelta[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('member_group_day')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['group_id', 'day', 'member_id']).doUpdateSet({
+        messages: sql`member_group_day.messages + excluded.messages`,
+        replies: sql`member_group_day.replies + excluded.replies`,
+        reactions: sql`member_group_day.reactions + excluded.reactions`,
+      }),
+    )
+    .execute();
+}
+
+/** Adds per member/group totals to what is stored, widening first/last message times. */
+export async function addMemberTotals(db: Db, rows: MemberTotalDelta[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('member_group_total')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['group_id', 'member_id']).doUpdateSet({
+        messages: sql`member_group_total.messages + excluded.messages`,
+        first_message_at: sql`case when member_group_total.first_message_at is null or excluded.first_message_at < member_group_total.first_message_at then excluded.first_message_at else member_group_total.first_message_at end`,
+        last_message_at: sql`case when member_group_total.last_message_at is null or excluded.last_message_at > member_group_total.last_message_at then excluded.last_message_at else member_group_total.last_message_at end`,
+      }),
+    )
+    .execute();
 }
 
 function* chunks<T>(rows: T[]): Generator<T[]> {

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { addMemberDays, addMemberTotals } from '../ingest/rollup-accumulator.js';
 import type { Database } from '../store/schema.js';
 
 export class MemberLinkError extends Error {
@@ -32,34 +33,10 @@ export async function linkMembers(db: Kysely<Database>, workspaceId: number, kee
 
     const days = await trx.selectFrom('member_group_day').selectAll().where('member_id', '=', mergeId).execute();
     await trx.deleteFrom('member_group_day').where('member_id', '=', mergeId).execute();
-    for (const d of days) {
-      await trx
-        .insertInto('member_group_day')
-        .values({ ...d, member_id: keepId })
-        .onConflict((oc) =>
-          oc.columns(['group_id', 'day', 'member_id']).doUpdateSet({
-            messages: sql`member_group_day.messages + excluded.messages`,
-            replies: sql`member_group_day.replies + excluded.replies`,
-            reactions: sql`member_group_day.reactions + excluded.reactions`,
-          }),
-        )
-        .execute();
-    }
+    await addMemberDays(trx, days.map((d) => ({ ...d, member_id: keepId })));
     const totals = await trx.selectFrom('member_group_total').selectAll().where('member_id', '=', mergeId).execute();
     await trx.deleteFrom('member_group_total').where('member_id', '=', mergeId).execute();
-    for (const t of totals) {
-      await trx
-        .insertInto('member_group_total')
-        .values({ ...t, member_id: keepId })
-        .onConflict((oc) =>
-          oc.columns(['group_id', 'member_id']).doUpdateSet({
-            messages: sql`member_group_total.messages + excluded.messages`,
-            first_message_at: sql`case when member_group_total.first_message_at is null or excluded.first_message_at < member_group_total.first_message_at then excluded.first_message_at else member_group_total.first_message_at end`,
-            last_message_at: sql`case when member_group_total.last_message_at is null or excluded.last_message_at > member_group_total.last_message_at then excluded.last_message_at else member_group_total.last_message_at end`,
-          }),
-        )
-        .execute();
-    }
+    await addMemberTotals(trx, totals.map((t) => ({ ...t, member_id: keepId })));
     const firstSeen = Math.min(...found.map((m) => Number(m.first_seen_at)));
     await trx.updateTable('member').set({ first_seen_at: firstSeen }).where('id', '=', keepId).execute();
     await trx.deleteFrom('member').where('id', '=', mergeId).execute();
