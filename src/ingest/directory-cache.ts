@@ -19,37 +19,51 @@ export interface KnownMember {
   isBot: boolean;
 }
 
+const MAX_CACHED = 200_000;
+
 /**
  * Resolves platform ids to Hearth's groups and members, creating them on first
- * sight. Lookups are cached; entries created inside a transaction are staged and
- * only become cached when the caller commits, so a rolled-back batch leaves no
- * phantom ids behind.
+ * sight. Lookups are cached across batches. Each ingest transaction works through its
+ * own `begin()` view: what it creates is staged there and joins the shared cache only
+ * when it commits, so neither a rolled-back batch nor a concurrent transaction ever
+ * sees ids that are not committed.
  */
 export class DirectoryCache {
-  #groups = new Map<string, KnownGroup>();
-  #members = new Map<string, KnownMember>();
-  #stagedGroups = new Map<string, KnownGroup>();
-  #stagedMembers = new Map<string, KnownMember>();
+  readonly groupsCache = new Map<string, KnownGroup>();
+  readonly membersCache = new Map<string, KnownMember>();
 
-  commit(): void {
-    for (const [k, v] of this.#stagedGroups) this.#groups.set(k, v);
-    for (const [k, v] of this.#stagedMembers) this.#members.set(k, v);
-    this.rollback();
-  }
-
-  rollback(): void {
-    this.#stagedGroups.clear();
-    this.#stagedMembers.clear();
+  begin(): DirectoryTransaction {
+    if (this.membersCache.size > MAX_CACHED) this.membersCache.clear();
+    return new DirectoryTransaction(this);
   }
 
   /** Forgets every member, after members were linked (merged) outside ingest. */
   forgetMembers(): void {
-    this.#members.clear();
+    this.membersCache.clear();
   }
 
   /** Forgets a group, after its name or time zone changed outside ingest. */
   forgetGroup(groupId: number): void {
-    for (const [k, v] of this.#groups) if (v.id === groupId) this.#groups.delete(k);
+    for (const [k, v] of this.groupsCache) if (v.id === groupId) this.groupsCache.delete(k);
+  }
+}
+
+/** One transaction's view of the directory (see DirectoryCache). */
+export class DirectoryTransaction {
+  #groups: Map<string, KnownGroup>;
+  #members: Map<string, KnownMember>;
+  #stagedGroups = new Map<string, KnownGroup>();
+  #stagedMembers = new Map<string, KnownMember>();
+
+  constructor(cache: DirectoryCache) {
+    this.#groups = cache.groupsCache;
+    this.#members = cache.membersCache;
+  }
+
+  /** The transaction committed: what it created is now everyone's. */
+  commit(): void {
+    for (const [k, v] of this.#stagedGroups) this.#groups.set(k, v);
+    for (const [k, v] of this.#stagedMembers) this.#members.set(k, v);
   }
 
   async groups(db: Db, workspaceId: number, platform: string, refs: GroupRef[], connectionId: number | null, now: number): Promise<Map<string, KnownGroup>> {

@@ -6,7 +6,7 @@ import { InvalidEventError, parseEvent, subjectOf, type Event, type PersonRef } 
 import type { AutomationRegistry } from '../automations/automation-registry.js';
 import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
-import { DirectoryCache, type KnownGroup, type KnownMember } from './directory-cache.js';
+import { DirectoryCache, type DirectoryTransaction, type KnownGroup, type KnownMember } from './directory-cache.js';
 import { RollupAccumulator } from './rollup-accumulator.js';
 
 type Trx = Transaction<Database>;
@@ -85,11 +85,11 @@ export class Ingestor {
     let planned = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        planned = await this.store.db.transaction().execute((trx) => this.#store(trx, valid, options, results));
-        this.#directory.commit();
+        const directory = this.#directory.begin();
+        planned = await this.store.db.transaction().execute((trx) => this.#store(trx, directory, valid, options, results));
+        directory.commit();
         break;
       } catch (error) {
-        this.#directory.rollback();
         // Two workers creating the same member or group at once: the loser retries and finds it.
         if (attempt < 3 && isUniqueViolation(error)) continue;
         throw error;
@@ -99,14 +99,14 @@ export class Ingestor {
     return results;
   }
 
-  async #store(trx: Trx, valid: { index: number; event: Event }[], options: IngestOptions, results: IngestResult[]): Promise<number> {
+  async #store(trx: Trx, directory: DirectoryTransaction, valid: { index: number; event: Event }[], options: IngestOptions, results: IngestResult[]): Promise<number> {
     const { workspaceId } = options;
     const now = this.clock();
     const staged: StagedEvent[] = [];
 
     for (const [platform, items] of groupBy(valid, (v) => v.event.platform)) {
       const groupRefs = new Map(items.map((v) => [v.event.group.id, v.event.group]));
-      const groups = await this.#directory.groups(trx, workspaceId, platform, [...groupRefs.values()], options.connectionId ?? null, now);
+      const groups = await directory.groups(trx, workspaceId, platform, [...groupRefs.values()], options.connectionId ?? null, now);
       const firstSeen = new Map<string, number>();
       const people: PersonRef[] = [];
       for (const { event } of items) {
@@ -118,7 +118,7 @@ export class Ingestor {
           }
         }
       }
-      const members = await this.#directory.members(trx, workspaceId, platform, people, (id) => firstSeen.get(id) ?? now);
+      const members = await directory.members(trx, workspaceId, platform, people, (id) => firstSeen.get(id) ?? now);
       for (const { index, event } of items) {
         staged.push({ index, event, at: Date.parse(event.occurredAt), group: groups.get(event.group.id)!, member: members.get(subjectOf(event).id) ?? null });
       }
@@ -180,7 +180,7 @@ export class Ingestor {
           rollups.join(group.id, day);
           membership.joins++;
           if (!membership.open) {
-            const inviter = event.inviter ? (await this.#directory.members(trx, workspaceId, event.platform, [event.inviter], () => at)).get(event.inviter.id) : undefined;
+            const inviter = event.inviter ? (await directory.members(trx, workspaceId, event.platform, [event.inviter], () => at)).get(event.inviter.id) : undefined;
             await this.#openMembership(trx, group.id, member.id, at, event.method, inviter?.id ?? null, event.code ?? null, membership, memberCounts);
           }
           break;
@@ -207,7 +207,7 @@ export class Ingestor {
             .where('platform', '=', event.platform)
             .where('external_id', '=', event.member.id)
             .execute();
-          this.#directory.renamed(workspaceId, event.platform, event.member.id, member, event.newName);
+          directory.renamed(workspaceId, event.platform, event.member.id, member, event.newName);
           break;
       }
 
