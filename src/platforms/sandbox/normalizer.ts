@@ -1,8 +1,12 @@
-import type { EventInput } from '../../core/event.js';
+import type { EventInput, EventOf, PersonRef } from '../../core/event.js';
 import { InvalidPayloadError } from '../platform-adapter.js';
 import { sandboxPayloadSchema, type SandboxPayload, type SandboxPerson } from './sandbox-payload.js';
 
-const person = (p: SandboxPerson) => ({ id: p.id, name: p.name, ...(p.bot ? { isBot: true } : {}) });
+function person(p: SandboxPerson): PersonRef {
+  const ref: PersonRef = { id: p.id, name: p.name };
+  if (p.bot) ref.isBot = true;
+  return ref;
+}
 
 /** Validates a sandbox payload; throws InvalidPayloadError naming each bad field. */
 export function parseSandboxPayload(payload: unknown): SandboxPayload {
@@ -11,48 +15,41 @@ export function parseSandboxPayload(payload: unknown): SandboxPayload {
   return parsed.data;
 }
 
-/** Sandbox payload → Event. A message starting with "/" is a command, as on Telegram. */
+/**
+ * Sandbox payload → Event. A message starting with "/" is a command, as on Telegram.
+ * Built field by field (no object spreads): this runs for every simulated event.
+ */
 export function normalizeSandboxPayload(payload: unknown): EventInput[] {
   const p = parseSandboxPayload(payload);
-  const base = {
-    platform: 'sandbox' as const,
-    dedupKey: `sandbox:${p.updateId}`,
-    occurredAt: new Date(p.at).toISOString(),
-    group: { id: p.room, ...(p.roomTitle ? { title: p.roomTitle } : {}) },
-  };
+  const group: { id: string; title?: string } = { id: p.room };
+  if (p.roomTitle) group.title = p.roomTitle;
+  const base = { platform: 'sandbox' as const, dedupKey: `sandbox:${p.updateId}`, occurredAt: new Date(p.at).toISOString(), group };
   switch (p.type) {
     case 'message': {
-      const command = /^\/([a-z0-9_]{1,64})(?:@\S+)?(?:\s+([\s\S]*))?$/i.exec(p.text);
+      const command = p.text.startsWith('/') ? /^\/([a-z0-9_]{1,64})(?:@\S+)?(?:\s+([\s\S]*))?$/i.exec(p.text) : null;
       if (command) return [{ ...base, kind: 'command', actor: person(p.from), messageId: p.messageId, name: command[1]!.toLowerCase(), args: command[2] ?? '' }];
-      return [
-        {
-          ...base,
-          kind: 'message',
-          actor: person(p.from),
-          messageId: p.messageId,
-          text: p.text,
-          ...(p.media ? { media: p.media } : {}),
-          ...(p.replyTo ? { replyTo: p.replyTo } : {}),
-          mentions: p.mentions ?? [],
-        },
-      ];
+      const event: EventOf<'message'> = { ...base, v: 1, kind: 'message', actor: person(p.from), messageId: p.messageId, text: p.text, mentions: p.mentions ?? [] };
+      if (p.media) event.media = p.media;
+      if (p.replyTo) event.replyTo = p.replyTo;
+      return [event];
     }
-    case 'join':
-      return [
-        {
-          ...base,
-          kind: 'member.joined',
-          member: person(p.member),
-          method: p.via ?? 'unknown',
-          ...(p.inviter ? { inviter: person(p.inviter) } : {}),
-          ...(p.code ? { code: p.code } : {}),
-        },
-      ];
-    case 'leave':
-      return [{ ...base, kind: 'member.left', member: person(p.member), ...(p.removedBy ? { removedBy: person(p.removedBy) } : {}) }];
+    case 'join': {
+      const event: EventOf<'member.joined'> = { ...base, v: 1, kind: 'member.joined', member: person(p.member), method: p.via ?? 'unknown' };
+      if (p.inviter) event.inviter = person(p.inviter);
+      if (p.code) event.code = p.code;
+      return [event];
+    }
+    case 'leave': {
+      const event: EventOf<'member.left'> = { ...base, v: 1, kind: 'member.left', member: person(p.member) };
+      if (p.removedBy) event.removedBy = person(p.removedBy);
+      return [event];
+    }
     case 'reaction':
       return [{ ...base, kind: 'reaction', actor: person(p.from), messageId: p.messageId, emoji: p.emoji, added: true }];
-    case 'rename':
-      return [{ ...base, kind: 'member.renamed', member: person(p.member), ...(p.oldName ? { oldName: p.oldName } : {}), newName: p.member.name }];
+    case 'rename': {
+      const event: EventOf<'member.renamed'> = { ...base, v: 1, kind: 'member.renamed', member: person(p.member), newName: p.member.name };
+      if (p.oldName) event.oldName = p.oldName;
+      return [event];
+    }
   }
 }

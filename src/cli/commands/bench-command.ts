@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { formatReport } from '../../../bench/bench-report.js';
+import { RESULTS_FILE, runBenchmarks, writeReport } from '../../../bench/run.js';
+import { UsageError } from '../cli-context.js';
+
+function count(option: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value.replace(/[_,]/g, ''));
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${option} takes a whole number ≥ ${min}, not ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+/**
+ * `hearth bench`: P1 (events/s through the embedded pipeline vs a raw better-sqlite3
+ * insert) and P2 (event → action decision latency vs an empty pipeline), printed as a
+ * table and written to bench/results/latest.json. See BENCHMARKS.md.
+ */
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('run the benchmarks (P1 pipeline throughput, P2 decision latency) and write bench/results/latest.json')
+    .option('--quick', 'a small run (20k events, 1 run) for a quick look')
+    .option('--events <n>', 'events through the pipeline per P1 run', count('--events', 100))
+    .option('--batch <n>', 'events per ingest batch (and per baseline transaction)', count('--batch', 1))
+    .option('--runs <n>', 'timed P1 runs (the median is reported)', count('--runs', 1))
+    .option('--p2-events <n>', 'events timed in P2', count('--p2-events', 100))
+    .option('--dir <path>', 'directory for the benchmark SQLite files (default: a temp dir)')
+    .option('--out <file>', 'where to write the JSON report', RESULTS_FILE)
+    .option('--json', 'print the JSON report instead of the table')
+    .action(async (opts: { quick?: boolean; events?: number; batch?: number; runs?: number; p2Events?: number; dir?: string; out: string; json?: boolean }) => {
+      const report = await runBenchmarks({
+        quick: opts.quick === true,
+        ...(opts.events !== undefined ? { events: opts.events } : {}),
+        ...(opts.batch !== undefined ? { batchSize: opts.batch } : {}),
+        ...(opts.runs !== undefined ? { runs: opts.runs } : {}),
+        ...(opts.p2Events !== undefined ? { p2Events: opts.p2Events } : {}),
+        ...(opts.dir !== undefined ? { dir: resolve(opts.dir) } : {}),
+        onProgress: (message) => process.stderr.write(`[bench] ${message}\n`),
+      });
+      const file = writeReport(report, resolve(opts.out));
+      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else process.stdout.write(`${formatReport(report)}\nwrote ${file}\n`);
+    });
+}

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { EventInput } from '../core/event.js';
+
+/**
+ * What every format reader shares: the items it yields, the context a pass gives
+ * it, and the error it throws for a malformed entry.
+ */
+
+/** One event read from an export, with where it came from (for error messages). */
+export interface ImportItem {
+  event: EventInput;
+  file: string;
+  /** The entry in the file: `message 1234`, `line 88`, `page messages7.html, message 87944`. */
+  entry: string;
+}
+
+export interface ReadContext {
+  /** The zone of times written without a UTC offset ('UTC' unless --tz). */
+  readonly tz: string;
+  /** 1: the checking pass; 2: the storing pass. Readers yield the same items in both. */
+  readonly pass: 1 | 2;
+  /** Bytes of input consumed since the last call (for the progress bar). */
+  progress(bytes: number): void;
+  /** Counts entries that are not imported, by reason ("service: pin_message", "personal chats"). */
+  skip(reason: string, count?: number): void;
+  /**
+   * Facts the checking pass learns that the storing pass needs before it reaches
+   * them in the file (a chat's id written after its messages; whether a channel's
+   * rows are in time order). Keyed by the reader.
+   */
+  readonly memo: Map<string, unknown>;
+}
+
+/** A format reader over the files of one `hearth import` call. */
+export interface ImportSource {
+  readonly files: readonly string[];
+  /** Streams the events of every file, in file order; throws ImportError on a malformed entry. */
+  read(ctx: ReadContext): AsyncIterable<ImportItem>;
+}
+
+/** A malformed input: which file, which entry, what is wrong. */
+export class ImportError extends Error {
+  override readonly name = 'ImportError';
+  constructor(
+    readonly file: string,
+    readonly entry: string | null,
+    readonly reason: string,
+  ) {
+    super(`${file}${entry ? ` (${entry})` : ''}: ${reason}`);
+  }
+}
+
+/**
+ * A file's text, chunk by chunk, decoded as strict UTF-8 (a byte sequence that is
+ * not UTF-8 fails rather than becoming U+FFFD), without a BOM. `where` names the
+ * entry the reader has reached, for the error.
+ */
+export async function* readTextChunks(file: string, progress: (bytes: number) => void, where: () => string | null = () => null, chunkBytes = 1 << 18): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let offset = 0;
+  const stream = createReadStream(file, { highWaterMark: chunkBytes });
+  const entry = (fallback: string) => {
+    const w = where();
+    return w ? `${w}, near byte ${offset}` : fallback;
+  };
+  let carry: Buffer = Buffer.alloc(0);
+  for await (const buffer of stream as AsyncIterable<Buffer>) {
+    let text: string;
+    try {
+      text = decoder.decode(buffer, { stream: true });
+    } catch {
+      // Hand the reader the text up to the bad byte, so that the error names the entry it is in.
+      const joined = Buffer.concat([carry, buffer]);
+      const good = validPrefix(joined);
+      const before = new TextDecoder('utf-8', { ignoreBOM: offset > 0 }).decode(joined.subarray(0, good), { stream: true });
+      offset += good - carry.length;
+      if (before) yield before;
+      throw new ImportError(file, entry(`near byte ${offset}`), 'the file is not valid UTF-8 text (corrupted, or not saved as UTF-8)');
+    }
+    carry = buffer.subarray(buffer.length - incompleteTail(buffer));
+    offset += buffer.length;
+    progress(buffer.length);
+    if (text) yield text;
+  }
+  let rest: string;
+  try {
+    rest = decoder.decode();
+  } catch {
+    throw new ImportError(file, entry(`at byte ${offset}`), 'the file ends inside a UTF-8 character (truncated?)');
+  }
+  if (rest) yield rest;
+}
+
+/** The longest prefix of `bytes` that is UTF-8 (possibly ending inside a character). */
+function validPrefix(bytes: Uint8Array): number {
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+/** How many bytes at the end of `bytes` start a character that continues in the next chunk. */
+function incompleteTail(bytes: Uint8Array): number {
+  for (let i = 1; i <= Math.min(3, bytes.length); i++) {
+    const b = bytes[bytes.length - i]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return length > i ? i : 0;
+  }
+  return 0;
+}
+
+/**
+ * A person known only by display name (HTML exports, invite lists): an id scoped
+ * to the chat, so two chats' "Deleted Account"s stay apart. Long names are hashed
+ * to fit the 200-character id.
+ */
+export function nameId(scope: string, name: string): string {
+  const id = `name:${scope}:${name}`;
+  return id.length <= 200 ? id : `name:${scope}:#${shortHash(name)}`;
+}
+
+/** 16 hex characters of SHA-1: stable short keys for titles and fingerprints. */
+export function shortHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex').slice(0, 16);
+}
+
+/** Clips text to the Event model's limit (65,536 characters). */
+export function clipText(text: string): string {
+  return text.length <= 65536 ? text : text.slice(0, 65536);
+}
+
+/** Clips a display name to the Event model's limit. */
+export function clipName(name: string | null | undefined): string | undefined {
+  if (name === null || name === undefined) return undefined;
+  return name.length <= 512 ? name : name.slice(0, 512);
+}
+
+/** Whitespace as Python's str.split()/strip() see it (the reference figures are computed in Python). */
+const PY_WS = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PY_STRIP = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, 'g');
+const PY_RUNS = new RegExp(`[${PY_WS}]+`, 'g');
+
+export function pyStrip(s: string): string {
+  return s.replace(PY_STRIP, '');
+}
+
+/** `" ".join(s.split())` */
+export function collapseWhitespace(s: string): string {
+  return pyStrip(s).replace(PY_RUNS, ' ');
+}
+
+/** The file's name, for messages and entry names. */
+export function fileLabel(file: string): string {
+  return basename(file);
+}
