@@ -168,7 +168,7 @@ class FactTracker {
   #counts = new Map<number, number>();
 
   next(input: EventInput, row: { id: number; name: string; platform: string; timezone: string }, workspaceId: number): [GroupFacts, MemberFacts] {
-    const person = 'actor' in input ? input.actor : input.member;
+    const person = ('actor' in input ? input.actor : 'member' in input ? input.member : undefined) ?? { id: 'group' };
     let memberId = this.#memberIds.get(person.id);
     if (memberId === undefined) this.#memberIds.set(person.id, (memberId = this.#memberIds.size + 1));
     const key = `${row.id}|${memberId}`;

@@ -87,3 +87,31 @@ describe.each(backends)('ingest on $name', (backend) => {
     expect(await runtime.store.db.selectFrom('outbox').select('id').execute()).toHaveLength(0);
   });
 });
+
+describe.each(backends)('ingest of edits and group renames on $name', (backend) => {
+  it('keeps an edit in the log without counting or answering it again, and follows a group\'s new title', async () => {
+    const made = backend.create();
+    const runtime = await HearthRuntime.open(made.target, { clock: () => T0 });
+    try {
+      const { id: workspaceId } = await ensureWorkspace(runtime.store.db, 'acme');
+      await addAutomation(runtime.store.db, { workspaceId, kind: 'keyword-reply', config: { keywords: ['price'], reply: 'See the pinned list.' } });
+      await addAutomation(runtime.store.db, { workspaceId, kind: 'welcome', config: { template: 'This is {group}' } });
+      const asked = say('ann', 'q1', 1, 'what is the price?');
+      const edited = { ...asked, dedupKey: 'msg-q1-edit', text: 'what is the price now?', edited: true } as EventInput;
+      const renamed = { platform: 'sandbox', kind: 'group.renamed', dedupKey: 'rename-1', occurredAt: at(2), group, title: 'Bakers & Friends' } as EventInput;
+      const results = await runtime.ingest([asked, edited, renamed], { workspaceId });
+      expect(results.map((r) => r.status === 'stored' && r.actions)).toEqual([1, 0, 0]);
+      const { db } = runtime.store;
+      expect(await db.selectFrom('event').select('kind').execute()).toHaveLength(3);
+      expect(await db.selectFrom('group_day').select(['messages']).execute()).toEqual([{ messages: 1 }]);
+      expect(await db.selectFrom('chat_group').select('name').execute()).toEqual([{ name: 'Bakers & Friends' }]);
+      // Later events in the same group keep the new title (the cache followed it).
+      await runtime.ingest([join('bo', 3)], { workspaceId });
+      const welcome = await db.selectFrom('outbox').select('action').where('action', 'like', '%This is%').execute();
+      expect(welcome.map((w) => JSON.parse(w.action).text)).toEqual(['This is Bakers & Friends']);
+    } finally {
+      await runtime.close();
+      await made.cleanup();
+    }
+  });
+});

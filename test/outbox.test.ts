@@ -116,4 +116,17 @@ describe.each(backends)('outbox and dispatcher on $name', (backend) => {
     const texts = (await botLines(sandbox, group.id)).map((l) => l.text);
     expect(texts.map((t) => /Member (\d+)/.exec(t!)![1]).map(Number)).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });
+
+  it('never lets one group\'s backlog hold back another group', async () => {
+    const made = backend.create();
+    const f = await sandboxFixture(made.target, T0, { dispatcher: { batchSize: 30, perGroup: 10 } });
+    cleanups.push(made.cleanup, () => f.runtime.close());
+    const busy = await f.sandbox.addGroup('Flooded');
+    const calm = await f.sandbox.addGroup('Calm');
+    const flood = Array.from({ length: 100 }, (_, i) => ({ type: 'join', updateId: `flood-${i}`, room: busy.external_id, at: T0, member: { id: `f${i}`, name: `F${i}` } }));
+    await f.runtime.deliverSandbox(f.workspace.id, [...flood, { type: 'join', updateId: 'calm-1', room: calm.external_id, at: T0, member: { id: 'c', name: 'Cal' } }], { dispatch: false });
+    const pass = await f.runtime.dispatcher.runDue();
+    expect(pass.dispatched.filter((d) => d.groupId === calm.id).map((d) => d.status)).toEqual(['done']);
+    expect(pass.dispatched.filter((d) => d.groupId === busy.id)).toHaveLength(10);
+  });
 });

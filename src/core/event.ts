@@ -103,6 +103,15 @@ export const commandEventSchema = z.object({
   args: z.string().max(4096).default(''),
 });
 
+/** The group's title changed (a Telegram new_chat_title, a WeChat room topic). */
+export const groupRenamedEventSchema = z.object({
+  ...base,
+  kind: z.literal('group.renamed'),
+  /** Who renamed it, when the platform says. */
+  actor: personRefSchema.optional(),
+  title: z.string().min(1).max(512),
+});
+
 export const eventSchema = z.discriminatedUnion('kind', [
   messageEventSchema,
   memberJoinedEventSchema,
@@ -110,6 +119,7 @@ export const eventSchema = z.discriminatedUnion('kind', [
   reactionEventSchema,
   nameChangedEventSchema,
   commandEventSchema,
+  groupRenamedEventSchema,
 ]);
 
 /** An Event as callers write it (defaults may be left out). */
@@ -140,9 +150,11 @@ export function parseEvent(input: unknown): Event {
   );
 }
 
-/** The person an event is about: the speaker of a message, the member who joined or left. */
-export function subjectOf(event: Event): PersonRef {
+/** The person an event is about: the speaker of a message, the member who joined or left; none for a group's own change without a known actor. */
+export function subjectOf(event: Event): PersonRef | undefined {
   switch (event.kind) {
+    case 'group.renamed':
+      return event.actor;
     case 'message':
     case 'reaction':
     case 'command':

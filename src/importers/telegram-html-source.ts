@@ -28,7 +28,7 @@ import { isValidWallTime, isoOf, wallTimeToEpoch } from './wall-clock.js';
  * name within the chat, and the chat by its title (`html:<hash of title>`), unless
  * the caller gives the chat's Bot API id (`--chat-id`), in which case group and
  * dedup keys are the ones the JSON export and the live bot use
- * (`telegram:<chat id>:<message id>`).
+ * (`tg:<chat id>:<message id>`).
  */
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -130,7 +130,7 @@ export class TelegramHtmlSource implements ImportSource {
         if (this.chatId !== undefined) {
           state.scope = this.chatId;
           state.groupId = this.chatId;
-          state.keyPrefix = `telegram:${this.chatId}`;
+          state.keyPrefix = `tg:${this.chatId}`;
         } else {
           const hash = shortHash(pageTitle);
           state.scope = `html:${hash}`;
@@ -167,7 +167,7 @@ export class TelegramHtmlSource implements ImportSource {
         }
         const at = Math.max(state.dayStart ?? -Infinity, state.lastAt ?? -Infinity);
         if (!Number.isFinite(at)) throw new ImportError(file, where(e), 'a service line before any dated entry');
-        events.forEach((ev, i) => push({ platform: 'telegram', occurredAt: isoOf(at), group, dedupKey: `${state.keyPrefix}:${id}:${i}`, ...ev } as EventInput));
+        events.forEach((ev, i) => push({ platform: 'telegram', occurredAt: isoOf(at), group, dedupKey: `${state.keyPrefix}:${id}:service:${i}`, ...ev } as EventInput));
         return;
       }
 

@@ -15,7 +15,7 @@ import { epochFromUnix, isoOf, parseIsoDateTime } from './wall-clock.js';
  *
  * Ids. Groups get the Bot API chat id (-100… for supergroups, -… for basic
  * groups) and members their user id, the ids a live bot sees. A message's dedup
- * key is `telegram:<bot api chat id>:<message id>`, which a live Telegram adapter
+ * key is `tg:<bot api chat id>:<message id>`, which a live Telegram adapter
  * can produce from `message.chat.id` and `message.message_id`, so history imported
  * after (or before) the bot was added does not count a message twice. Members the
  * export names without an id (invite and remove lists) get a name id scoped to the
@@ -243,7 +243,7 @@ function eventsOf(m: TgMessage, meta: ChatMeta, file: string, entry: string, ctx
       {
         ...base,
         kind: 'message',
-        dedupKey: `telegram:${chatId}:${m.id}`,
+        dedupKey: `tg:${chatId}:${m.id}`,
         actor: { id: telegramPersonId(m.from_id, m.from, chatId), ...(m.from ? { name: clipName(m.from) } : {}) },
         messageId: String(m.id),
         text: clipText(textOf(m.text)),
@@ -257,7 +257,7 @@ function eventsOf(m: TgMessage, meta: ChatMeta, file: string, entry: string, ctx
   }
 
   const actor = { id: telegramPersonId(m.actor_id, m.actor, chatId), ...(m.actor ? { name: clipName(m.actor) } : {}) };
-  const key = (i: number) => `telegram:${chatId}:${m.id}:${i}`;
+  const key = (i: number) => `tg:${chatId}:${m.id}:service:${i}`;
   switch (m.action) {
     case 'join_group_by_link':
     case 'join_group_by_request': {

@@ -138,6 +138,11 @@ export class DirectoryTransaction {
     return out;
   }
 
+  /** Records a group's new title (already written by the caller) in the cache. */
+  renamedGroup(workspaceId: number, platform: string, externalId: string, group: KnownGroup, title: string): void {
+    this.#stagedGroups.set(`${workspaceId}|${platform}|${externalId}`, { ...group, name: title });
+  }
+
   /** Records a display-name change (already written by the caller) in the cache. */
   renamed(workspaceId: number, platform: string, externalId: string, member: KnownMember, newName: string): void {
     this.#stagedMembers.set(`${workspaceId}|${platform}|${externalId}`, { ...member, displayName: newName });

@@ -120,7 +120,8 @@ export class Ingestor {
       }
       const members = await directory.members(trx, workspaceId, platform, people, (id) => firstSeen.get(id) ?? now);
       for (const { index, event } of items) {
-        staged.push({ index, event, at: Date.parse(event.occurredAt), group: groups.get(event.group.id)!, member: members.get(subjectOf(event).id) ?? null });
+        const subject = subjectOf(event);
+        staged.push({ index, event, at: Date.parse(event.occurredAt), group: groups.get(event.group.id)!, member: subject ? (members.get(subject.id) ?? null) : null });
       }
     }
     staged.sort((a, b) => a.index - b.index);
@@ -152,15 +153,24 @@ export class Ingestor {
     });
     if (fresh.length === 0) return 0;
 
-    const memberships = await this.#loadMemberships(trx, fresh);
+    const withMember = fresh.filter((s) => s.member !== null);
+    const memberships = await this.#loadMemberships(trx, withMember);
     const memberCounts = await this.#loadMemberCounts(trx, fresh);
-    const messageCounts = options.automations === false ? new Map<string, number>() : await this.#loadMessageCounts(trx, fresh);
+    const messageCounts = options.automations === false ? new Map<string, number>() : await this.#loadMessageCounts(trx, withMember);
     const rollups = new RollupAccumulator();
     const outbox: { workspace_id: number; group_id: number; platform: string; idempotency_key: string; action: string; status: 'pending'; attempts: number; next_attempt_at: number; created_at: number }[] = [];
 
     for (const s of fresh) {
       const { event, group, at } = s;
       const eventId = inserted.get(event.dedupKey)!;
+      if (event.kind === 'group.renamed') {
+        await trx.updateTable('chat_group').set({ name: event.title }).where('id', '=', group.id).execute();
+        directory.renamedGroup(workspaceId, event.platform, event.group.id, group, event.title);
+        results[s.index] = { status: 'stored', dedupKey: event.dedupKey, eventId, actions: 0 };
+        continue;
+      }
+      // An edit is kept in the log, but it is not a new message: not counted, not answered again.
+      const isEdit = event.kind === 'message' && event.edited === true;
       const day = dayIn(group.timezone, at);
       const member = s.member!;
       const key = `${group.id}|${member.id}`;
@@ -170,6 +180,7 @@ export class Ingestor {
       switch (event.kind) {
         case 'message':
         case 'command':
+          if (isEdit) break;
           if (!membership.open) await this.#openMembership(trx, group.id, member.id, at, null, null, null, membership, memberCounts);
           rollups.message(group.id, member.id, day, at, event.kind === 'message' && event.replyTo !== undefined);
           break;
@@ -212,7 +223,7 @@ export class Ingestor {
       }
 
       let actions = 0;
-      if (options.automations !== false) {
+      if (options.automations !== false && !isEdit) {
         const pipeline = await this.automations.pipelineFor(trx, workspaceId, group.id);
         const messagesBefore = messageCounts.get(key) ?? 0;
         if (event.kind === 'message' || event.kind === 'command') messageCounts.set(key, messagesBefore + 1);
@@ -325,7 +336,8 @@ function outboxRow(workspaceId: number, group: KnownGroup, idempotencyKey: strin
 }
 
 function peopleIn(event: Event): PersonRef[] {
-  const people = [subjectOf(event)];
+  const subject = subjectOf(event);
+  const people = subject ? [subject] : [];
   if (event.kind === 'member.joined' && event.inviter) people.push(event.inviter);
   if (event.kind === 'member.left' && event.removedBy) people.push(event.removedBy);
   return people;

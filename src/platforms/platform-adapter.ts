@@ -1,4 +1,4 @@
-import type { Action } from '../core/action.js';
+import type { Action, ActionType } from '../core/action.js';
 import type { EventInput, Platform } from '../core/event.js';
 
 /** An action ready for a platform: Hearth's ids resolved to the platform's. */
@@ -65,6 +65,8 @@ export type EventSink = (events: EventInput[]) => Promise<void>;
 export interface PlatformAdapter {
   readonly platform: Platform;
   readonly rateLimits: readonly RateLimit[];
+  /** What this platform can do (WeChat cannot delete or mute); automations and the dashboard ask before planning. */
+  readonly supportedActions: readonly ActionType[];
   /** Payload → Events (several, or none for updates Hearth ignores). Throws InvalidPayloadError. */
   normalize(payload: unknown): EventInput[];
   /** Performs one action. Throws PlatformError when the platform refuses. */

@@ -137,6 +137,7 @@ export function runAdapterContract(options: ContractOptions): void {
     it('performs every action it supports', async () => {
       const subject = await setup();
       expect(options.actions).toContain('send_message');
+      expect([...subject.adapter.supportedActions].sort()).toEqual([...options.actions].sort());
       const { runtime, groupId, memberId, enqueue } = await pipeline(subject);
       const all: Record<ActionType, ActionInput> = {
         send_message: { type: 'send_message', groupId, text: 'Contract hello', mentions: [memberId] },

@@ -1,3 +1,4 @@
+import type { ActionType } from '../../core/action.js';
 import type { EventInput } from '../../core/event.js';
 import type { OutboundAction, PlatformAdapter, SendReceipt } from '../platform-adapter.js';
 import { PlatformError } from '../platform-adapter.js';
@@ -15,6 +16,7 @@ import type { SandboxWorld } from './sandbox-world.js';
 export class SandboxAdapter implements PlatformAdapter {
   readonly platform = 'sandbox' as const;
   readonly rateLimits = SANDBOX_RATE_LIMITS;
+  readonly supportedActions: readonly ActionType[] = ['send_message', 'delete_message', 'mute_member', 'remove_member', 'ban_member'];
   readonly #send: (outbound: OutboundAction) => Promise<SendReceipt>;
   readonly #receive: (payloads: readonly unknown[]) => Promise<EventInput[]>;
   #refusals: { retryable: boolean; retryAfterMs?: number }[] = [];

@@ -1,0 +1,200 @@
+import { Bot } from 'grammy';
+import type { ActionType } from '../../core/action.js';
+import type { EventInput } from '../../core/event.js';
+import type { EventSink, OutboundAction, PlatformAdapter, SendReceipt } from '../platform-adapter.js';
+import { PlatformError } from '../platform-adapter.js';
+import { TELEGRAM_ALLOWED_UPDATES, TELEGRAM_RATE_LIMITS, parseTelegramSettings, type TelegramSettings } from './config.js';
+import { normalizeTelegramUpdate, type TelegramNormalizeOptions } from './normalizer.js';
+import { TelegramPoller, TelegramReceiver, webhookSecretMatches, type ChatMigrationHandler, type TelegramWebhookTarget } from './receiver.js';
+import { sendSpacing } from './send-spacing.js';
+import { chatIdOf, createTelegramSender, redactToken, toPlatformError } from './sender.js';
+
+export interface TelegramAdapterOptions {
+  /** The connection's settings (validated here): token, webhook secret, mode, apiRoot. */
+  settings: unknown;
+  /** The stored connection this adapter serves. */
+  connection?: { id: number; workspaceId: number };
+  /** Epoch ms (mute end times). Default Date.now. */
+  clock?: () => number;
+  /** Called when a group became a supergroup (seen in an update, or told by Telegram on a send). */
+  onChatMigration?: ChatMigrationHandler;
+  /** Errors of the background polling loop, token already redacted. */
+  onError?: (error: Error) => void;
+  /** Long-poll wait per getUpdates call, seconds. Default 30. */
+  pollTimeoutSeconds?: number;
+}
+
+/** An invite link Hearth created, to attribute joins to it (`member.joined.code` is its name). */
+export interface TelegramInviteLink {
+  link: string;
+  name?: string;
+  memberLimit?: number;
+  expiresAt?: string;
+}
+
+/** Retries a failing sink this many times (with backoff) before an update is given up. */
+const SINK_ATTEMPTS = 4;
+
+/**
+ * A Telegram bot behind Hearth's adapter contract, on grammY. Updates arrive by
+ * webhook (`deliver`, from `telegramWebhookRoutes` in receiver.ts) or long polling
+ * (`start`, when the connection's mode is polling); both go through one receiver and
+ * into the sink given to `start`. Actions go out through grammY's `Api`.
+ *
+ * @example
+ *   const adapter = new TelegramAdapter({ settings: { token, mode: 'polling' }, connection: { id, workspaceId } });
+ *   runtime.connections.set(id, adapter);
+ *   await adapter.start((events) => runtime.ingest(events, { workspaceId, connectionId: id }).then(() => {}));
+ */
+export class TelegramAdapter implements PlatformAdapter, TelegramWebhookTarget {
+  readonly platform = 'telegram' as const;
+  readonly rateLimits = TELEGRAM_RATE_LIMITS;
+  readonly supportedActions: readonly ActionType[] = ['send_message', 'delete_message', 'mute_member', 'remove_member', 'ban_member'];
+  readonly connection: { id: number; workspaceId: number } | undefined;
+  readonly mode: TelegramSettings['mode'];
+  readonly #settings: TelegramSettings;
+  readonly #normalizeOptions: TelegramNormalizeOptions;
+  readonly #bot: Bot;
+  readonly #receiver: TelegramReceiver;
+  readonly #send: (outbound: OutboundAction) => Promise<SendReceipt>;
+  readonly #poller: TelegramPoller;
+  #sink: EventSink | undefined;
+
+  constructor(options: TelegramAdapterOptions) {
+    const settings = parseTelegramSettings(options.settings);
+    this.#settings = settings;
+    this.mode = settings.mode;
+    this.connection = options.connection;
+    this.#normalizeOptions = settings.botUsername ? { botUsername: settings.botUsername } : {};
+    this.#bot = new Bot(settings.token, { client: { ...(settings.apiRoot ? { apiRoot: settings.apiRoot } : {}) } });
+    this.#bot.api.config.use(sendSpacing(TELEGRAM_RATE_LIMITS));
+    this.#receiver = new TelegramReceiver({ normalize: this.#normalizeOptions, ...(options.onChatMigration ? { onChatMigration: options.onChatMigration } : {}) });
+    const receiver = this.#receiver;
+    this.#send = createTelegramSender(this.#bot.api, { token: settings.token, clock: options.clock ?? Date.now, ...(options.onChatMigration ? { onChatMigration: (m) => receiver.migrate(m) } : {}) });
+    const onError = options.onError;
+    this.#poller = new TelegramPoller(this.#bot, {
+      timeoutSeconds: options.pollTimeoutSeconds ?? 30,
+      ...(onError ? { onError: (e: Error) => onError(redacted(e, settings.token)) } : {}),
+    });
+  }
+
+  normalize(payload: unknown): EventInput[] {
+    return normalizeTelegramUpdate(payload, this.#normalizeOptions);
+  }
+
+  send(outbound: OutboundAction): Promise<SendReceipt> {
+    return this.#send(outbound);
+  }
+
+  /** Updates → Events, with migrations applied and renames noticed. Throws InvalidPayloadError. */
+  receive(updates: readonly unknown[]): Promise<EventInput[]> {
+    return this.#receiver.receive(updates);
+  }
+
+  /** Whether a webhook call carries this connection's secret. */
+  acceptsWebhookSecret(header: string | undefined): boolean {
+    return webhookSecretMatches(this.#settings.webhookSecret, header);
+  }
+
+  /** Whether `start` was called, so deliveries have somewhere to go. */
+  get started(): boolean {
+    return this.#sink !== undefined;
+  }
+
+  /**
+   * Starts receiving into `sink`: long polling when the connection polls; for a
+   * webhook connection it only records the sink for `deliver`.
+   */
+  async start(sink: EventSink): Promise<void> {
+    this.#sink = sink;
+    if (this.mode !== 'polling') return;
+    try {
+      await this.#poller.start(async (update) => {
+        const events = await this.receive([update]);
+        if (events.length > 0) await this.#deliverWithRetry(events);
+      });
+      // Polling asked getMe: from now on /cmd@otherbot is not a command for this bot.
+      this.#normalizeOptions.botUsername ??= this.#bot.botInfo.username;
+    } catch (error) {
+      this.#sink = undefined;
+      throw toPlatformError('getUpdates', error, this.#settings.token);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.#poller.stop();
+    this.#sink = undefined;
+  }
+
+  /** One webhook update: through the receiver into the sink. Returns the events delivered. */
+  async deliver(update: unknown): Promise<EventInput[]> {
+    if (!this.#sink) throw new Error('the telegram connection is not started');
+    const events = await this.receive([update]);
+    if (events.length > 0) await this.#sink(events);
+    return events;
+  }
+
+  /** Points Telegram's webhook for this bot at `url`, with the secret and the update kinds Hearth uses. */
+  async setWebhook(url: string): Promise<void> {
+    if (!this.#settings.webhookSecret) throw new Error('a webhook connection needs a webhookSecret');
+    await this.#call('setWebhook', () => this.#bot.api.setWebhook(url, { secret_token: this.#settings.webhookSecret!, allowed_updates: [...TELEGRAM_ALLOWED_UPDATES] }));
+  }
+
+  /**
+   * Creates an invite link for a group; joins through it arrive with `method: 'link'`
+   * and `code` = its name. Not an Action: links are made by operators and campaigns.
+   */
+  async createInviteLink(chatExternalId: string, options: { name?: string; memberLimit?: number; expiresAt?: Date; createsJoinRequest?: boolean } = {}): Promise<TelegramInviteLink> {
+    if (options.memberLimit !== undefined && options.createsJoinRequest) throw new PlatformError('telegram', 'createChatInviteLink', 'a link cannot both limit members and require approval', false);
+    const link = await this.#call('createChatInviteLink', () =>
+      this.#bot.api.createChatInviteLink(chatIdOf(chatExternalId), {
+        ...(options.name !== undefined ? { name: options.name.slice(0, 32) } : {}),
+        ...(options.memberLimit !== undefined ? { member_limit: options.memberLimit } : {}),
+        ...(options.expiresAt ? { expire_date: Math.floor(options.expiresAt.getTime() / 1000) } : {}),
+        ...(options.createsJoinRequest ? { creates_join_request: true } : {}),
+      }),
+    );
+    return {
+      link: link.invite_link,
+      ...(link.name !== undefined ? { name: link.name } : {}),
+      ...(link.member_limit !== undefined ? { memberLimit: link.member_limit } : {}),
+      ...(link.expire_date !== undefined ? { expiresAt: new Date(link.expire_date * 1000).toISOString() } : {}),
+    };
+  }
+
+  /** The bot's own identity (getMe), e.g. to learn its username. */
+  async identity(): Promise<{ id: string; username?: string; name: string }> {
+    const me = await this.#call('getMe', () => this.#bot.api.getMe());
+    return { id: String(me.id), name: me.first_name, ...(me.username ? { username: me.username } : {}) };
+  }
+
+  async #call<T>(method: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toPlatformError(method, error, this.#settings.token);
+    }
+  }
+
+  async #deliverWithRetry(events: EventInput[]): Promise<void> {
+    const sink = this.#sink;
+    if (!sink) throw new Error('the telegram connection was stopped');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sink(events);
+        return;
+      } catch (error) {
+        if (attempt >= SINK_ATTEMPTS || !this.#poller.running) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+  }
+}
+
+function redacted(error: Error, token: string): Error {
+  const message = redactToken(error.message, token);
+  if (message === error.message) return error;
+  const copy = new Error(message);
+  copy.name = error.name;
+  return copy;
+}
