@@ -2,7 +2,9 @@
 // `npm test`: type-check, build the dashboard (the browser suite loads it), run every suite.
 // Suites that need a service this machine lacks are skipped, and said so here first.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const skipped = [];
 if (!process.env.DATABASE_URL) skipped.push('PostgreSQL runs of the store suites (DATABASE_URL is not set)');
@@ -12,11 +14,18 @@ if (!existsSync(new URL('../../shared/data', import.meta.url))) skipped.push('su
 
 for (const line of skipped) console.log(`[hearth tests] skipping: ${line}`);
 
-const run = (command, args) => {
-  const result = spawnSync(command, args, { stdio: 'inherit', shell: false });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-};
-run('npx', ['tsc', '--noEmit', '-p', '.']);
-run('npx', ['vite', 'build', '--logLevel', 'warn']);
-run('npx', ['vitest', 'run', ...process.argv.slice(2)]);
+const run = (command, args) => spawnSync(command, args, { stdio: 'inherit', shell: false }).status ?? 1;
+const must = (status) => status === 0 || process.exit(status);
+must(run('npx', ['tsc', '--noEmit', '-p', '.']));
+must(run('npx', ['vite', 'build', '--logLevel', 'warn']));
+
+const out = mkdtempSync(join(tmpdir(), 'hearth-vitest-'));
+const report = join(out, 'report.json');
+const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
 for (const line of skipped) console.log(`[hearth tests] skipped: ${line}`);
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + (r.numTodoTests ?? 0)} skipped`);
+}
+rmSync(out, { recursive: true, force: true });
+process.exit(status);

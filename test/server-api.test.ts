@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/server/app.js';
+import { addOperator, signIn } from './helpers/auth-fixture.js';
 import { backends } from './helpers/backends.js';
 import { sandboxFixture } from './helpers/sandbox-fixture.js';
 
@@ -28,7 +29,10 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     await f.sandbox.join(quiet.id, 'cy', { at: NOW - 10 * 24 * HOUR });
     f.clock.t = NOW;
     const app = createApp({ runtime: f.runtime, clock: () => NOW, sandbox: async () => f.sandbox, logError: () => {} });
-    return { ...f, app, tea, quiet };
+    await addOperator(f.runtime.store.db, { email: 'owner@acme.test', workspaceId: f.workspace.id, role: 'owner' }, NOW);
+    // Every API call below is made signed in, as the dashboard makes them.
+    const api = await signIn(app, 'owner@acme.test');
+    return { ...f, app, api, tea, quiet };
   }
 
   it('answers /healthz', async () => {
@@ -39,8 +43,8 @@ describe.each(backends)('HTTP API on $name', (backend) => {
   });
 
   it('lists a workspace\'s groups with today\'s and last-7-days figures', async () => {
-    const { app, tea, quiet } = await serverWithActivity();
-    const res = await app.request('/api/workspaces/acme/groups');
+    const { api, tea, quiet } = await serverWithActivity();
+    const res = await api.get('/api/workspaces/acme/groups');
     expect(res.status).toBe(200);
     const body = (await res.json()) as { groups: Record<string, unknown>[] };
     expect(body.groups).toEqual([
@@ -50,8 +54,8 @@ describe.each(backends)('HTTP API on $name', (backend) => {
   });
 
   it('gives the overview: totals and a 30-day series ending today', async () => {
-    const { app } = await serverWithActivity();
-    const body = (await (await app.request('/api/workspaces/acme/overview?days=30')).json()) as {
+    const { api } = await serverWithActivity();
+    const body = (await (await api.get('/api/workspaces/acme/overview?days=30')).json()) as {
       days: string[];
       totals: Record<string, number>;
       series: { messages: number[]; joins: number[] };
@@ -64,32 +68,47 @@ describe.each(backends)('HTTP API on $name', (backend) => {
   });
 
   it('gives one group\'s activity and 404 for a group that does not exist', async () => {
-    const { app, tea } = await serverWithActivity();
-    const res = await app.request(`/api/groups/${tea.id}/activity?days=7`);
+    const { api, tea } = await serverWithActivity();
+    const res = await api.get(`/api/groups/${tea.id}/activity?days=7`);
     const body = (await res.json()) as { group: { name: string }; series: { activeMembers: number[] } };
     expect(body.group.name).toBe('Tea Lovers');
     expect(body.series.activeMembers).toEqual([0, 0, 0, 2, 0, 0, 1]);
-    expect((await app.request('/api/groups/9999/activity')).status).toBe(404);
-    expect((await app.request('/api/groups/abc/activity')).status).toBe(400);
-    expect((await app.request('/api/workspaces/nope/groups')).status).toBe(404);
+    expect((await api.get('/api/groups/9999/activity')).status).toBe(404);
+    expect((await api.get('/api/groups/abc/activity')).status).toBe(400);
+    expect((await api.get('/api/workspaces/nope/groups')).status).toBe(404);
+  });
+
+  it('lists the caller\'s groups and gives one group\'s profile; the API needs a signed-in caller', async () => {
+    const { app, api, tea, quiet } = await serverWithActivity();
+    const list = (await api.json('/api/groups')) as { groups: { id: number; name: string; workspace: { slug: string } }[] };
+    expect(list.groups.map((g) => [g.id, g.name, g.workspace.slug])).toEqual([
+      [tea.id, 'Tea Lovers', 'acme'],
+      [quiet.id, 'Quiet Corner', 'acme'],
+    ]);
+    const one = (await api.json(`/api/groups/${quiet.id}`)) as { group: Record<string, unknown> };
+    expect(one.group).toMatchObject({ id: quiet.id, name: 'Quiet Corner', timezone: 'Asia/Shanghai', platform: 'sandbox' });
+    expect(one.group).not.toHaveProperty('connection_id');
+    expect((await api.get('/api/groups/9999')).status).toBe(404);
+    expect((await app.request('/api/groups')).status).toBe(401);
+    expect((await app.request('/api/workspaces/acme/overview')).status).toBe(401);
   });
 
   it('drives the sandbox: say returns what the bot did; bad bodies get a 400 naming the field', async () => {
-    const { app, tea } = await serverWithActivity();
-    const join = await app.request(`/api/sandbox/groups/${tea.id}/join`, { method: 'POST', body: JSON.stringify({ member: 'dee' }), headers: { 'content-type': 'application/json' } });
+    const { api, tea } = await serverWithActivity();
+    const join = await api.post(`/api/sandbox/groups/${tea.id}/join`, { member: 'dee' });
     expect(await join.json()).toEqual({ actions: [expect.objectContaining({ type: 'send_message', rule: 'welcome', status: 'done' })] });
-    const log = (await (await app.request(`/api/sandbox/groups/${tea.id}/log`)).json()) as { entries: { kind: string; from: { bot: boolean } }[] };
+    const log = (await (await api.get(`/api/sandbox/groups/${tea.id}/log`)).json()) as { entries: { kind: string; from: { bot: boolean } }[] };
     expect(log.entries.at(-1)).toMatchObject({ kind: 'message', from: { bot: true } });
-    const bad = await app.request(`/api/sandbox/groups/${tea.id}/say`, { method: 'POST', body: JSON.stringify({ member: 'dee' }), headers: { 'content-type': 'application/json' } });
+    const bad = await api.post(`/api/sandbox/groups/${tea.id}/say`, { member: 'dee' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/^text: /);
-    const notJson = await app.request(`/api/sandbox/groups/${tea.id}/say`, { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } });
+    const notJson = await api.post(`/api/sandbox/groups/${tea.id}/say`, '{');
     expect(await notJson.json()).toEqual({ error: 'the request body is not valid JSON' });
   });
 
   it('sends security headers and answers unknown API routes with a JSON 404', async () => {
-    const { app } = await serverWithActivity();
-    const res = await app.request('/api/nothing-here');
+    const { api } = await serverWithActivity();
+    const res = await api.get('/api/nothing-here');
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: 'no such API route: GET /api/nothing-here' });
     const csp = res.headers.get('content-security-policy') ?? '';

@@ -122,14 +122,15 @@ export async function groupsActivity(db: Kysely<Database>, workspaceId: number, 
   });
 }
 
-/** The number of distinct members of a workspace's groups (people, not memberships). */
-export async function workspaceMemberCount(db: Kysely<Database>, workspaceId: number): Promise<number> {
-  const row = await db
+/** The number of distinct members of a workspace's groups (people, not memberships); `groupIds` narrows it to those groups. */
+export async function workspaceMemberCount(db: Kysely<Database>, workspaceId: number, groupIds?: readonly number[]): Promise<number> {
+  let q = db
     .selectFrom('membership')
     .innerJoin('chat_group', 'chat_group.id', 'membership.group_id')
     .select(sql<number>`count(distinct membership.member_id)`.as('n'))
     .where('chat_group.workspace_id', '=', workspaceId)
-    .where('membership.left_at', 'is', null)
-    .executeTakeFirstOrThrow();
+    .where('membership.left_at', 'is', null);
+  if (groupIds) q = q.where('chat_group.id', 'in', groupIds.length ? [...groupIds] : [-1]);
+  const row = await q.executeTakeFirstOrThrow();
   return Number(row.n);
 }

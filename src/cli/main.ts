@@ -3,10 +3,15 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env.js';
 import { UsageError } from './cli-context.js';
 import { registerBenchCommand } from './commands/bench-command.js';
+import { registerImportCommand } from './commands/import-command.js';
+import { registerMemberCommand } from './commands/member-command.js';
 import { registerMetricsCommand } from './commands/metrics-command.js';
 import { registerMigrateCommand } from './commands/migrate-command.js';
 import { registerSandboxCommand } from './commands/sandbox-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
+import { registerTokenCommand } from './commands/token-command.js';
+import { registerUserCommand } from './commands/user-command.js';
+import { registerWorkspaceCommand } from './commands/workspace-command.js';
 
 const program = new Command('hearth')
   .description('Hearth: keep community groups alive, measured and converting')
@@ -16,14 +21,19 @@ const program = new Command('hearth')
 registerServeCommand(program);
 registerSandboxCommand(program);
 registerMetricsCommand(program);
+registerImportCommand(program);
+registerMemberCommand(program);
 registerMigrateCommand(program);
 registerBenchCommand(program);
+registerWorkspaceCommand(program);
+registerUserCommand(program);
+registerTokenCommand(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  const known = error instanceof UsageError || error instanceof ConfigError || (error instanceof Error && /NotFound|Sandbox|Invalid/.test(error.name));
+  const known = error instanceof UsageError || error instanceof ConfigError || (error instanceof Error && /NotFound|Sandbox|Invalid|MemberLink/.test(error.name));
   process.stderr.write(`hearth: ${error instanceof Error ? error.message : String(error)}\n`);
   if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exit(1);

@@ -56,6 +56,7 @@ export const messageEventSchema = z.object({
   replyTo: externalId.optional(),
   mentions: z.array(externalId).max(200).default([]),
   forwarded: z.boolean().optional(),
+  /** This event is an edit of an earlier message (its own new dedup key): logged, not counted again. */
   edited: z.boolean().optional(),
 });
 

@@ -251,7 +251,6 @@ function eventsOf(m: TgMessage, meta: ChatMeta, file: string, entry: string, ctx
         ...(m.reply_to_message_id !== undefined ? { replyTo: String(m.reply_to_message_id) } : {}),
         ...(mentions.length ? { mentions } : {}),
         ...(m.forwarded_from !== undefined ? { forwarded: true } : {}),
-        ...(m.edited ? { edited: true } : {}),
       },
     ];
   }

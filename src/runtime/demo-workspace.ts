@@ -79,7 +79,7 @@ export class DemoWorkspace {
     const from = Math.max(this.state.until, now - DAY);
     if (now <= from) return 0;
     const payloads = this.community.payloadsBetween(from, now);
-    if (payloads.length > 0) await this.runtime.deliverSandbox(this.state.workspaceId, payloads, { dispatch: false });
+    if (payloads.length > 0) await this.runtime.receive({ workspaceId: this.state.workspaceId, events: await this.runtime.sandbox.receive(payloads) });
     await this.#save(now);
     return payloads.length;
   }

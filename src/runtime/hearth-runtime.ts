@@ -1,4 +1,7 @@
 import type { Logger } from 'pino';
+import type { EventBatch, EventQueue } from '../queue/event-queue.js';
+import { InProcessEventQueue } from '../queue/in-process-queue.js';
+import { recordEnforcements } from '../audit/enforcement-audit.js';
 import { AutomationRegistry } from '../automations/automation-registry.js';
 import type { Platform } from '../core/event.js';
 import { linkMembers } from '../members/member-links.js';
@@ -16,6 +19,8 @@ export interface RuntimeOptions {
   dispatcher?: DispatcherOptions;
   /** Called after a batch planned actions (a long-running process wakes its dispatch loop). */
   onActionsPlanned?: () => void;
+  /** Where receivers put live events. Default: an in-process queue this runtime consumes itself. */
+  queue?: EventQueue;
 }
 
 /**
@@ -33,6 +38,8 @@ export class HearthRuntime {
   /** The adapter of each live platform connection (a Telegram bot, a WeChat account…), by connection id. */
   readonly connections = new Map<number, PlatformAdapter>();
   readonly clock: () => number;
+  readonly queue: EventQueue;
+  readonly #log: Logger | undefined;
 
   constructor(
     readonly store: Store,
@@ -40,6 +47,7 @@ export class HearthRuntime {
   ) {
     this.clock = options.clock ?? Date.now;
     const log = options.logger;
+    this.#log = log;
     this.automations = new AutomationRegistry((error) => log?.warn({ err: error, automation: error.kind, event: error.dedupKey }, 'automation failed'));
     this.ingestor = new Ingestor(store, this.automations, this.clock, options.onActionsPlanned);
     this.sandbox = new SandboxAdapter(new SandboxWorld(store.db), this.clock);
@@ -48,8 +56,18 @@ export class HearthRuntime {
       store,
       ({ platform, connectionId }) => (connectionId !== null ? this.connections.get(connectionId) : this.adapters.get(platform as Platform)),
       this.clock,
-      options.dispatcher,
+      {
+        ...options.dispatcher,
+        // Every moderation action a rule took goes into the audit log.
+        onDone: async (dispatched) => {
+          await options.dispatcher?.onDone?.(dispatched);
+          await recordEnforcements(store.db, dispatched, this.clock());
+        },
+      },
     );
+    this.queue = options.queue ?? new InProcessEventQueue();
+    // Embedded: nobody else will consume what receivers enqueue.
+    if (!options.queue) void this.consumeEvents();
   }
 
   static async open(target: DatabaseTarget, options: RuntimeOptions = {}): Promise<HearthRuntime> {
@@ -59,6 +77,19 @@ export class HearthRuntime {
   /** Validated Events (or raw inputs) into the pipeline. */
   ingest(events: readonly unknown[], options: IngestOptions): Promise<IngestResult[]> {
     return this.ingestor.ingest(events, options);
+  }
+
+  /** What receivers call with live traffic: ingested here (embedded) or by a worker process (scale mode). */
+  receive(batch: EventBatch): Promise<void> {
+    return this.queue.enqueue(batch);
+  }
+
+  /** Makes this process a consumer of the event queue. */
+  consumeEvents(): Promise<void> {
+    return this.queue.consume(async (batch) => {
+      const rejected = (await this.ingest(batch.events, batch)).filter((r) => r.status === 'rejected');
+      if (rejected.length > 0) this.#log?.warn({ workspace: batch.workspaceId, rejected: rejected.length, reason: rejected[0]!.status === 'rejected' ? rejected[0]!.reason : '' }, 'events rejected');
+    });
   }
 
   /** What sandbox members did, through the sandbox adapter and the whole pipeline, then dispatched. */
@@ -75,7 +106,8 @@ export class HearthRuntime {
     this.ingestor.directory.forgetMembers();
   }
 
-  close(): Promise<void> {
-    return this.store.close();
+  async close(): Promise<void> {
+    await this.queue.close();
+    await this.store.close();
   }
 }

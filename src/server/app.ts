@@ -1,8 +1,12 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { createAuthorize, guardOf, publicRoute } from '../auth/authorize.js';
 import { errorResponse } from './http-errors.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
 import { workspaceRoutes } from './routes/workspace-routes.js';
 import type { ServerDeps } from './server-deps.js';
 import { dashboardAssets } from './static-assets.js';
@@ -32,12 +36,32 @@ export function createApp(deps: ServerDeps): Hono {
   );
   app.onError((error, c) => errorResponse(error, c, deps.logError));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  const authorize = createAuthorize({ db: deps.runtime.store.db, clock: deps.clock, ...(deps.auth?.sessionPolicy ? { sessionPolicy: deps.auth.sessionPolicy } : {}) });
   const api = new Hono();
-  api.route('/', workspaceRoutes(deps));
-  api.route('/', groupRoutes(deps));
-  api.route('/', sandboxRoutes(deps));
-  api.all('*', (c) => c.json({ error: `no such API route: ${c.req.method} ${c.req.path}` }, 404));
+  api.route('/', authRoutes(deps, authorize));
+  api.route('/', workspaceRoutes(deps, authorize));
+  api.route('/', groupRoutes(deps, authorize));
+  api.route('/', sandboxRoutes(deps, authorize));
+  api.route('/', tokenRoutes(deps, authorize));
+  api.route('/', auditRoutes(deps, authorize));
+  api.all('*', publicRoute(), (c) => c.json({ error: `no such API route: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
+  assertEveryApiRouteGuarded(app);
   if (deps.dashboardRoot) app.use('*', dashboardAssets({ root: deps.dashboardRoot }));
   return app;
+}
+
+/**
+ * Refuses to build an app with an API route that does not go through `authorize()`
+ * (or is explicitly `publicRoute()`): the guard must come before the handler in the
+ * route's own chain. A route added without one fails every test that builds the app.
+ */
+export function assertEveryApiRouteGuarded(app: Hono): void {
+  const guarded = new Set<string>();
+  for (const route of app.routes) {
+    if (route.path !== '/api' && !route.path.startsWith('/api/')) continue;
+    const key = `${route.method} ${route.path}`;
+    if (guardOf(route.handler)) guarded.add(key);
+    else if (!guarded.has(key)) throw new Error(`API route ${key} has no authorize() or publicRoute() guard before its handler`);
+  }
 }

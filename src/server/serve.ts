@@ -2,11 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { serve as serveHttp } from '@hono/node-server';
 import type { Config } from '../config/env.js';
 import { createLogger } from '../config/logger.js';
+import { createEventQueue } from '../queue/create-event-queue.js';
 import { DispatchLoop } from '../outbox/dispatch-loop.js';
+import { DEMO_EMAIL, ensureDemoOperator } from '../auth/demo-operator.js';
 import { DemoWorkspace } from '../runtime/demo-workspace.js';
 import { HearthRuntime } from '../runtime/hearth-runtime.js';
 import { SandboxService, realTimeClock } from '../runtime/sandbox-service.js';
-import { resolveWorkspace } from '../runtime/workspace-setup.js';
 import { createApp } from './app.js';
 
 export const ROLES = ['web', 'worker', 'scheduler', 'bots'] as const;
@@ -42,7 +43,14 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const log = createLogger(config.logLevel);
   const roles = new Set(options.roles);
   let loop: DispatchLoop | undefined;
-  const runtime = await HearthRuntime.open(config.database, { logger: log, onActionsPlanned: () => loop?.wake() });
+  const queue = await createEventQueue({
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    onFailed: (err, batch) => log.error({ err, workspace: batch.workspaceId, connection: batch.connectionId, events: batch.events.length }, 'event batch given up after retries'),
+    onError: (err) => log.error({ err }, 'event queue error'),
+  });
+  const runtime = await HearthRuntime.open(config.database, { logger: log, queue, onActionsPlanned: () => loop?.wake() });
+  // Embedded mode has no other consumer whatever the roles; in scale mode only workers consume.
+  if (roles.has('worker') || queue.kind === 'in-process') void runtime.consumeEvents();
 
   let demo = await DemoWorkspace.load(runtime);
   const empty = !(await runtime.store.db.selectFrom('workspace').select('id').limit(1).executeTakeFirst());
@@ -57,6 +65,21 @@ export async function startServer(config: Config, options: ServeOptions): Promis
         shown = pct;
       },
     });
+  }
+
+  // The demo's owner: created with the demo (or on the first start after an upgrade).
+  // A generated password is printed this once and never logged.
+  let signIn: string | undefined;
+  if (demo) {
+    const outcome = await ensureDemoOperator(runtime.store.db, demo.workspaceId, config.demoPassword, Date.now());
+    signIn =
+      outcome.kind === 'created' && outcome.generated
+        ? `Sign in as ${DEMO_EMAIL} with password ${outcome.password}`
+        : outcome.kind === 'created' || outcome.passwordFromEnv
+          ? `Sign in as ${DEMO_EMAIL} with the password in HEARTH_DEMO_PASSWORD`
+          : `Sign in as ${DEMO_EMAIL} with the password printed when the demo was created (or set HEARTH_DEMO_PASSWORD to choose one)`;
+  } else if (!(await runtime.store.db.selectFrom('operator').select('id').limit(1).executeTakeFirst())) {
+    signIn = 'Nobody can sign in yet: add an operator with `hearth user add --email E --password-stdin --workspace W --role owner`';
   }
 
   const timers: NodeJS.Timeout[] = [];
@@ -79,11 +102,15 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     );
   }
 
-  let sandbox: SandboxService | undefined;
+  const sandboxes = new Map<number, SandboxService>();
   const app = createApp({
     runtime,
     clock: Date.now,
-    sandbox: async () => (sandbox ??= new SandboxService(runtime, demo?.workspaceId ?? (await resolveWorkspace(runtime.store.db)).id, realTimeClock)),
+    sandbox: (workspaceId) => {
+      let sandbox = sandboxes.get(workspaceId);
+      if (!sandbox) sandboxes.set(workspaceId, (sandbox = new SandboxService(runtime, workspaceId, realTimeClock)));
+      return sandbox;
+    },
     dashboardRoot: DASHBOARD_ROOT,
     logError: (error) => log.error({ err: error }, 'request failed'),
   });
@@ -101,14 +128,16 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     });
     print(`Hearth is running at ${url}`);
   }
+  if (signIn) print(signIn);
 
   return {
     url,
     runtime,
     async close() {
       timers.forEach(clearInterval);
-      await loop?.stop();
       await new Promise<void>((resolve) => (httpServer ? httpServer.close(() => resolve()) : resolve()));
+      await runtime.queue.close();
+      await loop?.stop();
       await runtime.close();
     },
   };

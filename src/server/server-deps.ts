@@ -1,12 +1,17 @@
+import type { ThrottlePolicy } from '../auth/login-throttle.js';
+import type { SessionPolicy } from '../auth/sessions.js';
 import type { HearthRuntime } from '../runtime/hearth-runtime.js';
 import type { SandboxService } from '../runtime/sandbox-service.js';
 
-/** What the HTTP layer is given: the runtime, a clock, and the sandbox of the workspace it serves. */
+/** What the HTTP layer is given: the runtime, a clock, and the sandbox of each workspace. */
 export interface ServerDeps {
   runtime: HearthRuntime;
   clock: () => number;
-  sandbox: () => Promise<SandboxService>;
+  /** The sandbox of a workspace (the routes check the caller may reach it first). */
+  sandbox: (workspaceId: number) => SandboxService | Promise<SandboxService>;
   /** Where the built dashboard is; unset serves the API only. */
   dashboardRoot?: string;
   logError: (error: Error) => void;
+  /** Session lifetime and sign-in rate limit; the defaults suit production. */
+  auth?: { sessionPolicy?: SessionPolicy; throttle?: ThrottlePolicy };
 }

@@ -1,11 +1,13 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import type { Dialect } from './dialect.js';
 import { initialMigration } from './migrations/0001-initial.js';
+import { operatorsMigration } from './migrations/0002-operators.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0002-operators': operatorsMigration(dialect),
   };
 }
 

@@ -21,6 +21,13 @@ export interface Database {
   sandbox_room: SandboxRoomTable;
   sandbox_message: SandboxMessageTable;
   sandbox_state: SandboxStateTable;
+  operator: OperatorTable;
+  workspace_member: WorkspaceMemberTable;
+  group_assignment: GroupAssignmentTable;
+  session: SessionTable;
+  api_token: ApiTokenTable;
+  audit_log: AuditLogTable;
+  login_attempt: LoginAttemptTable;
 }
 
 export interface WorkspaceTable {
@@ -181,4 +188,85 @@ export interface SandboxMessageTable {
 export interface SandboxStateTable {
   key: string;
   value: string;
+}
+
+/** A person who signs in to the dashboard or API. The email is stored lowercased. */
+export interface OperatorTable {
+  id: Generated<number>;
+  email: string;
+  /** `$scrypt$ln=…,r=…,p=…$salt$hash` (see src/auth/password.ts); never leaves the server. */
+  password_hash: string;
+  created_at: number;
+  password_changed_at: number;
+  disabled: number;
+}
+
+/** An operator's role in a workspace; `all_groups` 0 limits them to their group_assignment rows. */
+export interface WorkspaceMemberTable {
+  operator_id: number;
+  workspace_id: number;
+  role: string;
+  all_groups: number;
+  created_at: number;
+}
+
+export interface GroupAssignmentTable {
+  operator_id: number;
+  workspace_id: number;
+  group_id: number;
+  created_at: number;
+}
+
+/** A signed-in browser. `id` is the SHA-256 of the cookie's token, so a database leak holds no usable session. */
+export interface SessionTable {
+  id: string;
+  operator_id: number;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+/** A bearer token for scripts, bound to one workspace and its creator. Only its SHA-256 is kept. */
+export interface ApiTokenTable {
+  id: Generated<number>;
+  workspace_id: number;
+  operator_id: number;
+  name: string;
+  /** The first characters of the token, shown so an operator can tell tokens apart. */
+  prefix: string;
+  token_hash: string;
+  /** Comma-separated permissions (read, act, configure). */
+  scopes: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+/** Append-only (triggers refuse UPDATE and DELETE): who did what to whom, when, with what evidence. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  /** Null only for account events of an operator who belongs to no workspace. */
+  workspace_id: number | null;
+  at: number;
+  actor_kind: 'operator' | 'token' | 'rule' | 'system';
+  actor_id: number | null;
+  actor_label: string;
+  action: string;
+  target_kind: string | null;
+  target_id: string | null;
+  /** The group the action concerned, if any: group-scoped operators see only their groups' entries. */
+  group_id: number | null;
+  /** JSON evidence. */
+  detail: string;
+}
+
+/** Sign-in attempts, for the rate limit; pruned after a day. */
+export interface LoginAttemptTable {
+  id: Generated<number>;
+  email: string;
+  ip: string;
+  at: number;
+  succeeded: number;
 }

@@ -4,11 +4,41 @@
  * say exactly what failed.
  */
 
-/** A workspace as listed by `GET /api/workspaces`. */
+/** A workspace as listed by `GET /api/workspaces`, with the caller's role in it. */
 export interface Workspace {
   id: number;
   slug: string;
   name: string;
+  role?: string;
+}
+
+/** Who is signed in (`GET /api/auth/session`, and the answer to a sign-in). */
+export interface SessionInfo {
+  operator: { id: number; email: string };
+  via: 'session' | 'token';
+  csrfToken: string | null;
+  expiresAt: string | null;
+  workspaces: Array<Workspace & { role: string; permissions: string[]; groups: 'all' | number[] }>;
+}
+
+/** One audit log entry. Labels and details are attacker-influenced text: render them as text only. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: { kind: 'operator' | 'token' | 'rule' | 'system'; id: number | null; label: string };
+  action: string;
+  target: { kind: string; id: string } | null;
+  groupId: number | null;
+  detail: Record<string, unknown>;
+}
+
+/** The audit log's filters, as the search and the export take them. */
+export interface AuditFilters {
+  q?: string;
+  action?: string;
+  actor?: string;
+  from?: string;
+  to?: string;
 }
 
 /** Per-day counters; the same four figures appear for "today" and "last 7 days". */
@@ -133,12 +163,20 @@ export class ApiError extends Error {
   }
 }
 
+/** The session's CSRF token, sent back on every state-changing request. */
+let csrfToken: string | null = null;
+
+/** Fired on `window` when the server answers 401: the session ended, the app shows the sign-in page. */
+export const UNAUTHORIZED_EVENT = 'hearth:unauthorized';
+
 async function request<T>(method: 'GET' | 'POST', route: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
+  const headers: Record<string, string> = body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' };
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   try {
     response = await fetch(route, {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers,
       body: body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null,
       // Same-origin API; never send credentials elsewhere.
@@ -157,6 +195,7 @@ async function request<T>(method: 'GET' | 'POST', route: string, body?: unknown,
       // A proxy error page or an unbuilt route answers HTML; report the status instead.
     }
   }
+  if (response.status === 401 && route !== '/api/auth/login') window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
   if (!response.ok) {
     const detail =
       json && typeof json === 'object' && typeof (json as { error?: unknown }).error === 'string'
@@ -171,6 +210,50 @@ async function request<T>(method: 'GET' | 'POST', route: string, body?: unknown,
 }
 
 const enc = encodeURIComponent;
+
+/** Who is signed in; a 401 means nobody (the sign-in page is shown). Remembers the CSRF token. */
+export async function fetchSession(signal?: AbortSignal): Promise<SessionInfo> {
+  const session = await request<SessionInfo>('GET', '/api/auth/session', undefined, signal);
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+/** Signs in; the server sets the session cookie (HttpOnly: this code never sees it). */
+export async function signIn(email: string, password: string): Promise<SessionInfo> {
+  const session = await request<SessionInfo>('POST', '/api/auth/login', { email, password });
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+/** Signs out this browser (`everywhere`: every session of the operator). */
+export async function signOut(everywhere = false): Promise<void> {
+  try {
+    await request('POST', everywhere ? '/api/auth/logout-all' : '/api/auth/logout', {});
+  } finally {
+    csrfToken = null;
+  }
+}
+
+function auditQuery(ws: string, filters: AuditFilters): URLSearchParams {
+  const params = new URLSearchParams({ workspace: ws });
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  return params;
+}
+
+/** Searches a workspace's audit log, newest first; `before` pages to older entries. */
+export function fetchAudit(ws: string, filters: AuditFilters, before: number | null, signal?: AbortSignal): Promise<{ entries: AuditEntry[]; next: number | null }> {
+  const params = auditQuery(ws, filters);
+  params.set('limit', '50');
+  if (before !== null) params.set('before', String(before));
+  return request('GET', `/api/audit?${params.toString()}`, undefined, signal);
+}
+
+/** The download link of the audit log with these filters (a plain GET, so the browser saves the file). */
+export function auditExportHref(ws: string, filters: AuditFilters, format: 'csv' | 'json'): string {
+  const params = auditQuery(ws, filters);
+  params.set('format', format);
+  return `/api/audit/export?${params.toString()}`;
+}
 
 /** Lists the workspaces this server hosts. */
 export function fetchWorkspaces(signal?: AbortSignal): Promise<{ workspaces: Workspace[] }> {

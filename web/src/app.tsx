@@ -1,9 +1,12 @@
-import { fetchWorkspaces } from './api-client.js';
-import type { Workspace } from './api-client.js';
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, fetchSession, fetchWorkspaces, signOut, UNAUTHORIZED_EVENT } from './api-client.js';
+import type { SessionInfo, Workspace } from './api-client.js';
 import { ErrorState, LoadingState } from './components/status-views.js';
 import { LOCALES, useI18n } from './i18n.js';
 import type { Locale } from './i18n.js';
+import { AuditPage } from './pages/audit-page.js';
 import { GroupPage } from './pages/group-page.js';
+import { LoginPage } from './pages/login-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SandboxPage } from './pages/sandbox-page.js';
 import { Link, navigate, useLocation } from './router.js';
@@ -57,8 +60,61 @@ function InvalidGroup({ raw }: { raw: string }) {
   );
 }
 
-/** Header and page routing. The overview needs a workspace; other pages do not wait for one. */
+type SessionState = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; session: SessionInfo } | { status: 'error'; error: Error };
+
+/**
+ * Who is signed in: asked once at start, then kept in step with the server. Any 401
+ * (the session expired, or was signed out elsewhere) brings back the sign-in page.
+ */
+function useSession() {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const load = useCallback(() => {
+    setState({ status: 'loading' });
+    fetchSession().then(
+      (session) => setState({ status: 'signed-in', session }),
+      (error: unknown) =>
+        setState(error instanceof ApiError && error.status === 401 ? { status: 'signed-out' } : { status: 'error', error: error instanceof Error ? error : new Error(String(error)) }),
+    );
+  }, []);
+  useEffect(() => {
+    load();
+    const onUnauthorized = () => setState({ status: 'signed-out' });
+    window.addEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+    return () => window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+  }, [load]);
+  return { state, setState, reload: load };
+}
+
+/** The sign-in gate: the sign-in page until someone is signed in, then the dashboard. */
 export function App() {
+  const { t } = useI18n();
+  const { state, setState, reload } = useSession();
+  const onSignOut = useCallback(() => {
+    void signOut().finally(() => setState({ status: 'signed-out' }));
+  }, [setState]);
+  switch (state.status) {
+    case 'loading':
+      return (
+        <div className="page">
+          <LoadingState what={t('what.session')} />
+        </div>
+      );
+    case 'error':
+      return (
+        <div className="page">
+          <ErrorState what={t('what.session')} error={state.error} onRetry={reload} />
+        </div>
+      );
+    case 'signed-out':
+      return <LoginPage onSignedIn={(session) => setState({ status: 'signed-in', session })} />;
+    case 'signed-in':
+      // Keyed by operator: another sign-in starts from a clean slate.
+      return <Shell key={state.session.operator.id} session={state.session} onSignOut={onSignOut} />;
+  }
+}
+
+/** Header and page routing. The overview and the audit log need a workspace; other pages do not wait for one. */
+function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void }) {
   const { t, locale, setLocale } = useI18n();
   const { route, search } = useLocation();
   const workspaces = useResource((signal) => fetchWorkspaces(signal), []);
@@ -66,7 +122,7 @@ export function App() {
   const list = workspaces.data?.workspaces;
   const workspace: Workspace | undefined = list && (wanted ? list.find((w) => w.slug === wanted) : list[0]);
 
-  const section = route.page === 'sandbox' ? 'sandbox' : 'overview';
+  const section = route.page === 'sandbox' ? 'sandbox' : route.page === 'audit' ? 'audit' : 'overview';
   const navLink = (to: string, id: typeof section, label: string) => (
     <Link to={to} className={section === id ? 'nav__link is-active' : 'nav__link'} aria-current={section === id ? 'page' : undefined}>
       {label}
@@ -85,6 +141,7 @@ export function App() {
           <nav className="nav" aria-label={t('nav.main')}>
             {navLink('/', 'overview', t('nav.overview'))}
             {navLink('/sandbox', 'sandbox', t('nav.sandbox'))}
+            {navLink('/audit', 'audit', t('nav.audit'))}
           </nav>
           <div className="topbar__tools">
             {list && list.length > 1 ? (
@@ -93,7 +150,7 @@ export function App() {
                 <select
                   className="topbar__select"
                   value={workspace?.slug ?? ''}
-                  onChange={(e) => navigate(`/?ws=${encodeURIComponent(e.target.value)}`)}
+                  onChange={(e) => navigate(`${section === 'audit' ? '/audit' : '/'}?ws=${encodeURIComponent(e.target.value)}`)}
                   data-testid="workspace-switch"
                 >
                   {!workspace && <option value="">—</option>}
@@ -127,6 +184,12 @@ export function App() {
                 ))}
               </select>
             </label>
+            <span className="topbar__account" title={t('header.account', { email: session.operator.email })} data-testid="account">
+              {session.operator.email}
+            </span>
+            <button type="button" className="btn btn--secondary topbar__signout" onClick={onSignOut} data-testid="logout">
+              {t('header.signOut')}
+            </button>
           </div>
         </div>
       </header>
@@ -161,6 +224,7 @@ function Page({
     case 'not-found':
       return <NotFound path={route.path} />;
     case 'overview':
+    case 'audit':
       break;
   }
   const list = workspaces.data?.workspaces;
@@ -190,5 +254,6 @@ function Page({
       </div>
     );
   }
+  if (route.page === 'audit') return <AuditPage key={workspace.slug} workspace={workspace} />;
   return <OverviewPage key={workspace.slug} workspace={workspace} />;
 }

@@ -12,6 +12,7 @@ export type Route =
   | { page: 'group'; groupId: number }
   | { page: 'group-invalid'; raw: string }
   | { page: 'sandbox' }
+  | { page: 'audit' }
   | { page: 'not-found'; path: string };
 
 const NAVIGATE_EVENT = 'hearth:navigate';
@@ -37,6 +38,7 @@ export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'overview' };
   if (path === '/sandbox') return { page: 'sandbox' };
+  if (path === '/audit') return { page: 'audit' };
   const group = /^\/groups\/([^/]+)$/.exec(path);
   if (group) {
     const raw = decodeSafe(group[1] ?? '');

@@ -1,20 +1,69 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { Kysely, Selectable } from 'kysely';
 import { groupsActivity } from '../../analytics/workspace-overview.js';
+import { accessibleWorkspaces, groupAccess, workspaceAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
+import { groupFilter } from '../../auth/principal.js';
+import type { ChatGroupTable, Database } from '../../store/schema.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam } from '../http-errors.js';
 
-/** One group: its profile and activity. */
-export function groupRoutes(deps: ServerDeps) {
-  const app = new Hono();
+type GroupRow = Selectable<ChatGroupTable>;
+
+/** A group in lists: who it is, not what is said in it; never its platform connection. */
+function presentGroup(g: GroupRow, workspace: { id: number; slug: string }) {
+  return { id: g.id, name: g.name, platform: g.platform, type: g.type, timezone: g.timezone, workspace: { id: workspace.id, slug: workspace.slug } };
+}
+
+/** A group's profile: its positioning as the operators describe it. */
+function presentGroupProfile(g: GroupRow, workspace: { id: number; slug: string }) {
+  return {
+    ...presentGroup(g, workspace),
+    purpose: g.purpose,
+    theme: g.theme,
+    audience: g.audience,
+    promise: g.promise,
+    namingRule: g.naming_rule,
+    createdAt: new Date(g.created_at).toISOString(),
+  };
+}
+
+/** The groups of some workspaces, each narrowed to the caller's assigned groups there. */
+export async function groupsInScope(db: Kysely<Database>, scopes: { workspaceId: number; groupIds: number[] | null }[], platform?: string): Promise<GroupRow[]> {
+  if (scopes.length === 0) return [];
+  let q = db.selectFrom('chat_group').selectAll();
+  if (platform) q = q.where('platform', '=', platform);
+  q = q.where((eb) =>
+    eb.or(scopes.map((s) => (s.groupIds ? eb.and([eb('workspace_id', '=', s.workspaceId), eb('id', 'in', s.groupIds.length ? s.groupIds : [-1])]) : eb('workspace_id', '=', s.workspaceId)))),
+  );
+  return q.orderBy('workspace_id').orderBy('id').execute();
+}
+
+/** The caller's groups: the list, one group's profile, and its activity. */
+export function groupRoutes(deps: ServerDeps, authorize: Authorize) {
+  const app = new Hono<AuthEnv>();
   const { db } = deps.runtime.store;
 
-  app.get('/groups/:id/activity', async (c) => {
+  app.get('/groups', authorize('read'), async (c) => {
+    const principal = c.var.principal;
+    const ref = c.req.query('workspace');
+    const accesses = ref ? [workspaceAccess(principal, ref, 'read')] : accessibleWorkspaces(principal, 'read');
+    const rows = await groupsInScope(db, accesses.map((a) => ({ workspaceId: a.workspace.id, groupIds: groupFilter(a) })));
+    const byId = new Map(accesses.map((a) => [a.workspace.id, a.workspace]));
+    return c.json({ groups: rows.map((g) => presentGroup(g, byId.get(g.workspace_id)!)) });
+  });
+
+  app.get('/groups/:id', authorize('read'), async (c) => {
+    const id = intParam(c.req.param('id'), 'group id');
+    const { access, group } = await groupAccess(db, c.var.principal, id, 'read');
+    return c.json({ group: presentGroupProfile(group, access.workspace) });
+  });
+
+  app.get('/groups/:id/activity', authorize('read'), async (c) => {
     const id = intParam(c.req.param('id'), 'group id');
     const days = intParam(c.req.query('days'), 'days', { min: 7, max: 90, fallback: 30 });
-    const row = await db.selectFrom('chat_group').select(['workspace_id']).where('id', '=', id).executeTakeFirst();
-    if (!row) throw new HTTPException(404, { message: `no group ${id}` });
-    const [g] = await groupsActivity(db, row.workspace_id, { now: deps.clock(), days, groupIds: [id] });
+    const { access } = await groupAccess(db, c.var.principal, id, 'read');
+    const [g] = await groupsActivity(db, access.workspace.id, { now: deps.clock(), days, groupIds: [id] });
     if (!g) throw new HTTPException(404, { message: `no group ${id}` });
     return c.json({
       group: { id: g.id, name: g.name, platform: g.platform, type: g.type, purpose: g.purpose, theme: g.theme, audience: g.audience, timezone: g.timezone, members: g.members },

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { groupsActivity, workspaceMemberCount, type GroupActivity } from '../../analytics/workspace-overview.js';
-import { findWorkspace, listWorkspaces } from '../../store/workspaces.js';
+import { accessibleWorkspaces, workspaceAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
+import { groupFilter, type WorkspaceAccess } from '../../auth/principal.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam } from '../http-errors.js';
 
@@ -20,36 +21,49 @@ function presentGroupSummary(g: GroupActivity) {
   };
 }
 
-/** Workspaces, their groups with today's and last-7-days figures, and the overview the dashboard opens on. */
-export function workspaceRoutes(deps: ServerDeps) {
-  const app = new Hono();
+/** A workspace and the caller's place in it. */
+function presentWorkspace(access: WorkspaceAccess) {
+  return { id: access.workspace.id, slug: access.workspace.slug, name: access.workspace.name, role: access.role };
+}
+
+/** A workspace's groups the caller may see; every group for owners, admins and unassigned members. */
+function activityOf(deps: ServerDeps, access: WorkspaceAccess, now: number, days: number) {
+  const groupIds = groupFilter(access);
+  return groupsActivity(deps.runtime.store.db, access.workspace.id, { now, days, ...(groupIds ? { groupIds } : {}) });
+}
+
+/** The caller's workspaces, their groups with today's and last-7-days figures, and the overview the dashboard opens on. */
+export function workspaceRoutes(deps: ServerDeps, authorize: Authorize) {
+  const app = new Hono<AuthEnv>();
   const { db } = deps.runtime.store;
 
-  app.get('/workspaces', async (c) => c.json({ workspaces: await listWorkspaces(db) }));
+  // Any signed-in caller may list their own workspaces, even none (an operator not yet given a role).
+  app.get('/workspaces', authorize('signed-in'), (c) => c.json({ workspaces: accessibleWorkspaces(c.var.principal, 'read').map(presentWorkspace) }));
 
-  app.get('/workspaces/:ws/groups', async (c) => {
-    const workspace = await findWorkspace(db, c.req.param('ws'));
-    const groups = await groupsActivity(db, workspace.id, { now: deps.clock(), days: 7 });
-    return c.json({ workspace, asOf: new Date(deps.clock()).toISOString(), groups: groups.map(presentGroupSummary) });
+  app.get('/workspaces/:ws/groups', authorize('read'), async (c) => {
+    const access = workspaceAccess(c.var.principal, c.req.param('ws'), 'read');
+    const groups = await activityOf(deps, access, deps.clock(), 7);
+    return c.json({ workspace: presentWorkspace(access), asOf: new Date(deps.clock()).toISOString(), groups: groups.map(presentGroupSummary) });
   });
 
-  app.get('/workspaces/:ws/overview', async (c) => {
+  app.get('/workspaces/:ws/overview', authorize('read'), async (c) => {
     const days = intParam(c.req.query('days'), 'days', { min: 7, max: 90, fallback: 30 });
-    const workspace = await findWorkspace(db, c.req.param('ws'));
+    const access = workspaceAccess(c.var.principal, c.req.param('ws'), 'read');
     const now = deps.clock();
-    const groups = await groupsActivity(db, workspace.id, { now, days });
+    const groups = await activityOf(deps, access, now, days);
     const series = { messages: new Array<number>(days).fill(0), activeMembers: new Array<number>(days).fill(0), joins: new Array<number>(days).fill(0), leaves: new Array<number>(days).fill(0) };
     for (const g of groups) {
       for (const key of Object.keys(series) as (keyof typeof series)[]) g.series[key].forEach((v, i) => (series[key][i]! += v));
     }
     const sum = (pick: (g: GroupActivity) => number) => groups.reduce((s, g) => s + pick(g), 0);
+    const scope = groupFilter(access);
     return c.json({
-      workspace,
+      workspace: presentWorkspace(access),
       asOf: new Date(now).toISOString(),
       days: groups[0]?.days ?? [],
       totals: {
         groups: groups.length,
-        members: await workspaceMemberCount(db, workspace.id),
+        members: await workspaceMemberCount(db, access.workspace.id, scope ?? undefined),
         messagesToday: sum((g) => g.today.messages),
         activeToday: sum((g) => g.today.activeMembers),
         joinsToday: sum((g) => g.today.joins),

@@ -1,0 +1,156 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sessionFor, TEST_PASSWORD, type ApiClient } from './helpers/auth-fixture.js';
+import { backends } from './helpers/backends.js';
+import { diffSnapshots, snapshot, T0, twoWorkspaces, ZETA_MARKERS } from './helpers/world-fixture.js';
+
+const DAY = 86_400_000;
+
+/** The ids of the other workspace ("zeta") that acme's callers try to reach. */
+interface ZetaIds {
+  slug: string;
+  workspaceId: number;
+  lounge: number;
+  room: number;
+  tokenId: number;
+}
+
+/** One request and what each kind of acme caller must get: the session of its owner, and a read+act+configure token. */
+interface Probe {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  session: number;
+  token: number;
+}
+
+interface Case {
+  /** Requests aimed at the other workspace, or at lists that must not show it. */
+  probes: (z: ZetaIds) => Probe[];
+  /** Open to anyone (no 401 without a session). */
+  public?: boolean;
+  /** Routes that change the caller's own account: they may change acme's own rows, never zeta's. */
+  ownAccount?: boolean;
+}
+
+const get = (path: string, session: number, token = session): Probe => ({ method: 'GET', path, session, token });
+const post = (path: string, body: unknown, session: number, token = session): Probe => ({ method: 'POST', path, body, session, token });
+
+/**
+ * Every API route, and how it is probed. The suite fails when the app has a route
+ * that is not here (write its case) or this table names one the app lacks.
+ */
+const CASES: Record<string, Case> = {
+  'POST /api/auth/login': {
+    public: true,
+    probes: () => [
+      post('/api/auth/login', { email: 'zeta-owner@zeta.test', password: 'a guess at zeta' }, 401),
+      post('/api/auth/login', { email: 'nobody@zeta.test', password: 'a guess at zeta' }, 401),
+    ],
+  },
+  'GET /api/auth/session': { probes: () => [get('/api/auth/session', 200)] },
+  'POST /api/auth/logout': { ownAccount: true, probes: () => [post('/api/auth/logout', {}, 200, 403)] },
+  'POST /api/auth/logout-all': { ownAccount: true, probes: () => [post('/api/auth/logout-all', {}, 200, 403)] },
+  'POST /api/auth/password': {
+    ownAccount: true,
+    probes: () => [
+      post('/api/auth/password', { currentPassword: 'not the current one', newPassword: 'zeta takeover attempt' }, 403, 403),
+      post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD }, 200, 403),
+    ],
+  },
+  'GET /api/workspaces': { probes: () => [get('/api/workspaces', 200)] },
+  'GET /api/workspaces/:ws/groups': { probes: (z) => [get(`/api/workspaces/${z.slug}/groups`, 404), get(`/api/workspaces/${z.workspaceId}/groups`, 404)] },
+  'GET /api/workspaces/:ws/overview': { probes: (z) => [get(`/api/workspaces/${z.slug}/overview`, 404), get(`/api/workspaces/${z.workspaceId}/overview?days=7`, 404)] },
+  'GET /api/groups': { probes: (z) => [get('/api/groups', 200), get(`/api/groups?workspace=${z.slug}`, 404), get(`/api/groups?workspace=${z.workspaceId}`, 404)] },
+  'GET /api/groups/:id': { probes: (z) => [get(`/api/groups/${z.lounge}`, 404), get(`/api/groups/${z.room}`, 404)] },
+  'GET /api/groups/:id/activity': { probes: (z) => [get(`/api/groups/${z.lounge}/activity`, 404), get(`/api/groups/${z.room}/activity?days=7`, 404)] },
+  'GET /api/sandbox/groups': { probes: (z) => [get('/api/sandbox/groups', 200), get(`/api/sandbox/groups?workspace=${z.slug}`, 404)] },
+  'GET /api/sandbox/groups/:id/log': { probes: (z) => [get(`/api/sandbox/groups/${z.lounge}/log`, 404), get(`/api/sandbox/groups/${z.room}/log?limit=5`, 404)] },
+  'POST /api/sandbox/groups/:id/say': { probes: (z) => [post(`/api/sandbox/groups/${z.lounge}/say`, { member: 'intruder', text: 'hello zeta' }, 404)] },
+  'POST /api/sandbox/groups/:id/join': { probes: (z) => [post(`/api/sandbox/groups/${z.lounge}/join`, { member: 'intruder' }, 404)] },
+  'POST /api/sandbox/groups/:id/leave': { probes: (z) => [post(`/api/sandbox/groups/${z.lounge}/leave`, { member: 'zeta-member-xq' }, 404)] },
+  // Tokens never hold `manage`: the token caller is refused before any id is looked at.
+  'GET /api/tokens': { probes: (z) => [get('/api/tokens', 200, 403), get(`/api/tokens?workspace=${z.slug}`, 404, 403)] },
+  'POST /api/tokens': { probes: (z) => [post('/api/tokens', { workspace: z.slug, name: 'intruder', scopes: ['read'] }, 404, 403), post('/api/tokens', { workspace: String(z.workspaceId), name: 'intruder', scopes: ['read'] }, 404, 403)] },
+  'POST /api/tokens/:id/revoke': { probes: (z) => [post(`/api/tokens/${z.tokenId}/revoke`, {}, 404, 403)] },
+  'GET /api/audit': { probes: (z) => [get('/api/audit', 200), get(`/api/audit?workspace=${z.slug}`, 404), get(`/api/audit?workspace=${z.workspaceId}&q=zeta`, 404)] },
+  'GET /api/audit/export': { probes: (z) => [get(`/api/audit/export?workspace=${z.slug}&format=csv`, 404), get(`/api/audit/export?workspace=${z.workspaceId}&format=json`, 404)] },
+  'ALL /api/*': { public: true, probes: (z) => [get(`/api/workspaces/${z.slug}/members`, 404), post(`/api/groups/${z.lounge}/delete`, {}, 404)] },
+};
+
+describe.each(backends)('workspace isolation of every API route on $name', (backend) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  it('has a case for every route the app serves, and no case for a route it lacks', async () => {
+    const w = await twoWorkspaces(backend, cleanups);
+    const served = [...new Set(w.app.routes.filter((r) => r.path === '/api' || r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`))].sort();
+    expect(served).toEqual(Object.keys(CASES).sort());
+  });
+
+  it('reads and writes nothing across workspaces: with another workspace\'s ids, with no session, with an expired one', { timeout: 120_000 }, async () => {
+    const w = await twoWorkspaces(backend, cleanups);
+    // The comparison covers every table of this database, the new ones included.
+    expect([...(await snapshot(w.db)).keys()]).toEqual(expect.arrayContaining(['audit_log', 'chat_group', 'event', 'operator', 'outbox', 'session', 'workspace_member']));
+    const z: ZetaIds = { slug: w.zeta.slug, workspaceId: w.zeta.id, lounge: w.zetaLounge.id, room: w.zetaRoom.id, tokenId: w.zetaToken.info.id };
+    const acmeOperators = new Set([w.acmeOwner.id]);
+    const token = await w.tokenClient(w.acmeOwner.id, ['read', 'act', 'configure']);
+    const expired = await sessionFor(w.app, w.db, w.acmeOwner.id, T0 - 31 * DAY);
+
+    /** A change a call made with acme's own account may cause: acme's rows only. */
+    const isAcmeOwn = (table: string, row: Record<string, unknown>) =>
+      (table === 'session' && acmeOperators.has(row.operator_id as number)) ||
+      (table === 'operator' && acmeOperators.has(row.id as number)) ||
+      (table === 'audit_log' && row.workspace_id === w.acme.id) ||
+      (table === 'login_attempt' && row.email === 'owner@acme.test');
+
+    let calls = 0;
+    async function probe(label: string, key: string, p: Probe, call: () => Response | Promise<Response>, expected: number, own: boolean) {
+      const before = await snapshot(w.db);
+      const res = await call();
+      const text = await res.text();
+      calls++;
+      expect(res.status, `${label}: ${key} → ${text}`).toBe(expected);
+      // What the caller sent may be echoed back ("no workspace \"zeta-ws\""); anything else of zeta's is a leak.
+      const sent = `${p.path} ${JSON.stringify(p.body ?? '')}`;
+      for (const marker of ZETA_MARKERS.filter((m) => !sent.includes(m))) expect(text, `${label}: ${key} leaked ${marker}`).not.toContain(marker);
+      const changes = diffSnapshots(before, await snapshot(w.db));
+      if (own) {
+        for (const [table, { added, removed }] of Object.entries(changes)) {
+          for (const row of [...added, ...removed]) expect(isAcmeOwn(table, row as Record<string, unknown>), `${label}: ${key} changed ${table} ${JSON.stringify(row)}`).toBe(true);
+        }
+      } else if (key === 'POST /api/auth/login') {
+        // A failed sign-in is counted (rate limit) and, for a real account, audited in its own workspaces.
+        for (const [table, { added, removed }] of Object.entries(changes)) {
+          expect(removed, `${label}: ${key} removed from ${table}`).toEqual([]);
+          expect(['login_attempt', 'audit_log'], `${label}: ${key} wrote ${table}`).toContain(table);
+          if (table === 'audit_log') expect(added).toEqual([expect.objectContaining({ action: 'auth.login_failed', actor_kind: 'system' })]);
+        }
+      } else {
+        expect(changes, `${label}: ${key} changed rows`).toEqual({});
+      }
+    }
+
+    const send = (client: ApiClient | null, p: Probe) => () =>
+      client ? client.request(p.method, p.path, p.body) : w.app.request(p.path, { method: p.method, ...(p.body !== undefined ? { body: JSON.stringify(p.body), headers: { 'content-type': 'application/json' } } : {}) });
+
+    for (const [key, c] of Object.entries(CASES)) {
+      for (const p of c.probes(z)) {
+        if (c.public) {
+          await probe('anonymous', key, p, send(null, p), p.session, false);
+          continue;
+        }
+        // A fresh session for each call: some calls sign it out.
+        const session = await sessionFor(w.app, w.db, w.acmeOwner.id, w.clock.t);
+        await probe('acme owner session', key, p, send(session, p), p.session, c.ownAccount === true);
+        await probe('acme token', key, p, send(token, p), p.token, false);
+        await probe('no session', key, p, send(null, p), 401, false);
+        await probe('expired session', key, p, send(expired, p), 401, false);
+      }
+    }
+    expect(calls).toBeGreaterThan(100);
+    // And zeta's own owner still sees all of zeta, untouched.
+    expect((await w.zetaClient.json('/api/groups')).groups.map((g: { name: string }) => g.name)).toEqual(['Zeta Hidden Lounge', 'Zeta Private Room']);
+  });
+});
