@@ -12,11 +12,12 @@ interface ZetaIds {
   lounge: number;
   room: number;
   tokenId: number;
+  connectionId: number;
 }
 
 /** One request and what each kind of acme caller must get: the session of its owner, and a read+act+configure token. */
 interface Probe {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   body?: unknown;
   session: number;
@@ -34,6 +35,7 @@ interface Case {
 
 const get = (path: string, session: number, token = session): Probe => ({ method: 'GET', path, session, token });
 const post = (path: string, body: unknown, session: number, token = session): Probe => ({ method: 'POST', path, body, session, token });
+const del = (path: string, session: number, token = session): Probe => ({ method: 'DELETE', path, session, token });
 
 /**
  * Every API route, and how it is probed. The suite fails when the app has a route
@@ -74,6 +76,11 @@ const CASES: Record<string, Case> = {
   'POST /api/tokens/:id/revoke': { probes: (z) => [post(`/api/tokens/${z.tokenId}/revoke`, {}, 404, 403)] },
   'GET /api/audit': { probes: (z) => [get('/api/audit', 200), get(`/api/audit?workspace=${z.slug}`, 404), get(`/api/audit?workspace=${z.workspaceId}&q=zeta`, 404)] },
   'GET /api/audit/export': { probes: (z) => [get(`/api/audit/export?workspace=${z.slug}&format=csv`, 404), get(`/api/audit/export?workspace=${z.workspaceId}&format=json`, 404)] },
+  'GET /api/connections': { probes: (z) => [get('/api/connections', 200), get(`/api/connections?workspace=${z.slug}`, 404)] },
+  'POST /api/connections': { probes: (z) => [post('/api/connections', { workspace: z.slug, platform: 'telegram', name: 'intruder', settings: { token: '123456789:AAintruder', mode: 'polling' } }, 404)] },
+  'POST /api/connections/:id/pause': { probes: (z) => [post(`/api/connections/${z.connectionId}/pause`, {}, 404)] },
+  'POST /api/connections/:id/resume': { probes: (z) => [post(`/api/connections/${z.connectionId}/resume`, {}, 404)] },
+  'DELETE /api/connections/:id': { probes: (z) => [del(`/api/connections/${z.connectionId}`, 404)] },
   'ALL /api/*': { public: true, probes: (z) => [get(`/api/workspaces/${z.slug}/members`, 404), post(`/api/groups/${z.lounge}/delete`, {}, 404)] },
 };
 
@@ -93,7 +100,7 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
     const w = await twoWorkspaces(backend, cleanups);
     // The comparison covers every table of this database, the new ones included.
     expect([...(await snapshot(w.db)).keys()]).toEqual(expect.arrayContaining(['audit_log', 'chat_group', 'event', 'operator', 'outbox', 'session', 'workspace_member']));
-    const z: ZetaIds = { slug: w.zeta.slug, workspaceId: w.zeta.id, lounge: w.zetaLounge.id, room: w.zetaRoom.id, tokenId: w.zetaToken.info.id };
+    const z: ZetaIds = { slug: w.zeta.slug, workspaceId: w.zeta.id, lounge: w.zetaLounge.id, room: w.zetaRoom.id, tokenId: w.zetaToken.info.id, connectionId: w.zetaConnection.id };
     const acmeOperators = new Set([w.acmeOwner.id]);
     const token = await w.tokenClient(w.acmeOwner.id, ['read', 'act', 'configure']);
     const expired = await sessionFor(w.app, w.db, w.acmeOwner.id, T0 - 31 * DAY);

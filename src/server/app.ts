@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { createAuthorize, guardOf, publicRoute } from '../auth/authorize.js';
+import { telegramWebhookRoutes } from '../platforms/telegram/receiver.js';
 import { errorResponse } from './http-errors.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -36,6 +38,7 @@ export function createApp(deps: ServerDeps): Hono {
   );
   app.onError((error, c) => errorResponse(error, c, deps.logError));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/hooks/telegram', telegramWebhookRoutes(deps));
   const authorize = createAuthorize({ db: deps.runtime.store.db, clock: deps.clock, ...(deps.auth?.sessionPolicy ? { sessionPolicy: deps.auth.sessionPolicy } : {}) });
   const api = new Hono();
   api.route('/', authRoutes(deps, authorize));
@@ -44,6 +47,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', sandboxRoutes(deps, authorize));
   api.route('/', tokenRoutes(deps, authorize));
   api.route('/', auditRoutes(deps, authorize));
+  api.route('/', connectionRoutes(deps, authorize));
   api.all('*', publicRoute(), (c) => c.json({ error: `no such API route: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
   assertEveryApiRouteGuarded(app);

@@ -2,6 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { serve as serveHttp } from '@hono/node-server';
 import type { Config } from '../config/env.js';
 import { createLogger } from '../config/logger.js';
+import { ConnectionStore } from '../connections/connection-store.js';
+import { closeConnections, openConnections, reloadConnection } from '../connections/platform-connections.js';
+import { SecretBox } from '../connections/secret-box.js';
 import { createEventQueue } from '../queue/create-event-queue.js';
 import { DispatchLoop } from '../outbox/dispatch-loop.js';
 import { DEMO_EMAIL, ensureDemoOperator } from '../auth/demo-operator.js';
@@ -82,6 +85,12 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     signIn = 'Nobody can sign in yet: add an operator with `hearth user add --email E --password-stdin --workspace W --role owner`';
   }
 
+  // Every process that sends or receives needs the connections' adapters; which ones
+  // receive (poll, gateway, WeChat puppet) follows the roles.
+  const connections = new ConnectionStore(runtime.store.db, new SecretBox(config.secret));
+  const connectionOptions = { receive: roles.has('bots'), webhooks: roles.has('web'), logger: log, dataDir: config.dataDir, print };
+  await openConnections(runtime, connections, connectionOptions);
+
   const timers: NodeJS.Timeout[] = [];
   if (roles.has('worker')) {
     loop = new DispatchLoop(runtime.dispatcher, undefined, (error) => log.error({ err: error }, 'dispatch pass failed'));
@@ -105,6 +114,8 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const sandboxes = new Map<number, SandboxService>();
   const app = createApp({
     runtime,
+    connections,
+    connectionChanged: (id) => reloadConnection(runtime, connections, id, connectionOptions),
     clock: Date.now,
     sandbox: (workspaceId) => {
       let sandbox = sandboxes.get(workspaceId);
@@ -136,6 +147,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     async close() {
       timers.forEach(clearInterval);
       await new Promise<void>((resolve) => (httpServer ? httpServer.close(() => resolve()) : resolve()));
+      await closeConnections(runtime);
       await runtime.queue.close();
       await loop?.stop();
       await runtime.close();

@@ -1,5 +1,6 @@
 import type { ThrottlePolicy } from '../auth/login-throttle.js';
 import type { SessionPolicy } from '../auth/sessions.js';
+import type { ConnectionStore } from '../connections/connection-store.js';
 import type { HearthRuntime } from '../runtime/hearth-runtime.js';
 import type { SandboxService } from '../runtime/sandbox-service.js';
 
@@ -9,6 +10,10 @@ export interface ServerDeps {
   clock: () => number;
   /** The sandbox of a workspace (the routes check the caller may reach it first). */
   sandbox: (workspaceId: number) => SandboxService | Promise<SandboxService>;
+  /** Platform connections (credentials sealed with the instance secret); unset: the connection routes answer 503. */
+  connections?: ConnectionStore;
+  /** A connection was added, paused, resumed or removed: the server starts or stops its adapter. */
+  connectionChanged?: (connectionId: number) => Promise<void>;
   /** Where the built dashboard is; unset serves the API only. */
   dashboardRoot?: string;
   logError: (error: Error) => void;

@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { createApiToken } from '../../src/auth/api-tokens.js';
+import { ConnectionStore } from '../../src/connections/connection-store.js';
+import { SecretBox } from '../../src/connections/secret-box.js';
 import type { TokenScope } from '../../src/auth/roles.js';
 import { SandboxService } from '../../src/runtime/sandbox-service.js';
 import { setUpWorkspace } from '../../src/runtime/workspace-setup.js';
@@ -16,7 +18,7 @@ const HOUR = 3_600_000;
  * Strings that exist only in the second workspace ("zeta"): no answer given to a
  * caller of the first workspace ("acme") may contain any of them.
  */
-export const ZETA_MARKERS = ['zeta-ws', 'Zeta Secret Works', 'Zeta Hidden Lounge', 'Zeta Private Room', 'zeta-member-xq', 'zeta-owner@zeta.test', 'zeta-token-name', 'zeta secret words'];
+export const ZETA_MARKERS = ['zeta-ws', 'Zeta Secret Works', 'Zeta Hidden Lounge', 'Zeta Private Room', 'zeta-member-xq', 'zeta-owner@zeta.test', 'zeta-token-name', 'zeta secret words', 'zeta-bot-conn', 'ZETA-secret-bot-token-value'];
 
 /**
  * Two workspaces on one server, as a multi-tenant install has them: acme (three
@@ -48,7 +50,9 @@ export async function twoWorkspaces(backend: TestBackend, cleanups: (() => Promi
   await zetaSandbox.join(zetaRoom.id, 'zeta-member-xq', { at: T0 - 2 * HOUR });
   f.clock.t = T0;
 
-  const app = createApp({ runtime: f.runtime, clock: f.clock.now, sandbox: (ws) => new SandboxService(f.runtime, ws, f.clock), logError: (e) => console.error(e) });
+  const connections = new ConnectionStore(db, new SecretBox('a-test-instance-secret-that-is-long-enough'));
+  const zetaConnection = await connections.add({ workspaceId: zeta.id, platform: 'telegram', name: 'zeta-bot-conn', settings: { token: '123456789:ZETA-secret-bot-token-value', mode: 'polling' } }, T0);
+  const app = createApp({ runtime: f.runtime, clock: f.clock.now, connections, sandbox: (ws) => new SandboxService(f.runtime, ws, f.clock), logError: (e) => console.error(e) });
   const acmeOwner = await addOperator(db, { email: 'owner@acme.test', workspaceId: acme.id, role: 'owner' }, T0);
   const zetaOwner = await addOperator(db, { email: 'zeta-owner@zeta.test', workspaceId: zeta.id, role: 'owner' }, T0);
   const zetaToken = await createApiToken(db, { workspaceId: zeta.id, operatorId: zetaOwner.id, name: 'zeta-token-name', scopes: ['read', 'act'] }, T0);
@@ -63,7 +67,7 @@ export async function twoWorkspaces(backend: TestBackend, cleanups: (() => Promi
     return new ApiClient(app, { bearer: token });
   }
 
-  return { ...f, db, app, acme, zeta, tea, quiet, books, zetaLounge, zetaRoom, acmeOwner, zetaOwner, zetaToken, zetaClient, tokenClient, zetaSandbox };
+  return { ...f, db, app, connections, zetaConnection, acme, zeta, tea, quiet, books, zetaLounge, zetaRoom, acmeOwner, zetaOwner, zetaToken, zetaClient, tokenClient, zetaSandbox };
 }
 
 /**

@@ -11,7 +11,8 @@ export interface TelegramRuntime {
   readonly ingestor: { readonly directory: { forgetGroup(groupId: number): void } };
   readonly connections: Map<number, PlatformAdapter>;
   readonly clock: () => number;
-  ingest(events: readonly unknown[], options: { workspaceId: number; connectionId?: number | null }): Promise<readonly { status: string; reason?: string }[]>;
+  /** Live events in: ingested here (embedded) or by a worker (scale mode). */
+  receive(batch: { workspaceId: number; connectionId?: number | null; events: readonly unknown[] }): Promise<void>;
 }
 
 export type ChatMigrationOutcome =
@@ -114,12 +115,7 @@ export async function openTelegramConnection(runtime: TelegramRuntime, connectio
   runtime.connections.set(id, adapter);
   if (!(adapter.mode === 'polling' ? (options.poll ?? true) : (options.webhook ?? true))) return adapter;
   try {
-    await adapter.start(async (events) => {
-      const results = await runtime.ingest(events, { workspaceId, connectionId: id });
-      // The normalizer only makes valid events; a rejection here is a bug worth seeing, not a reason to refuse the update.
-      const rejected = results.filter((r) => r.status === 'rejected');
-      if (rejected.length > 0) options.onError?.(new Error(`telegram connection ${id}: ${rejected.length} event(s) rejected by ingest: ${rejected[0]!.reason ?? ''}`));
-    });
+    await adapter.start((events) => runtime.receive({ workspaceId, connectionId: id, events }));
   } catch (error) {
     runtime.connections.delete(id);
     throw error;
