@@ -10,6 +10,7 @@ import { ImportError } from '../src/importers/import-source.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { ensureWorkspace } from '../src/store/workspaces.js';
 import { backends } from './helpers/backends.js';
+import { importFixture } from './helpers/import-fixture.js';
 
 const DATA = fileURLToPath(new URL('../../shared/data/discord-csv-komodo/talk-general/', import.meta.url));
 const hasData = existsSync(join(DATA, '1.csv'));
@@ -42,28 +43,9 @@ const TALK_GENERAL = {
 };
 
 describe.each(backends)('discord import on $name', (backend) => {
-  let runtime: HearthRuntime;
-  let cleanup: () => Promise<void>;
-  let workspaceId: number;
-  let tmp: string;
-
-  beforeEach(async () => {
-    const made = backend.create();
-    cleanup = made.cleanup;
-    runtime = await HearthRuntime.open(made.target);
-    workspaceId = (await ensureWorkspace(runtime.store.db, 'acme')).id;
-    tmp = mkdtempSync(join(tmpdir(), 'hearth-import-'));
-  });
-  afterEach(async () => {
-    await runtime.close();
-    await cleanup();
-    rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const eventCount = async () => (await runtime.store.db.selectFrom('event').select('id').execute()).length;
-  const report = () => metricsReport(runtime.store.db, { workspaceId });
+  const f = importFixture(backend);
   const copyChannel = () => {
-    const dir = join(tmp, 'talk-general');
+    const dir = join(f.tmp, 'talk-general');
     mkdirSync(dir);
     for (const name of readdirSync(DATA).filter((n) => n.endsWith('.csv'))) copyFileSync(join(DATA, name), join(dir, name));
     return dir;
@@ -71,21 +53,21 @@ describe.each(backends)('discord import on $name', (backend) => {
 
   describe('discord-csv', () => {
     it.skipIf(!hasData)('gives the reference figures for the real 458-file channel export', async () => {
-      const summary = await importHistory(runtime, 'discord-csv', [DATA], { workspaceId });
+      const summary = await importHistory(f.runtime, 'discord-csv', [DATA], { workspaceId: f.workspaceId });
       expect(summary).toMatchObject({ files: 458, events: 45_707, stored: 45_707, duplicates: 0 });
       expect(summary.groups).toMatchObject([{ externalId: 'csv:talk-general', title: 'talk-general' }]);
-      const groups = await report();
+      const groups = await f.report();
       expect(groups).toHaveLength(1);
       expect(figures(groups[0]!)).toEqual(TALK_GENERAL);
     }, 120_000);
 
     it.skipIf(!hasData)('changes nothing when the same export is imported again', async () => {
-      await importHistory(runtime, 'discord-csv', [DATA], { workspaceId });
-      const before = await report();
-      const again = await importHistory(runtime, 'discord-csv', [DATA], { workspaceId });
+      await importHistory(f.runtime, 'discord-csv', [DATA], { workspaceId: f.workspaceId });
+      const before = await f.report();
+      const again = await importHistory(f.runtime, 'discord-csv', [DATA], { workspaceId: f.workspaceId });
       expect(again).toMatchObject({ stored: 0, duplicates: 45_707 });
-      expect(await eventCount()).toBe(45_707);
-      expect(await report()).toEqual(before);
+      expect(await f.eventCount()).toBe(45_707);
+      expect(await f.report()).toEqual(before);
     }, 120_000);
 
     it.skipIf(!hasData)('fails on a truncated file naming file and line, storing nothing of the channel', async () => {
@@ -95,12 +77,12 @@ describe.each(backends)('discord import on $name', (backend) => {
       let cut = Math.floor(text.length / 2);
       while (text[cut - 1] === '\n' || text[cut - 1] === '"') cut++;
       writeFileSync(file, text.slice(0, cut));
-      const error = await importHistory(runtime, 'discord-csv', [dir], { workspaceId }).catch((e: unknown) => e);
+      const error = await importHistory(f.runtime, 'discord-csv', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ImportError);
       expect((error as ImportError).file).toBe(file);
       expect((error as ImportError).entry).toMatch(/^line \d+/);
       expect((error as ImportError).reason).toMatch(/truncated/);
-      expect(await eventCount()).toBe(0);
+      expect(await f.eventCount()).toBe(0);
     }, 120_000);
 
     it.skipIf(!hasData)('fails on a corrupted date naming file, line and reason, storing nothing', async () => {
@@ -109,16 +91,16 @@ describe.each(backends)('discord import on $name', (backend) => {
       const lines = readFileSync(file, 'utf8').split('\n');
       lines[1] = lines[1]!.replace(/"\d\d-[A-Z][a-z]{2}-\d\d \d\d:\d\d [AP]M"/, '"31-Feb-19 10:00 AM"');
       writeFileSync(file, lines.join('\n'));
-      const error = await importHistory(runtime, 'discord-csv', [dir], { workspaceId }).catch((e: unknown) => e);
+      const error = await importHistory(f.runtime, 'discord-csv', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ImportError);
       expect((error as ImportError).file).toBe(file);
       expect((error as ImportError).entry).toBe('line 2');
       expect((error as ImportError).reason).toBe('unreadable date "31-Feb-19 10:00 AM"');
-      expect(await eventCount()).toBe(0);
+      expect(await f.eventCount()).toBe(0);
     }, 120_000);
 
     it('reads the newer comma format, takes the channel id from the file name, and keeps identical rows apart', async () => {
-      const file = join(tmp, 'Guild - Text - general [123456789012345678].csv');
+      const file = join(f.tmp, 'Guild - Text - general [123456789012345678].csv');
       writeFileSync(
         file,
         [
@@ -132,9 +114,9 @@ describe.each(backends)('discord import on $name', (backend) => {
           '',
         ].join('\r\n'),
       );
-      const summary = await importHistory(runtime, 'discord-csv', [file], { workspaceId });
+      const summary = await importHistory(f.runtime, 'discord-csv', [file], { workspaceId: f.workspaceId });
       expect(summary.groups).toEqual([{ platform: 'discord', externalId: '123456789012345678', title: 'Guild - Text - general', events: 5 }]);
-      const [g] = await report();
+      const [g] = await f.report();
       expect(figures(g!)).toEqual({
         messages: 5,
         senders: 2,
@@ -147,18 +129,18 @@ describe.each(backends)('discord import on $name', (backend) => {
         longestSilenceHours: 43.17,
         top20Share: 0.6,
       });
-      expect((await importHistory(runtime, 'discord-csv', [file], { workspaceId })).duplicates).toBe(5);
+      expect((await importHistory(f.runtime, 'discord-csv', [file], { workspaceId: f.workspaceId })).duplicates).toBe(5);
     });
   });
 
   describe('discord-json', () => {
     it('imports messages, replies, joins and reactions, skipping system entries', async () => {
-      const file = join(tmp, 'Guild - general [100].json');
+      const file = join(f.tmp, 'Guild - general [100].json');
       writeFileSync(file, JSON.stringify(dceJson(), null, 2));
-      const summary = await importHistory(runtime, 'discord-json', [file], { workspaceId });
+      const summary = await importHistory(f.runtime, 'discord-json', [file], { workspaceId: f.workspaceId });
       expect(summary).toMatchObject({ events: 6, stored: 6, skipped: { 'system entries (ChannelPinnedMessage)': 1 } });
       expect(summary.groups).toEqual([{ platform: 'discord', externalId: '100', title: 'Guild #general', events: 6 }]);
-      const [g] = await report();
+      const [g] = await f.report();
       // As ref_figures.py counts a DCE JSON: Default/Reply are messages, GuildMemberJoin a join.
       expect(figures(g!)).toEqual({
         messages: 3,
@@ -173,12 +155,12 @@ describe.each(backends)('discord import on $name', (backend) => {
         top20Share: 0.3333,
       });
       expect(g!.reactions).toBe(2);
-      const bot = await runtime.store.db.selectFrom('member').select(['display_name', 'is_bot']).where('is_bot', '=', 1).execute();
+      const bot = await f.runtime.store.db.selectFrom('member').select(['display_name', 'is_bot']).where('is_bot', '=', 1).execute();
       expect(bot).toEqual([{ display_name: 'Helper', is_bot: 1 }]);
 
-      const again = await importHistory(runtime, 'discord-json', [file], { workspaceId });
+      const again = await importHistory(f.runtime, 'discord-json', [file], { workspaceId: f.workspaceId });
       expect(again).toMatchObject({ stored: 0, duplicates: 6 });
-      expect(await report()).toEqual([g]);
+      expect(await f.report()).toEqual([g]);
     });
 
     it('maps a group DM recipient being added or removed to a join and a leave (beyond the reference, on purpose)', async () => {
@@ -187,32 +169,32 @@ describe.each(backends)('discord import on $name', (backend) => {
         { id: '1006', type: 'RecipientAdd', timestamp: '2024-01-04T09:00:00+00:00', content: 'Added Dee to the group.', author: ann, mentions: [{ id: '14', name: 'dee', nickname: null, isBot: false }] },
         { id: '1007', type: 'RecipientRemove', timestamp: '2024-01-04T10:00:00+00:00', content: 'Left the group.', author: bob, mentions: [] },
       );
-      const file = join(tmp, 'dm.json');
+      const file = join(f.tmp, 'dm.json');
       writeFileSync(file, JSON.stringify(doc));
-      await importHistory(runtime, 'discord-json', [file], { workspaceId });
-      expect((await report())[0]).toMatchObject({ joins: 2, leaves: 1 });
+      await importHistory(f.runtime, 'discord-json', [file], { workspaceId: f.workspaceId });
+      expect((await f.report())[0]).toMatchObject({ joins: 2, leaves: 1 });
     });
 
     it('fails on a truncated or corrupted file naming file, message and reason, storing nothing', async () => {
       const text = JSON.stringify(dceJson(), null, 2);
-      const truncated = join(tmp, 'truncated.json');
+      const truncated = join(f.tmp, 'truncated.json');
       writeFileSync(truncated, text.slice(0, text.indexOf('"id": "1003"') + 40));
-      const badTime = join(tmp, 'bad-time.json');
+      const badTime = join(f.tmp, 'bad-time.json');
       writeFileSync(badTime, text.replace('2024-01-03T09:00:00.123+00:00', 'yesterday'));
-      const badAuthor = join(tmp, 'bad-author.json');
+      const badAuthor = join(f.tmp, 'bad-author.json');
       writeFileSync(badAuthor, text.replace('"id": "12"', '"id": "bob"'));
       for (const [file, entry, reason] of [
         [truncated, /^message 1003/, /truncated/],
         [badTime, /^message 1005$/, /unreadable timestamp "yesterday"/],
         [badAuthor, /^message 1002$/, /author\.id: a Discord id is digits/],
       ] as const) {
-        const error = await importHistory(runtime, 'discord-json', [file], { workspaceId }).catch((e: unknown) => e);
+        const error = await importHistory(f.runtime, 'discord-json', [file], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
         expect(error, file).toBeInstanceOf(ImportError);
         expect((error as ImportError).file).toBe(file);
         expect((error as ImportError).entry).toMatch(entry);
         expect((error as ImportError).reason).toMatch(reason);
       }
-      expect(await eventCount()).toBe(0);
+      expect(await f.eventCount()).toBe(0);
     });
   });
 });

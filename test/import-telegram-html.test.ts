@@ -9,6 +9,7 @@ import { ImportError } from '../src/importers/import-source.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { ensureWorkspace } from '../src/store/workspaces.js';
 import { backends } from './helpers/backends.js';
+import { importFixture } from './helpers/import-fixture.js';
 
 const DATA = fileURLToPath(new URL('../../shared/data/tg-html-quoxent-community/', import.meta.url));
 const hasData = existsSync(join(DATA, 'messages.html'));
@@ -59,38 +60,19 @@ function reference() {
 }
 
 describe.each(backends)('telegram-html import on $name', (backend) => {
-  let runtime: HearthRuntime;
-  let cleanup: () => Promise<void>;
-  let workspaceId: number;
-  let tmp: string;
-
-  beforeEach(async () => {
-    const made = backend.create();
-    cleanup = made.cleanup;
-    runtime = await HearthRuntime.open(made.target);
-    workspaceId = (await ensureWorkspace(runtime.store.db, 'acme')).id;
-    tmp = mkdtempSync(join(tmpdir(), 'hearth-import-'));
-  });
-  afterEach(async () => {
-    await runtime.close();
-    await cleanup();
-    rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const eventCount = async () => (await runtime.store.db.selectFrom('event').select('id').execute()).length;
-  const report = () => metricsReport(runtime.store.db, { workspaceId });
+  const f = importFixture(backend);
   /** A copy of the 23 pages in a temp dir, to break one of them. */
   const copyPages = () => {
-    const dir = join(tmp, 'export');
+    const dir = join(f.tmp, 'export');
     mkdirSync(dir);
     for (const name of readdirSync(DATA).filter((n) => /^messages\d*\.html$/.test(n))) copyFileSync(join(DATA, name), join(dir, name));
     return dir;
   };
 
   it.skipIf(!hasData)('gives the reference figures for the real 23-page export', async () => {
-    const summary = await importHistory(runtime, 'telegram-html', [DATA], { workspaceId });
+    const summary = await importHistory(f.runtime, 'telegram-html', [DATA], { workspaceId: f.workspaceId });
     expect(summary).toMatchObject({ files: 23, stored: summary.events, duplicates: 0 });
-    const groups = await report();
+    const groups = await f.report();
     expect(groups).toHaveLength(1);
     expect(figures(groups[0]!)).toEqual(reference());
   }, 120_000);
@@ -101,18 +83,18 @@ describe.each(backends)('telegram-html import on $name', (backend) => {
       .sort()
       .reverse()
       .map((n) => join(DATA, n));
-    await importHistory(runtime, 'telegram-html', pages, { workspaceId });
-    expect(figures((await report())[0]!)).toEqual(reference());
+    await importHistory(f.runtime, 'telegram-html', pages, { workspaceId: f.workspaceId });
+    expect(figures((await f.report())[0]!)).toEqual(reference());
   }, 120_000);
 
   it.skipIf(!hasData)('changes nothing when the same export is imported again', async () => {
-    await importHistory(runtime, 'telegram-html', [DATA], { workspaceId });
-    const events = await eventCount();
-    const before = await report();
-    const again = await importHistory(runtime, 'telegram-html', [DATA], { workspaceId });
+    await importHistory(f.runtime, 'telegram-html', [DATA], { workspaceId: f.workspaceId });
+    const events = await f.eventCount();
+    const before = await f.report();
+    const again = await importHistory(f.runtime, 'telegram-html', [DATA], { workspaceId: f.workspaceId });
     expect(again).toMatchObject({ stored: 0, duplicates: events });
-    expect(await eventCount()).toBe(events);
-    expect(await report()).toEqual(before);
+    expect(await f.eventCount()).toBe(events);
+    expect(await f.report()).toEqual(before);
   }, 120_000);
 
   it.skipIf(!hasData)('fails on a truncated page naming the page and message, storing nothing of the export', async () => {
@@ -120,12 +102,12 @@ describe.each(backends)('telegram-html import on $name', (backend) => {
     const page = join(dir, 'messages12.html');
     const bytes = readFileSync(page);
     writeFileSync(page, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    const error = await importHistory(runtime, 'telegram-html', [dir], { workspaceId }).catch((e: unknown) => e);
+    const error = await importHistory(f.runtime, 'telegram-html', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportError);
     expect((error as ImportError).file).toBe(page);
     expect((error as ImportError).entry).toMatch(/^page messages12\.html, (after )?message \d+/);
     expect((error as ImportError).reason).toMatch(/truncated/);
-    expect(await eventCount()).toBe(0);
+    expect(await f.eventCount()).toBe(0);
   }, 120_000);
 
   it.skipIf(!hasData)('fails on a corrupted date naming page, message and reason, storing nothing of the export', async () => {
@@ -138,19 +120,19 @@ describe.each(backends)('telegram-html import on $name', (backend) => {
     for (let m = messageId.exec(html); m && m.index < at; m = messageId.exec(html)) id = m[1]!;
     const start = at + 'class="pull_right date details" title="'.length;
     writeFileSync(page, `${html.slice(0, start)}31.02.2019 25:61:00${html.slice(start + '01.01.2019 00:00:00'.length)}`);
-    const error = await importHistory(runtime, 'telegram-html', [dir], { workspaceId }).catch((e: unknown) => e);
+    const error = await importHistory(f.runtime, 'telegram-html', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportError);
     expect((error as ImportError).file).toBe(page);
     expect((error as ImportError).entry).toMatch(new RegExp(`^page messages9\\.html, message ${id} \\(line \\d+\\)$`));
     expect((error as ImportError).reason).toBe('unreadable date "31.02.2019 25:61:00"');
-    expect(await eventCount()).toBe(0);
+    expect(await f.eventCount()).toBe(0);
   }, 120_000);
 
   it('reads the newer page format: UTC offsets, continuations across pages, joins, invites, removals, leaves', async () => {
-    const dir = writeSyntheticExport(tmp);
-    const summary = await importHistory(runtime, 'telegram-html', [dir], { workspaceId });
+    const dir = writeSyntheticExport(f.tmp);
+    const summary = await importHistory(f.runtime, 'telegram-html', [dir], { workspaceId: f.workspaceId });
     expect(summary.skipped).toEqual({ 'service lines that are not joins or leaves': 1 });
-    const [g] = await report();
+    const [g] = await f.report();
     expect(g).toMatchObject({
       name: 'Garden club',
       messages: 5,
@@ -161,7 +143,7 @@ describe.each(backends)('telegram-html import on $name', (backend) => {
       firstMessageAt: '2024-03-01T07:00:00.000Z',
       lastMessageAt: '2024-03-02T08:00:00.000Z',
     });
-    const senders = await runtime.store.db
+    const senders = await f.runtime.store.db
       .selectFrom('member_group_total')
       .innerJoin('member', 'member.id', 'member_group_total.member_id')
       .select(['member.display_name', 'messages'])
@@ -175,14 +157,14 @@ describe.each(backends)('telegram-html import on $name', (backend) => {
   });
 
   it('shares keys with the JSON export of the same chat when given --chat-id', async () => {
-    const dir = writeSyntheticExport(tmp);
-    const json = join(tmp, 'result.json');
+    const dir = writeSyntheticExport(f.tmp);
+    const json = join(f.tmp, 'result.json');
     writeFileSync(json, JSON.stringify(syntheticJsonOfSameChat()));
-    const first = await importHistory(runtime, 'telegram-json', [json], { workspaceId });
-    const second = await importHistory(runtime, 'telegram-html', [dir], { workspaceId, chatId: '-100777' });
+    const first = await importHistory(f.runtime, 'telegram-json', [json], { workspaceId: f.workspaceId });
+    const second = await importHistory(f.runtime, 'telegram-html', [dir], { workspaceId: f.workspaceId, chatId: '-100777' });
     expect(first.stored).toBe(11);
     expect(second).toMatchObject({ stored: 0, duplicates: 11 });
-    expect((await report()).map((g) => g.name)).toEqual(['Garden club']);
+    expect((await f.report()).map((g) => g.name)).toEqual(['Garden club']);
   });
 });
 

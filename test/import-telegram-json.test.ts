@@ -10,6 +10,7 @@ import { JsonStreamParser, type JsonValue } from '../src/importers/json-stream.j
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { ensureWorkspace } from '../src/store/workspaces.js';
 import { backends } from './helpers/backends.js';
+import { importFixture } from './helpers/import-fixture.js';
 
 const DATA = fileURLToPath(new URL('../../shared/data/tg-json-cuda-study-group-fa/', import.meta.url));
 const EXPORT = join(DATA, 'result.json');
@@ -58,49 +59,30 @@ function reference() {
 }
 
 describe.each(backends)('telegram-json import on $name', (backend) => {
-  let runtime: HearthRuntime;
-  let cleanup: () => Promise<void>;
-  let workspaceId: number;
-  let tmp: string;
-
-  beforeEach(async () => {
-    const made = backend.create();
-    cleanup = made.cleanup;
-    runtime = await HearthRuntime.open(made.target);
-    workspaceId = (await ensureWorkspace(runtime.store.db, 'acme')).id;
-    tmp = mkdtempSync(join(tmpdir(), 'hearth-import-'));
-  });
-  afterEach(async () => {
-    await runtime.close();
-    await cleanup();
-    rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const eventCount = async () => (await runtime.store.db.selectFrom('event').select('id').execute()).length;
-  const report = () => metricsReport(runtime.store.db, { workspaceId });
+  const f = importFixture(backend);
 
   it.skipIf(!hasData)('gives the reference figures for the real export', async () => {
-    const summary = await importHistory(runtime, 'telegram-json', [EXPORT], { workspaceId });
+    const summary = await importHistory(f.runtime, 'telegram-json', [EXPORT], { workspaceId: f.workspaceId });
     expect(summary).toMatchObject({ events: 216, stored: 216, duplicates: 0 });
-    const groups = await report();
+    const groups = await f.report();
     expect(groups).toHaveLength(1);
     expect(figures(groups[0]!)).toEqual(reference());
     expect(groups[0]).toMatchObject({ platform: 'telegram', name: 'CUDA' });
   });
 
   it.skipIf(!hasData)('changes nothing when the same export is imported again', async () => {
-    await importHistory(runtime, 'telegram-json', [EXPORT], { workspaceId });
-    const events = await eventCount();
-    const before = await report();
-    const again = await importHistory(runtime, 'telegram-json', [EXPORT], { workspaceId });
+    await importHistory(f.runtime, 'telegram-json', [EXPORT], { workspaceId: f.workspaceId });
+    const events = await f.eventCount();
+    const before = await f.report();
+    const again = await importHistory(f.runtime, 'telegram-json', [EXPORT], { workspaceId: f.workspaceId });
     expect(again).toMatchObject({ stored: 0, duplicates: 216 });
-    expect(await eventCount()).toBe(events);
-    expect(await report()).toEqual(before);
+    expect(await f.eventCount()).toBe(events);
+    expect(await f.report()).toEqual(before);
   });
 
   it.skipIf(!hasData)('reads wall-clock times in --tz and gives the group that zone, keeping calendar days as written', async () => {
-    await importHistory(runtime, 'telegram-json', [EXPORT], { workspaceId, tz: 'Asia/Tehran' });
-    const [g] = await report();
+    await importHistory(f.runtime, 'telegram-json', [EXPORT], { workspaceId: f.workspaceId, tz: 'Asia/Tehran' });
+    const [g] = await f.report();
     // 2019-05-12 15:00:04 in Tehran (+04:30 in summer 2019) is 10:30:04 UTC.
     expect(g).toMatchObject({ timezone: 'Asia/Tehran', firstMessageAt: '2019-05-12T10:30:04.000Z', activeDays: reference().activeDays, messages: 205 });
     // The longest silence spans the March 2021 clock change: one real hour shorter than on the wall clock.
@@ -109,30 +91,30 @@ describe.each(backends)('telegram-json import on $name', (backend) => {
 
   it.skipIf(!hasData)('fails on a truncated copy naming file and message, storing nothing', async () => {
     const bytes = readFileSync(EXPORT);
-    const truncated = join(tmp, 'truncated.json');
+    const truncated = join(f.tmp, 'truncated.json');
     writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-    const error = await importHistory(runtime, 'telegram-json', [truncated], { workspaceId }).catch((e: unknown) => e);
+    const error = await importHistory(f.runtime, 'telegram-json', [truncated], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportError);
     expect((error as ImportError).file).toBe(truncated);
     expect((error as ImportError).entry).toMatch(/message \d+/);
     expect((error as Error).message).toMatch(/truncated/);
-    expect(await eventCount()).toBe(0);
+    expect(await f.eventCount()).toBe(0);
   });
 
   it.skipIf(!hasData)('fails on corrupted copies naming file, message and reason, storing nothing', async () => {
     const text = readFileSync(EXPORT, 'utf8');
     // A date that is no date, in message 4139.
     const at = text.indexOf('"date": "', text.indexOf('"id": 4139,'));
-    const badDate = join(tmp, 'bad-date.json');
+    const badDate = join(f.tmp, 'bad-date.json');
     writeFileSync(badDate, `${text.slice(0, at)}"date": "2020-13-45T99:00:00"${text.slice(at + '"date": "2020-01-01T00:00:00"'.length)}`);
     // A stray comma inside message 153.
     const id = text.indexOf('"id": 153,') + '"id": 153,'.length;
-    const badSyntax = join(tmp, 'bad-syntax.json');
+    const badSyntax = join(f.tmp, 'bad-syntax.json');
     writeFileSync(badSyntax, `${text.slice(0, id)},${text.slice(id)}`);
     // A byte that is not UTF-8.
     const bytes = Buffer.from(readFileSync(EXPORT));
     bytes[Math.floor(bytes.length / 2)] = 0xff;
-    const badBytes = join(tmp, 'bad-bytes.json');
+    const badBytes = join(f.tmp, 'bad-bytes.json');
     writeFileSync(badBytes, bytes);
 
     for (const [file, entry, reason] of [
@@ -140,19 +122,19 @@ describe.each(backends)('telegram-json import on $name', (backend) => {
       [badSyntax, /message 153/, /not valid JSON/],
       [badBytes, /message \d+/, /not valid UTF-8/],
     ] as const) {
-      const error = await importHistory(runtime, 'telegram-json', [file], { workspaceId }).catch((e: unknown) => e);
+      const error = await importHistory(f.runtime, 'telegram-json', [file], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
       expect(error, file).toBeInstanceOf(ImportError);
       expect((error as ImportError).file).toBe(file);
       expect((error as ImportError).entry).toMatch(entry);
       expect((error as ImportError).reason).toMatch(reason);
     }
-    expect(await eventCount()).toBe(0);
+    expect(await f.eventCount()).toBe(0);
   });
 
   it('makes one group per group chat of a full-account export, skipping personal chats and channels', async () => {
-    const file = join(tmp, 'result.json');
+    const file = join(f.tmp, 'result.json');
     writeFileSync(file, JSON.stringify(fullAccountExport(), null, 1));
-    const summary = await importHistory(runtime, 'telegram-json', [file], { workspaceId });
+    const summary = await importHistory(f.runtime, 'telegram-json', [file], { workspaceId: f.workspaceId });
     expect(summary.groups.map((g) => [g.externalId, g.title])).toEqual([
       ['-3001', 'Bakers'],
       ['-1004001', 'Runners'],
@@ -160,7 +142,7 @@ describe.each(backends)('telegram-json import on $name', (backend) => {
     ]);
     expect(summary.skipped).toMatchObject({ 'chats that are not groups (personal_chat)': 1, 'chats that are not groups (public_channel)': 1, 'chats that are not groups (saved_messages)': 1 });
 
-    const byName = Object.fromEntries((await report()).map((g) => [g.name, g]));
+    const byName = Object.fromEntries((await f.report()).map((g) => [g.name, g]));
     expect(Object.keys(byName).sort()).toEqual(['Bakers', 'Old club', 'Runners']);
     // invite_members with two names is two joins; remove_members one leave per name.
     expect(byName.Bakers).toMatchObject({ messages: 3, senders: 2, joins: 2, leaves: 1, replies: 1, firstMessageAt: '2024-01-02T10:00:00.000Z', activeDays: 2 });
@@ -170,28 +152,28 @@ describe.each(backends)('telegram-json import on $name', (backend) => {
     expect(byName['Old club']).toMatchObject({ messages: 1, senders: 1 });
 
     // A member's id is the Telegram user id, as a live bot sees it.
-    const ids = (await runtime.store.db.selectFrom('identity').select('external_id').execute()).map((r) => r.external_id);
+    const ids = (await f.runtime.store.db.selectFrom('identity').select('external_id').execute()).map((r) => r.external_id);
     expect(ids).toEqual(expect.arrayContaining(['10', '11', '12']));
   });
 
   it('stores nothing of an import whose second file is malformed, and leaves earlier imports as they were', async () => {
-    const good = join(tmp, 'result.json');
+    const good = join(f.tmp, 'result.json');
     writeFileSync(good, JSON.stringify(fullAccountExport()));
-    await importHistory(runtime, 'telegram-json', [good], { workspaceId });
-    const events = await eventCount();
-    const before = await report();
+    await importHistory(f.runtime, 'telegram-json', [good], { workspaceId: f.workspaceId });
+    const events = await f.eventCount();
+    const before = await f.report();
 
     const other = fullAccountExport();
     other.chats.list[1]!.id = 9001; // another group, whose events would be new
-    const otherFile = join(tmp, 'other.json');
+    const otherFile = join(f.tmp, 'other.json');
     writeFileSync(otherFile, JSON.stringify(other));
-    const broken = join(tmp, 'broken.json');
+    const broken = join(f.tmp, 'broken.json');
     writeFileSync(broken, JSON.stringify(other).slice(0, -40));
-    const error = await importHistory(runtime, 'telegram-json', [otherFile, broken], { workspaceId }).catch((e: unknown) => e);
+    const error = await importHistory(f.runtime, 'telegram-json', [otherFile, broken], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportError);
     expect((error as ImportError).file).toBe(broken);
-    expect(await eventCount()).toBe(events);
-    expect(await report()).toEqual(before);
+    expect(await f.eventCount()).toBe(events);
+    expect(await f.report()).toEqual(before);
   });
 });
 

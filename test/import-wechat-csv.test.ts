@@ -9,6 +9,7 @@ import { membershipChanges } from '../src/importers/wechat-csv-source.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { ensureWorkspace } from '../src/store/workspaces.js';
 import { backends } from './helpers/backends.js';
+import { importFixture } from './helpers/import-fixture.js';
 
 /*
  * No real WeChat export is available (../shared/data has none): these fixtures are
@@ -61,34 +62,15 @@ function pyWxDumpCsv(): string {
 }
 
 describe.each(backends)('wechat-csv import on $name', (backend) => {
-  let runtime: HearthRuntime;
-  let cleanup: () => Promise<void>;
-  let workspaceId: number;
-  let tmp: string;
-
-  beforeEach(async () => {
-    const made = backend.create();
-    cleanup = made.cleanup;
-    runtime = await HearthRuntime.open(made.target);
-    workspaceId = (await ensureWorkspace(runtime.store.db, 'acme')).id;
-    tmp = mkdtempSync(join(tmpdir(), 'hearth-import-'));
-  });
-  afterEach(async () => {
-    await runtime.close();
-    await cleanup();
-    rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const eventCount = async () => (await runtime.store.db.selectFrom('event').select('id').execute()).length;
-  const report = () => metricsReport(runtime.store.db, { workspaceId });
+  const f = importFixture(backend);
 
   it('reads a WeChatMsg/MemoTrace group CSV: messages, senders by wxid, joins and removals from system lines', async () => {
-    const file = join(tmp, '读书会_utf8.csv');
+    const file = join(f.tmp, '读书会_utf8.csv');
     writeFileSync(file, wechatMsgCsv());
-    const summary = await importHistory(runtime, 'wechat-csv', [file], { workspaceId });
+    const summary = await importHistory(f.runtime, 'wechat-csv', [file], { workspaceId: f.workspaceId });
     expect(summary.groups).toEqual([{ platform: 'wechat', externalId: 'csv:读书会:5', title: '读书会', events: 8 }]);
     expect(summary.skipped).toEqual({ 'recalls and system notices (type 10002)': 1, 'system lines that are not joins or removals': 1, 'calls (type 50)': 1 });
-    const [g] = await report();
+    const [g] = await f.report();
     expect(figures(g!)).toEqual({
       messages: 4, // text, image, own text, quoting reply
       senders: 3, // wxid_zhang, wxid_li, the exporting account
@@ -101,49 +83,49 @@ describe.each(backends)('wechat-csv import on $name', (backend) => {
       longestSilenceHours: 24,
       top20Share: 0.5,
     });
-    const own = await runtime.store.db.selectFrom('identity').select('external_id').where('external_id', '=', 'wxid_me').execute();
+    const own = await f.runtime.store.db.selectFrom('identity').select('external_id').where('external_id', '=', 'wxid_me').execute();
     expect(own).toHaveLength(1);
   });
 
   it('reads a PyWxDump CSV in the --tz given, skipping one-to-one chat rows', async () => {
-    const file = join(tmp, '12345@chatroom_0_5001.csv');
+    const file = join(f.tmp, '12345@chatroom_0_5001.csv');
     writeFileSync(file, pyWxDumpCsv());
-    const summary = await importHistory(runtime, 'wechat-csv', [file], { workspaceId, tz: 'Asia/Shanghai' });
+    const summary = await importHistory(f.runtime, 'wechat-csv', [file], { workspaceId: f.workspaceId, tz: 'Asia/Shanghai' });
     expect(summary.groups).toEqual([{ platform: 'wechat', externalId: '12345@chatroom', title: '12345@chatroom', events: 4 }]);
     expect(summary.skipped).toEqual({ 'rows of one-to-one chats': 1, recalls: 1 });
-    const [g] = await report();
+    const [g] = await f.report();
     expect(g).toMatchObject({ timezone: 'Asia/Shanghai', messages: 3, senders: 3, joins: 1, firstMessageAt: '2024-02-01T01:00:00.000Z', activeDays: 1 });
-    const keys = (await runtime.store.db.selectFrom('event').select('dedup_key').orderBy('id').execute()).map((r) => r.dedup_key);
+    const keys = (await f.runtime.store.db.selectFrom('event').select('dedup_key').orderBy('id').execute()).map((r) => r.dedup_key);
     expect(keys[0]).toBe('wechat:msg:7001000000000000001');
   });
 
   it('changes nothing when the same files are imported again', async () => {
-    const a = join(tmp, '读书会_utf8.csv');
-    const b = join(tmp, '12345@chatroom_0_5001.csv');
+    const a = join(f.tmp, '读书会_utf8.csv');
+    const b = join(f.tmp, '12345@chatroom_0_5001.csv');
     writeFileSync(a, wechatMsgCsv());
     writeFileSync(b, pyWxDumpCsv());
-    const first = await importHistory(runtime, 'wechat-csv', [a, b], { workspaceId });
-    const events = await eventCount();
-    const before = await report();
-    const again = await importHistory(runtime, 'wechat-csv', [a, b], { workspaceId });
+    const first = await importHistory(f.runtime, 'wechat-csv', [a, b], { workspaceId: f.workspaceId });
+    const events = await f.eventCount();
+    const before = await f.report();
+    const again = await importHistory(f.runtime, 'wechat-csv', [a, b], { workspaceId: f.workspaceId });
     expect(again).toMatchObject({ stored: 0, duplicates: first.events });
-    expect(await eventCount()).toBe(events);
-    expect(await report()).toEqual(before);
+    expect(await f.eventCount()).toBe(events);
+    expect(await f.report()).toEqual(before);
   });
 
   it('fails on truncated and corrupted files naming file, line and reason, storing nothing', async () => {
-    const good = join(tmp, 'good_utf8.csv');
+    const good = join(f.tmp, 'good_utf8.csv');
     writeFileSync(good, wechatMsgCsv());
     const text = wechatMsgCsv();
-    const truncated = join(tmp, 'truncated_utf8.csv');
+    const truncated = join(f.tmp, 'truncated_utf8.csv');
     writeFileSync(truncated, text.slice(0, text.indexOf('谢谢') + 2)); // inside a quoted, multi-line field
-    const badTime = join(tmp, 'bad-time_utf8.csv');
+    const badTime = join(f.tmp, 'bad-time_utf8.csv');
     writeFileSync(badTime, text.replace(String(T0 + 120), 'soon').replace(strTime(T0 + 120), '2024-13-01 25:00:00'));
-    const shortRow = join(tmp, 'short-row_utf8.csv');
+    const shortRow = join(f.tmp, 'short-row_utf8.csv');
     writeFileSync(shortRow, text.replace(`,${T0 + 3600},2,`, `,${T0 + 3600},`));
-    const notWechat = join(tmp, 'other.csv');
+    const notWechat = join(f.tmp, 'other.csv');
     writeFileSync(notWechat, 'a,b,c\n1,2,3\n');
-    const gbk = join(tmp, 'gbk.csv');
+    const gbk = join(f.tmp, 'gbk.csv');
     writeFileSync(gbk, Buffer.concat([Buffer.from('localId,CreateTime,StrContent,Sender\n1,1704074400,'), Buffer.from([0xc4, 0xe3, 0xba, 0xc3]), Buffer.from(',wxid_a\n')]));
     for (const [file, entry, reason] of [
       [truncated, /^line 5$/, /ends inside a quoted field/],
@@ -153,13 +135,13 @@ describe.each(backends)('wechat-csv import on $name', (backend) => {
       [gbk, /line 2/, /not valid UTF-8/],
     ] as const) {
       // The good file first: nothing of it may be stored either.
-      const error = await importHistory(runtime, 'wechat-csv', [good, file], { workspaceId }).catch((e: unknown) => e);
+      const error = await importHistory(f.runtime, 'wechat-csv', [good, file], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
       expect(error, file).toBeInstanceOf(ImportError);
       expect((error as ImportError).file).toBe(file);
       expect((error as ImportError).entry).toMatch(entry);
       expect((error as ImportError).reason).toMatch(reason);
     }
-    expect(await eventCount()).toBe(0);
+    expect(await f.eventCount()).toBe(0);
   });
 });
 
