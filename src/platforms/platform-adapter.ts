@@ -74,3 +74,29 @@ export interface PlatformAdapter {
   start?(sink: EventSink): Promise<void>;
   stop?(): Promise<void>;
 }
+
+/** What a live connection needs of the runtime, by shape (HearthRuntime has it). */
+export interface ConnectionRuntime {
+  readonly connections: Map<number, PlatformAdapter>;
+  readonly clock: () => number;
+  /** Live events in: ingested here (embedded) or by a worker (scale mode). */
+  receive(batch: { workspaceId: number; connectionId?: number | null; events: readonly unknown[] }): Promise<void>;
+}
+
+/**
+ * Registers a connection's adapter for the dispatcher and, when `listen`, starts it
+ * receiving into the runtime for the connection's workspace. A start that fails
+ * unregisters it again.
+ */
+export async function runConnection<A extends PlatformAdapter>(runtime: ConnectionRuntime, connection: { id: number; workspaceId: number }, adapter: A, listen: boolean): Promise<A> {
+  const { id, workspaceId } = connection;
+  runtime.connections.set(id, adapter);
+  if (!listen || !adapter.start) return adapter;
+  try {
+    await adapter.start((events) => runtime.receive({ workspaceId, connectionId: id, events }));
+  } catch (error) {
+    runtime.connections.delete(id);
+    throw error;
+  }
+  return adapter;
+}

@@ -1,15 +1,10 @@
 import type { Logger } from 'pino';
 import type { Connection } from '../../connections/connection-store.js';
-import type { PlatformAdapter } from '../platform-adapter.js';
+import { runConnection, type ConnectionRuntime } from '../platform-adapter.js';
 import { DiscordAdapter } from './discord-adapter.js';
 
-/** What a Discord connection needs of the runtime, by shape (HearthRuntime has it). */
-export interface DiscordRuntime {
-  readonly connections: Map<number, PlatformAdapter>;
-  readonly clock: () => number;
-  /** Live events in: ingested here (embedded) or by a worker (scale mode). */
-  receive(batch: { workspaceId: number; connectionId?: number | null; events: readonly unknown[] }): Promise<void>;
-}
+/** What a Discord connection needs of the runtime. */
+export type DiscordRuntime = ConnectionRuntime;
 
 export interface OpenDiscordConnectionOptions {
   logger?: Logger;
@@ -40,13 +35,5 @@ export async function openDiscordConnection(runtime: DiscordRuntime, connection:
     ...(options.logger ? { logger: options.logger.child({ connection: id }) } : {}),
     ...(options.api ? { api: options.api } : {}),
   });
-  runtime.connections.set(id, adapter);
-  if (options.listen === false) return adapter;
-  try {
-    await adapter.start((events) => runtime.receive({ workspaceId, connectionId: id, events }));
-  } catch (error) {
-    runtime.connections.delete(id);
-    throw error;
-  }
-  return adapter;
+  return runConnection(runtime, connection, adapter, options.listen !== false);
 }

@@ -1,18 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Connection } from '../../connections/connection-store.js';
 import type { Database } from '../../store/schema.js';
-import type { PlatformAdapter } from '../platform-adapter.js';
+import { runConnection, type ConnectionRuntime } from '../platform-adapter.js';
 import type { TelegramChatMigration } from './normalizer.js';
 import { TelegramAdapter } from './telegram-adapter.js';
 
 /** What a migration and a connection need of the runtime, by shape (HearthRuntime has it). */
-export interface TelegramRuntime {
+export interface TelegramRuntime extends ConnectionRuntime {
   readonly store: { readonly db: Kysely<Database> };
   readonly ingestor: { readonly directory: { forgetGroup(groupId: number): void } };
-  readonly connections: Map<number, PlatformAdapter>;
-  readonly clock: () => number;
-  /** Live events in: ingested here (embedded) or by a worker (scale mode). */
-  receive(batch: { workspaceId: number; connectionId?: number | null; events: readonly unknown[] }): Promise<void>;
 }
 
 export type ChatMigrationOutcome =
@@ -112,13 +108,5 @@ export async function openTelegramConnection(runtime: TelegramRuntime, connectio
     ...(options.onError ? { onError: options.onError } : {}),
     ...(options.pollTimeoutSeconds !== undefined ? { pollTimeoutSeconds: options.pollTimeoutSeconds } : {}),
   });
-  runtime.connections.set(id, adapter);
-  if (!(adapter.mode === 'polling' ? (options.poll ?? true) : (options.webhook ?? true))) return adapter;
-  try {
-    await adapter.start((events) => runtime.receive({ workspaceId, connectionId: id, events }));
-  } catch (error) {
-    runtime.connections.delete(id);
-    throw error;
-  }
-  return adapter;
+  return runConnection(runtime, connection, adapter, adapter.mode === 'polling' ? (options.poll ?? true) : (options.webhook ?? true));
 }

@@ -1,17 +1,12 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Connection } from '../../connections/connection-store.js';
-import type { PlatformAdapter } from '../platform-adapter.js';
+import { runConnection, type ConnectionRuntime } from '../platform-adapter.js';
 import type { WechatStatus } from './receiver.js';
 import { WechatAdapter } from './wechat-adapter.js';
 
-/** What a WeChat connection needs of the runtime, by shape (HearthRuntime has it). */
-export interface WechatRuntime {
-  readonly connections: Map<number, PlatformAdapter>;
-  readonly clock: () => number;
-  /** Live events in: ingested here (embedded) or by a worker (scale mode). */
-  receive(batch: { workspaceId: number; connectionId?: number | null; events: readonly unknown[] }): Promise<void>;
-}
+/** What a Wechat connection needs of the runtime. */
+export type WechatRuntime = ConnectionRuntime;
 
 export interface OpenWechatConnectionOptions {
   logger?: Logger;
@@ -40,12 +35,5 @@ export async function openWechatConnection(runtime: WechatRuntime, connection: C
     ...(options.dataDir ? { sessionFile: join(options.dataDir, `wechat-${id}`) } : {}),
     ...(options.onStatus ? { onStatus: options.onStatus } : {}),
   });
-  runtime.connections.set(id, adapter);
-  try {
-    await adapter.start((events) => runtime.receive({ workspaceId, connectionId: id, events }));
-  } catch (error) {
-    runtime.connections.delete(id);
-    throw error;
-  }
-  return adapter;
+  return runConnection(runtime, connection, adapter, true);
 }
