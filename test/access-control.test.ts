@@ -17,6 +17,10 @@ const BODIES: Record<string, unknown> = {
   'POST /api/sandbox/groups/:id/leave': { member: 'ann' },
   'POST /api/tokens': { name: 'analyst token', scopes: ['read'] },
   'POST /api/tokens/:id/revoke': {},
+  'POST /api/connections': { platform: 'telegram', name: 'analyst-bot', settings: { token: '123456789:AAanalyst', mode: 'polling' } },
+  'POST /api/connections/:id/pause': {},
+  'POST /api/connections/:id/resume': {},
+  'DELETE /api/connections/:id': undefined,
 };
 
 describe.each(backends)('roles and group assignment on $name', (backend) => {
