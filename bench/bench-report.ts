@@ -3,6 +3,7 @@ import { cpus, release, tmpdir, totalmem } from 'node:os';
 import SQLite from 'better-sqlite3';
 import type { P1Result } from './p1-pipeline-throughput.js';
 import type { P2Result } from './p2-decision-latency.js';
+import type { P3Result } from './p3-telegram-broadcast.js';
 
 /** The speed goals, each a ratio (or bound) against a baseline measured in the same run. */
 export const GOALS = {
@@ -10,7 +11,34 @@ export const GOALS = {
   p1RatioAtLeast: 0.4,
   /** P2: p99 of event → decision, milliseconds. */
   p2P99BelowMs: 2,
+  /** P3: broadcast time ÷ the (N − 1) / 30 s minimum Telegram's limits allow, with no limit exceeded. */
+  p3RatioAtMost: 1.05,
 } as const;
+
+/** One P3 broadcast, as kept in the report: the violations are capped (the count is not). */
+export interface P3Run extends Omit<P3Result, 'limits'> {
+  limits: Omit<P3Result['limits'], 'exceeded'> & { violationCount: number };
+}
+
+export interface P3Report {
+  /** N groups (1,000 full, 100 quick) against the fake Bot API on loopback. */
+  broadcast: P3Run;
+  /** The same with the fake answering after a simulated round trip (50 ms, 100 groups); null when not run. */
+  withLatency: P3Run | null;
+}
+
+/** At most this many limit violations are kept per P3 run in the JSON report. */
+export const P3_VIOLATIONS_KEPT = 20;
+
+export function p3Run(result: P3Result): P3Run {
+  const { limits, ...rest } = result;
+  return { ...rest, limits: { sends: limits.sends, tightest: limits.tightest, violationCount: limits.violations.length, violations: limits.violations.slice(0, P3_VIOLATIONS_KEPT) } };
+}
+
+/** The P3 goal for one run: within 5% of the minimum, no published limit exceeded, everything sent. */
+export function p3Met(run: P3Run): boolean {
+  return run.ratio <= GOALS.p3RatioAtMost && !run.limitsExceeded && run.sent === run.groups;
+}
 
 export interface MachineInfo {
   cpuModel: string;
@@ -30,10 +58,13 @@ export interface BenchReport {
   workload: { events: number; groups: number; intensity: number; seed: number; mix: Record<string, number>; generateMs: number; /** Process RSS with the workload generated, before P1 starts. */ rssBeforeP1Mb: number };
   p1: P1Result;
   p2: P2Result;
+  /** Null when skipped (`--skip-p3`). */
+  p3: P3Report | null;
   goals: typeof GOALS;
-  met: { p1: boolean; p2: boolean };
-  /** 1-minute load average before and after the run: other work on the machine skews the figures. */
-  load: { before: number; after: number };
+  /** p3: the N-group loopback broadcast; p3Latency: the same goal applied to the run with Bot API latency. Null: not run. */
+  met: { p1: boolean; p2: boolean; p3: boolean | null; p3Latency: boolean | null };
+  /** 1-minute load average before the run, before P3 (when run) and after: other work on the machine skews the figures. */
+  load: { before: number; beforeP3?: number; after: number };
   durationMs: number;
 }
 
@@ -74,10 +105,24 @@ function packageVersion(name: string): string {
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const us = (n: number) => `${n.toFixed(1)} µs`;
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+const windowLabel = (ms: number) => (ms === 1_000 ? 's' : ms === 60_000 ? 'min' : `${int(ms)} ms`);
+
+function p3Rows(label: string, run: P3Run, met: boolean | null): [string, string, string][] {
+  const windows = run.limits.tightest
+    .map((t) => `${t.limit}/${windowLabel(t.windowMs)} ${t.scope === 'chat' ? 'per chat' : 'global'}: ${t.spanMs === null ? 'n/a' : `${int(t.spanMs)} ms`}`)
+    .join('; ');
+  const outcome = `${run.sent}/${run.groups} sent${run.failed ? `, ${run.failed} failed` : ''}${run.retries ? `, ${run.retries} retries` : ''}`;
+  return [
+    [`${label}: time / minimum`, `${run.ratio.toFixed(3)} (${sec(run.elapsedMs)} / ${sec(run.theoreticalMinMs)})`, `goal ≤ ${GOALS.p3RatioAtMost}, limits kept: ${met ? 'met' : 'NOT met'}; ${outcome}, ${run.passes} dispatcher passes`],
+    [`${label}: Telegram limits at the fake`, run.limitsExceeded ? `EXCEEDED (${int(run.limits.violationCount)} windows)` : 'kept (0 violations)', `closest windows: ${windows}`],
+  ];
+}
 
 /** The report as a plain-text table, for the terminal. */
 export function formatReport(report: BenchReport): string {
-  const { p1, p2, machine: m, workload: w } = report;
+  const { p1, p2, p3, machine: m, workload: w } = report;
   const rows: [string, string, string][] = [
     ['P1 pipeline (normalize + ingest + rollups + 20 rules + outbox)', `${int(p1.pipelineEventsPerSec)} events/s`, `median of ${p1.runs.length}`],
     ['P1 baseline (raw better-sqlite3 batched insert, same rows)', `${int(p1.baselineRowsPerSec)} rows/s`, `median of ${p1.runs.length}`],
@@ -89,6 +134,12 @@ export function formatReport(report: BenchReport): string {
     ['P2 rules only (pipelineFor + context + 20 rules) p50 / p99', `${us(p2.rulesOnly.p50)} / ${us(p2.rulesOnly.p99)}`, ''],
     ['P2 baseline (parseEvent + context + empty pipeline) p50 / p99', `${us(p2.baseline.p50)} / ${us(p2.baseline.p99)}`, ''],
     ['P2 ratio decision / baseline at p50 / p99', `${p2.ratioP50.toFixed(2)} / ${p2.ratioP99.toFixed(2)}`, `${int(p2.events)} events, ${int(p2.eventsWithActions)} with actions`],
+    ...(p3
+      ? [
+          ...p3Rows(`P3 broadcast to ${int(p3.broadcast.groups)} Telegram groups, loopback`, p3.broadcast, report.met.p3),
+          ...(p3.withLatency ? p3Rows(`P3 ${int(p3.withLatency.groups)} groups, ${p3.withLatency.latencyMs} ms Bot API latency`, p3.withLatency, report.met.p3Latency) : []),
+        ]
+      : [['P3 Telegram broadcast', 'skipped', '--skip-p3'] as [string, string, string]]),
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: readonly string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
@@ -101,6 +152,7 @@ export function formatReport(report: BenchReport): string {
     line(widths.map((n) => '-'.repeat(n))),
     ...rows.map(line),
     '',
-    `took ${(report.durationMs / 1000).toFixed(1)} s; 1-min load average ${report.load.before.toFixed(2)} before, ${report.load.after.toFixed(2)} after (${m.cores} cores)`,
+    ...(p3 ? [`P3 minimum = (N − 1) / 30 s (Telegram: 30 messages/s per bot, 1/s and 20/min per chat); time = first dispatcher pass → last send answered`] : []),
+    `took ${(report.durationMs / 1000).toFixed(1)} s; 1-min load average ${report.load.before.toFixed(2)} before${report.load.beforeP3 !== undefined ? `, ${report.load.beforeP3.toFixed(2)} before P3` : ''}, ${report.load.after.toFixed(2)} after (${m.cores} cores)`,
   ].join('\n');
 }

@@ -6,6 +6,7 @@ import { formatReport } from '../bench/bench-report.js';
 import { BENCH_RULE_COUNT, buildWorkload } from '../bench/bench-workload.js';
 import { runP1 } from '../bench/p1-pipeline-throughput.js';
 import { runP2 } from '../bench/p2-decision-latency.js';
+import { runP3Broadcast } from '../bench/p3-telegram-broadcast.js';
 import { runBenchmarks } from '../bench/run.js';
 
 // The benchmarks in a tiny size: they must measure real work (every event stored,
@@ -53,11 +54,38 @@ describe('benchmarks (tiny run, no timing assertions)', () => {
     expect(p2.ratioP50).toBeGreaterThan(0);
   });
 
-  it('runs both from the bench entry point and formats a report', async () => {
-    const report = await runBenchmarks({ quick: true, events: 2_000, runs: 1, p2Events: 1_000, dir });
+  it('P3 broadcasts to every group through the dispatcher and the Telegram adapter, within the limits', async () => {
+    const p3 = await runP3Broadcast({ groups: 10 });
+    expect(p3.groups).toBe(10);
+    expect(p3.sent).toBe(10);
+    expect(p3.failed).toBe(0);
+    expect(p3.limits.sends).toBe(10);
+    expect(p3.limitsExceeded).toBe(false);
+    expect(p3.limits.violations).toEqual([]);
+    expect(Number.isFinite(p3.ratio) && p3.ratio > 0).toBe(true);
+  });
+
+  it('runs all three from the bench entry point and formats a report', async () => {
+    const report = await runBenchmarks({ quick: true, events: 2_000, runs: 1, p2Events: 1_000, p3Groups: 10, p3LatencyGroups: 10, p3LatencyMs: 5, dir });
     expect(report.p1.events).toBe(2_000);
     expect(report.p2.events).toBe(1_000);
+    expect(report.p3?.broadcast.sent).toBe(10);
+    expect(report.p3?.broadcast.limitsExceeded).toBe(false);
+    expect(report.p3?.withLatency?.sent).toBe(10);
+    expect(report.p3?.withLatency?.latencyMs).toBe(5);
+    expect(report.p3?.withLatency?.limitsExceeded).toBe(false);
+    expect(typeof report.met.p3).toBe('boolean');
     expect(report.machine.cores).toBeGreaterThan(0);
-    expect(formatReport(report)).toMatch(/P1 ratio pipeline \/ baseline/);
+    const text = formatReport(report);
+    expect(text).toMatch(/P1 ratio pipeline \/ baseline/);
+    expect(text).toMatch(/P3 broadcast to 10 Telegram groups/);
+    expect(text).toMatch(/P3 10 groups, 5 ms Bot API latency/);
+  });
+
+  it('leaves P3 out when asked', async () => {
+    const report = await runBenchmarks({ quick: true, events: 500, runs: 1, p1Warmup: 0, p2Events: 200, p2Warmup: 0, skipP3: true, dir });
+    expect(report.p3).toBeNull();
+    expect(report.met.p3).toBeNull();
+    expect(formatReport(report)).toMatch(/P3 Telegram broadcast\s+skipped/);
   });
 });
