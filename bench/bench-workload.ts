@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { addAutomation } from '../src/automations/automation-registry.js';
+import { addAutomation } from '../src/automations/automation-store.js';
 import type { SandboxPayload } from '../src/platforms/sandbox/sandbox-payload.js';
 import { setUpWorkspace } from '../src/runtime/workspace-setup.js';
 import { createCommunity, type SimulatedGroup } from '../src/simulator/community-simulator.js';

@@ -21,6 +21,9 @@ const BODIES: Record<string, unknown> = {
   'POST /api/connections/:id/pause': {},
   'POST /api/connections/:id/resume': {},
   'DELETE /api/connections/:id': undefined,
+  'POST /api/automations': { kind: 'welcome', config: { template: 'analyst was here' } },
+  'PATCH /api/automations/:id': { enabled: false },
+  'DELETE /api/automations/:id': undefined,
 };
 
 describe.each(backends)('roles and group assignment on $name', (backend) => {

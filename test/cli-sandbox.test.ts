@@ -82,6 +82,18 @@ describe('hearth sandbox (CLI, in process, on the embedded database)', { timeout
     ]);
   });
 
+  it('the welcome is configurable from the CLI, per group', async () => {
+    const [workspaceWelcome] = lines(await hearth('automation', 'list'));
+    expect(workspaceWelcome).toMatchObject({ kind: 'welcome', groupId: null, enabled: true });
+    const added = lines(await hearth('automation', 'add', 'welcome', '--group', 'Tea Lovers', '--config', '{"template":"Hi {name}, tea is ready in {group}"}'))[0]!;
+    const out = lines(await hearth('sandbox', 'join', group, 'Noor', '--at', '2026-04-01T10:00:00Z'));
+    expect(out.map((o) => o.text)).toEqual(['Hi Noor, tea is ready in Tea Lovers']);
+    await hearth('automation', 'disable', String(added.id));
+    expect(lines(await hearth('sandbox', 'join', group, 'Omar', '--at', '2026-04-01T10:05:00Z'))).toEqual([]);
+    await hearth('automation', 'remove', String(added.id));
+    expect((await hearthFails('automation', 'set', String(workspaceWelcome!.id), '--config', '{"template":""}')).stderr).toMatch(/invalid welcome config: template/);
+  });
+
   it('names what is wrong with bad input', async () => {
     expect(await hearthFails('sandbox', 'say', '999', 'Lin', 'hi')).toMatchObject({ code: 1, stderr: expect.stringContaining('no group "999"') });
     expect(await hearthFails('sandbox', 'join', group, 'Lin', '--at', 'tomorrow')).toMatchObject({ code: 1, stderr: expect.stringContaining('--at takes an ISO 8601 time') });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addAutomation } from '../src/automations/automation-registry.js';
+import { addAutomation } from '../src/automations/automation-store.js';
 import type { EventInput } from '../src/core/event.js';
 import { BullmqEventQueue } from '../src/queue/bullmq-queue.js';
 import { createEventQueue } from '../src/queue/create-event-queue.js';

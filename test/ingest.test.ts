@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addAutomation } from '../src/automations/automation-registry.js';
+import { addAutomation } from '../src/automations/automation-store.js';
 import type { EventInput } from '../src/core/event.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { ensureWorkspace } from '../src/store/workspaces.js';

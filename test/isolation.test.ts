@@ -13,11 +13,12 @@ interface ZetaIds {
   room: number;
   tokenId: number;
   connectionId: number;
+  automationId: number;
 }
 
 /** One request and what each kind of acme caller must get: the session of its owner, and a read+act+configure token. */
 interface Probe {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   session: number;
@@ -36,6 +37,7 @@ interface Case {
 const get = (path: string, session: number, token = session): Probe => ({ method: 'GET', path, session, token });
 const post = (path: string, body: unknown, session: number, token = session): Probe => ({ method: 'POST', path, body, session, token });
 const del = (path: string, session: number, token = session): Probe => ({ method: 'DELETE', path, session, token });
+const patch = (path: string, body: unknown, session: number, token = session): Probe => ({ method: 'PATCH', path, body, session, token });
 
 /**
  * Every API route, and how it is probed. The suite fails when the app has a route
@@ -81,6 +83,12 @@ const CASES: Record<string, Case> = {
   'POST /api/connections/:id/pause': { probes: (z) => [post(`/api/connections/${z.connectionId}/pause`, {}, 404)] },
   'POST /api/connections/:id/resume': { probes: (z) => [post(`/api/connections/${z.connectionId}/resume`, {}, 404)] },
   'DELETE /api/connections/:id': { probes: (z) => [del(`/api/connections/${z.connectionId}`, 404)] },
+  'GET /api/automations': { probes: (z) => [get('/api/automations', 200), get(`/api/automations?workspace=${z.slug}`, 404)] },
+  'POST /api/automations': {
+    probes: (z) => [post('/api/automations', { workspace: z.slug, kind: 'welcome', config: { template: 'intruder' } }, 404), post('/api/automations', { groupId: z.lounge, kind: 'welcome', config: { template: 'intruder' } }, 404)],
+  },
+  'PATCH /api/automations/:id': { probes: (z) => [patch(`/api/automations/${z.automationId}`, { enabled: false }, 404)] },
+  'DELETE /api/automations/:id': { probes: (z) => [del(`/api/automations/${z.automationId}`, 404)] },
   'ALL /api/*': { public: true, probes: (z) => [get(`/api/workspaces/${z.slug}/members`, 404), post(`/api/groups/${z.lounge}/delete`, {}, 404)] },
 };
 
@@ -100,7 +108,7 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
     const w = await twoWorkspaces(backend, cleanups);
     // The comparison covers every table of this database, the new ones included.
     expect([...(await snapshot(w.db)).keys()]).toEqual(expect.arrayContaining(['audit_log', 'chat_group', 'event', 'operator', 'outbox', 'session', 'workspace_member']));
-    const z: ZetaIds = { slug: w.zeta.slug, workspaceId: w.zeta.id, lounge: w.zetaLounge.id, room: w.zetaRoom.id, tokenId: w.zetaToken.info.id, connectionId: w.zetaConnection.id };
+    const z: ZetaIds = { slug: w.zeta.slug, workspaceId: w.zeta.id, lounge: w.zetaLounge.id, room: w.zetaRoom.id, tokenId: w.zetaToken.info.id, connectionId: w.zetaConnection.id, automationId: (await w.db.selectFrom('automation').select('id').where('workspace_id', '=', w.zeta.id).executeTakeFirstOrThrow()).id };
     const acmeOperators = new Set([w.acmeOwner.id]);
     const token = await w.tokenClient(w.acmeOwner.id, ['read', 'act', 'configure']);
     const expired = await sessionFor(w.app, w.db, w.acmeOwner.id, T0 - 31 * DAY);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addAutomation } from '../src/automations/automation-registry.js';
+import { addAutomation } from '../src/automations/automation-store.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { SandboxService } from '../src/runtime/sandbox-service.js';
 import { backends } from './helpers/backends.js';

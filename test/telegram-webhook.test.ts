@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addAutomation } from '../src/automations/automation-registry.js';
+import { addAutomation } from '../src/automations/automation-store.js';
 import { ConnectionStore } from '../src/connections/connection-store.js';
 import { SecretBox } from '../src/connections/secret-box.js';
 import type { TelegramAdapter } from '../src/platforms/telegram/telegram-adapter.js';

@@ -25,9 +25,16 @@ export class AutomationError extends Error {
  * isolated: one that throws is reported and the rest still run.
  */
 export class AutomationRegistry {
-  #pipelines = new Map<number, Middleware>();
+  #pipelines = new Map<number, { pipeline: Middleware; builtAt: number }>();
 
-  constructor(private readonly onError: (error: AutomationError) => void) {}
+  /**
+   * @param maxAgeMs how long a built pipeline is used before it is read again: a change
+   *   made through another process (the CLI, another worker) takes effect within it.
+   */
+  constructor(
+    private readonly onError: (error: AutomationError) => void,
+    private readonly maxAgeMs = 30_000,
+  ) {}
 
   invalidate(): void {
     this.#pipelines.clear();
@@ -35,19 +42,20 @@ export class AutomationRegistry {
 
   async pipelineFor(db: Db, workspaceId: number, groupId: number): Promise<Middleware> {
     const cached = this.#pipelines.get(groupId);
-    if (cached) return cached;
+    if (cached && Date.now() - cached.builtAt < this.maxAgeMs) return cached.pipeline;
     const rows = await db
       .selectFrom('automation')
-      .select(['id', 'kind', 'config', 'group_id'])
+      .select(['id', 'kind', 'config', 'group_id', 'enabled'])
       .where('workspace_id', '=', workspaceId)
-      .where('enabled', '=', 1)
       .where((eb) => eb.or([eb('group_id', 'is', null), eb('group_id', '=', groupId)]))
       .orderBy('id')
       .execute();
     const composer = new Composer<AutomationContext>();
     for (const row of rows) {
-      // A group's own automation of a kind replaces the workspace-wide one.
+      // A group's own automation of a kind replaces the workspace-wide one, even switched off:
+      // switching off a group's welcome means no welcome there.
       if (row.group_id === null && rows.some((r) => r.group_id === groupId && r.kind === row.kind)) continue;
+      if (row.enabled !== 1) continue;
       const rule = buildAutomation(row.kind, JSON.parse(row.config));
       composer.use((ctx, next) => {
         try {
@@ -59,29 +67,7 @@ export class AutomationRegistry {
       });
     }
     const pipeline = composer.middleware();
-    this.#pipelines.set(groupId, pipeline);
+    this.#pipelines.set(groupId, { pipeline, builtAt: Date.now() });
     return pipeline;
   }
-}
-
-/** Adds an automation to a workspace (or one group); its config is validated first. */
-export async function addAutomation(
-  db: Db,
-  automation: { workspaceId: number; groupId?: number | null; kind: string; config: unknown },
-  now = Date.now(),
-): Promise<number> {
-  buildAutomation(automation.kind, automation.config);
-  const { id } = await db
-    .insertInto('automation')
-    .values({
-      workspace_id: automation.workspaceId,
-      group_id: automation.groupId ?? null,
-      kind: automation.kind,
-      config: JSON.stringify(automation.config),
-      enabled: 1,
-      created_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return id;
 }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env.js';
 import { UsageError } from './cli-context.js';
 import { registerBenchCommand } from './commands/bench-command.js';
+import { registerAutomationCommand } from './commands/automation-command.js';
 import { registerConnectionCommand } from './commands/connection-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerMemberCommand } from './commands/member-command.js';
@@ -25,6 +26,7 @@ registerMetricsCommand(program);
 registerImportCommand(program);
 registerMemberCommand(program);
 registerConnectionCommand(program);
+registerAutomationCommand(program);
 registerMigrateCommand(program);
 registerBenchCommand(program);
 registerWorkspaceCommand(program);
@@ -35,7 +37,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  const known = error instanceof UsageError || error instanceof ConfigError || (error instanceof Error && /NotFound|Sandbox|Invalid|MemberLink/.test(error.name));
+  const known = error instanceof UsageError || error instanceof ConfigError || (error instanceof Error && /NotFound|Sandbox|Invalid|MemberLink|Automation/.test(error.name));
   process.stderr.write(`hearth: ${error instanceof Error ? error.message : String(error)}\n`);
   if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exit(1);

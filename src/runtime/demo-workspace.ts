@@ -1,4 +1,4 @@
-import { addAutomation } from '../automations/automation-registry.js';
+import { addAutomation } from '../automations/automation-store.js';
 import { createCommunity, type Community } from '../simulator/community-simulator.js';
 import { ensureGroup } from '../store/groups.js';
 import type { HearthRuntime } from './hearth-runtime.js';

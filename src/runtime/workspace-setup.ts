@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { addAutomation } from '../automations/automation-registry.js';
+import { addAutomation } from '../automations/automation-store.js';
 import type { Database } from '../store/schema.js';
 import { ensureWorkspace, listWorkspaces, findWorkspace, type Workspace } from '../store/workspaces.js';
 

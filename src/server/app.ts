@@ -5,6 +5,7 @@ import { telegramWebhookRoutes } from '../platforms/telegram/receiver.js';
 import { errorResponse } from './http-errors.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { automationRoutes } from './routes/automation-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
@@ -48,6 +49,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', tokenRoutes(deps, authorize));
   api.route('/', auditRoutes(deps, authorize));
   api.route('/', connectionRoutes(deps, authorize));
+  api.route('/', automationRoutes(deps, authorize));
   api.all('*', publicRoute(), (c) => c.json({ error: `no such API route: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
   assertEveryApiRouteGuarded(app);
