@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const skipped = [];
 if (!process.env.DATABASE_URL) skipped.push('PostgreSQL runs of the store suites (DATABASE_URL is not set)');
-if (!process.env.REDIS_URL) skipped.push('queue-mode suite on Redis (REDIS_URL is not set)');
+if (!process.env.REDIS_URL) skipped.push('queue-mode and scheduler leader-election suites on Redis (REDIS_URL is not set)');
 if (!existsSync(process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium')) skipped.push('browser suite (no /usr/bin/chromium: apt-get install chromium)');
 if (!existsSync(new URL('../../shared/data', import.meta.url))) skipped.push('suites on real exports (../shared/data is absent)');
 

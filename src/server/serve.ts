@@ -5,6 +5,7 @@ import { createLogger } from '../config/logger.js';
 import { ConnectionStore } from '../connections/connection-store.js';
 import { closeConnections, openConnections, reloadConnection } from '../connections/platform-connections.js';
 import { SecretBox } from '../connections/secret-box.js';
+import { RedisLeaderLease, soleLeader } from '../scheduler/leader-lease.js';
 import { createEventQueue } from '../queue/create-event-queue.js';
 import { DispatchLoop } from '../outbox/dispatch-loop.js';
 import { DEMO_EMAIL, ensureDemoOperator } from '../auth/demo-operator.js';
@@ -96,12 +97,14 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     loop = new DispatchLoop(runtime.dispatcher, undefined, (error) => log.error({ err: error }, 'dispatch pass failed'));
     loop.wake();
   }
+  // Several scheduler processes in scale mode: the one holding the Redis lease works.
+  const leadership = roles.has('scheduler') && config.redisUrl ? await RedisLeaderLease.start({ redisUrl: config.redisUrl, onChange: (leader) => log.info({ leader }, 'scheduler leadership') }) : soleLeader;
   if (roles.has('scheduler') && demo) {
     const live = demo;
     let busy = false;
     timers.push(
       setInterval(() => {
-        if (busy) return;
+        if (busy || !leadership.isLeader) return;
         busy = true;
         live
           .advance(Date.now())
@@ -147,6 +150,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     async close() {
       timers.forEach(clearInterval);
       await new Promise<void>((resolve) => (httpServer ? httpServer.close(() => resolve()) : resolve()));
+      await leadership.close();
       await closeConnections(runtime);
       await runtime.queue.close();
       await loop?.stop();
