@@ -145,6 +145,34 @@ export interface SandboxActionsResponse {
   actions: BotAction[];
 }
 
+/** The kinds of automation the dashboard edits. */
+export type AutomationKind = 'welcome' | 'keyword-reply';
+
+/**
+ * One automation of a workspace (`GET /api/automations`). `config` is stored JSON as the
+ * server validated it; older rows may omit fields that have defaults, so read it through
+ * the normalizers in automation-config.ts.
+ */
+export interface Automation {
+  id: number;
+  workspaceId: number;
+  /** Null: every group of the workspace (a group's own rule of the same kind replaces it there). */
+  groupId: number | null;
+  kind: string;
+  config: unknown;
+  enabled: boolean;
+}
+
+/** A group as `GET /api/groups` lists it. */
+export interface GroupListItem {
+  id: number;
+  name: string;
+  platform: string;
+  type: string | null;
+  timezone: string;
+  workspace: { id: number; slug: string };
+}
+
 /** A failed API call: which request, which status, and the server's own message. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -169,7 +197,7 @@ let csrfToken: string | null = null;
 /** Fired on `window` when the server answers 401: the session ended, the app shows the sign-in page. */
 export const UNAUTHORIZED_EVENT = 'hearth:unauthorized';
 
-async function request<T>(method: 'GET' | 'POST', route: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   const headers: Record<string, string> = body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' };
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -293,4 +321,29 @@ export function sandboxJoin(groupId: number, member: string, code?: string): Pro
 /** Makes a member leave. */
 export function sandboxLeave(groupId: number, member: string): Promise<SandboxActionsResponse> {
   return request('POST', `/api/sandbox/groups/${groupId}/leave`, { member });
+}
+
+/** Lists a workspace's groups (only those the caller may see). */
+export function fetchGroups(ws: string, signal?: AbortSignal): Promise<{ groups: GroupListItem[] }> {
+  return request('GET', `/api/groups?workspace=${enc(ws)}`, undefined, signal);
+}
+
+/** Lists a workspace's automations: the welcome message, keyword replies, and groups' own rules. */
+export function fetchAutomations(ws: string, signal?: AbortSignal): Promise<{ automations: Automation[] }> {
+  return request('GET', `/api/automations?workspace=${enc(ws)}`, undefined, signal);
+}
+
+/** Adds an automation to a workspace, or to one of its groups; the server validates the config (400 names the field). */
+export function addAutomation(input: { workspace: string; groupId?: number; kind: AutomationKind; config: unknown }): Promise<{ automation: Automation }> {
+  return request('POST', '/api/automations', input);
+}
+
+/** Changes an automation's config and/or switches it on or off. */
+export function changeAutomation(id: number, change: { config?: unknown; enabled?: boolean }): Promise<{ automation: Automation }> {
+  return request('PATCH', `/api/automations/${id}`, change);
+}
+
+/** Removes an automation. */
+export function removeAutomation(id: number): Promise<{ removed: number }> {
+  return request('DELETE', `/api/automations/${id}`);
 }

@@ -5,6 +5,7 @@ import { ErrorState, LoadingState } from './components/status-views.js';
 import { LOCALES, useI18n } from './i18n.js';
 import type { Locale } from './i18n.js';
 import { AuditPage } from './pages/audit-page.js';
+import { AutomationsPage } from './pages/automations-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { OverviewPage } from './pages/overview-page.js';
@@ -113,7 +114,7 @@ export function App() {
   }
 }
 
-/** Header and page routing. The overview and the audit log need a workspace; other pages do not wait for one. */
+/** Header and page routing. The overview, automations and the audit log need a workspace; other pages do not wait for one. */
 function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void }) {
   const { t, locale, setLocale } = useI18n();
   const { route, search } = useLocation();
@@ -122,7 +123,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
   const list = workspaces.data?.workspaces;
   const workspace: Workspace | undefined = list && (wanted ? list.find((w) => w.slug === wanted) : list[0]);
 
-  const section = route.page === 'sandbox' ? 'sandbox' : route.page === 'audit' ? 'audit' : 'overview';
+  const section = route.page === 'sandbox' || route.page === 'audit' || route.page === 'automations' ? route.page : 'overview';
   const navLink = (to: string, id: typeof section, label: string) => (
     <Link to={to} className={section === id ? 'nav__link is-active' : 'nav__link'} aria-current={section === id ? 'page' : undefined}>
       {label}
@@ -141,6 +142,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
           <nav className="nav" aria-label={t('nav.main')}>
             {navLink('/', 'overview', t('nav.overview'))}
             {navLink('/sandbox', 'sandbox', t('nav.sandbox'))}
+            {navLink('/automations', 'automations', t('nav.automations'))}
             {navLink('/audit', 'audit', t('nav.audit'))}
           </nav>
           <div className="topbar__tools">
@@ -150,7 +152,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                 <select
                   className="topbar__select"
                   value={workspace?.slug ?? ''}
-                  onChange={(e) => navigate(`${section === 'audit' ? '/audit' : '/'}?ws=${encodeURIComponent(e.target.value)}`)}
+                  onChange={(e) => navigate(`${section === 'audit' || section === 'automations' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`)}
                   data-testid="workspace-switch"
                 >
                   {!workspace && <option value="">—</option>}
@@ -194,7 +196,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
         </div>
       </header>
       <main className="main">
-        <Page route={route} search={search} workspace={workspace} workspaces={workspaces} wanted={wanted} />
+        <Page route={route} search={search} session={session} workspace={workspace} workspaces={workspaces} wanted={wanted} />
       </main>
     </div>
   );
@@ -203,12 +205,14 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
 function Page({
   route,
   search,
+  session,
   workspace,
   workspaces,
   wanted,
 }: {
   route: Route;
   search: URLSearchParams;
+  session: SessionInfo;
   workspace: Workspace | undefined;
   workspaces: Resource<{ workspaces: Workspace[] }>;
   wanted: string | null;
@@ -225,6 +229,7 @@ function Page({
       return <NotFound path={route.path} />;
     case 'overview':
     case 'audit':
+    case 'automations':
       break;
   }
   const list = workspaces.data?.workspaces;
@@ -255,5 +260,10 @@ function Page({
     );
   }
   if (route.page === 'audit') return <AuditPage key={workspace.slug} workspace={workspace} />;
+  if (route.page === 'automations') {
+    // What the caller may do here, as the session reported it at sign-in; the server still checks every change.
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return <AutomationsPage key={workspace.slug} workspace={workspace} canConfigure={access?.permissions.includes('configure') ?? false} role={access?.role ?? workspace.role ?? null} />;
+  }
   return <OverviewPage key={workspace.slug} workspace={workspace} />;
 }

@@ -13,6 +13,7 @@ export type Route =
   | { page: 'group-invalid'; raw: string }
   | { page: 'sandbox' }
   | { page: 'audit' }
+  | { page: 'automations' }
   | { page: 'not-found'; path: string };
 
 const NAVIGATE_EVENT = 'hearth:navigate';
@@ -39,6 +40,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/') return { page: 'overview' };
   if (path === '/sandbox') return { page: 'sandbox' };
   if (path === '/audit') return { page: 'audit' };
+  if (path === '/automations') return { page: 'automations' };
   const group = /^\/groups\/([^/]+)$/.exec(path);
   if (group) {
     const raw = decodeSafe(group[1] ?? '');
