@@ -24,6 +24,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/automations': { kind: 'welcome', config: { template: 'analyst was here' } },
   'PATCH /api/automations/:id': { enabled: false },
   'DELETE /api/automations/:id': undefined,
+  'POST /api/members/:id/erase': {},
 };
 
 describe.each(backends)('roles and group assignment on $name', (backend) => {

@@ -14,6 +14,8 @@ interface ZetaIds {
   tokenId: number;
   connectionId: number;
   automationId: number;
+  /** A member of zeta's groups. */
+  memberId: number;
 }
 
 /** One request and what each kind of acme caller must get: the session of its owner, and a read+act+configure token. */
@@ -89,6 +91,9 @@ const CASES: Record<string, Case> = {
   },
   'PATCH /api/automations/:id': { probes: (z) => [patch(`/api/automations/${z.automationId}`, { enabled: false }, 404)] },
   'DELETE /api/automations/:id': { probes: (z) => [del(`/api/automations/${z.automationId}`, 404)] },
+  // Tokens never hold `manage`: refused before the member is looked up.
+  'GET /api/members/:id/export': { probes: (z) => [get(`/api/members/${z.memberId}/export`, 404, 403), get('/api/members/999999/export', 404, 403)] },
+  'POST /api/members/:id/erase': { probes: (z) => [post(`/api/members/${z.memberId}/erase`, {}, 404, 403), post('/api/members/999999/erase', {}, 404, 403)] },
   'ALL /api/*': { public: true, probes: (z) => [get(`/api/workspaces/${z.slug}/members`, 404), post(`/api/groups/${z.lounge}/delete`, {}, 404)] },
 };
 
@@ -108,7 +113,7 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
     const w = await twoWorkspaces(backend, cleanups);
     // The comparison covers every table of this database, the new ones included.
     expect([...(await snapshot(w.db)).keys()]).toEqual(expect.arrayContaining(['audit_log', 'chat_group', 'event', 'operator', 'outbox', 'session', 'workspace_member']));
-    const z: ZetaIds = { slug: w.zeta.slug, workspaceId: w.zeta.id, lounge: w.zetaLounge.id, room: w.zetaRoom.id, tokenId: w.zetaToken.info.id, connectionId: w.zetaConnection.id, automationId: (await w.db.selectFrom('automation').select('id').where('workspace_id', '=', w.zeta.id).executeTakeFirstOrThrow()).id };
+    const z: ZetaIds = { slug: w.zeta.slug, workspaceId: w.zeta.id, lounge: w.zetaLounge.id, room: w.zetaRoom.id, tokenId: w.zetaToken.info.id, connectionId: w.zetaConnection.id, automationId: (await w.db.selectFrom('automation').select('id').where('workspace_id', '=', w.zeta.id).executeTakeFirstOrThrow()).id, memberId: (await w.db.selectFrom('member').select('id').where('workspace_id', '=', w.zeta.id).where('display_name', '=', 'zeta-member-xq').executeTakeFirstOrThrow()).id };
     const acmeOperators = new Set([w.acmeOwner.id]);
     const token = await w.tokenClient(w.acmeOwner.id, ['read', 'act', 'configure']);
     const expired = await sessionFor(w.app, w.db, w.acmeOwner.id, T0 - 31 * DAY);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorable, NOT_STORABLE, toStorable } from './stored-text.js';
 
 /**
  * The platform-neutral Event: everything Hearth learns from a platform, an import
@@ -140,15 +141,60 @@ export class InvalidEventError extends Error {
   }
 }
 
-/** Validates untrusted input into an Event, or throws an InvalidEventError naming every problem. */
+/**
+ * Validates untrusted input into an Event, or throws an InvalidEventError naming every
+ * problem. Text is then made storable (see stored-text.ts): free text (names, titles,
+ * messages) loses U+0000 and has lone surrogates replaced, while an id or key that is
+ * not storable is refused, never changed, so two ids cannot become one row.
+ */
 export function parseEvent(input: unknown): Event {
   const result = eventSchema.safeParse(input);
-  if (result.success) return result.data;
-  const key = typeof input === 'object' && input && 'dedupKey' in input ? String((input as { dedupKey: unknown }).dedupKey) : undefined;
-  throw new InvalidEventError(
-    result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`),
-    key,
-  );
+  const key = () => (typeof input === 'object' && input && 'dedupKey' in input ? String((input as { dedupKey: unknown }).dedupKey) : undefined);
+  if (!result.success) {
+    throw new InvalidEventError(
+      result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`),
+      key(),
+    );
+  }
+  const issues: string[] = [];
+  const event = storableEvent(result.data, issues);
+  if (issues.length) throw new InvalidEventError(issues, key());
+  return event;
+}
+
+/** Fields of an Event that hold ids or keys (refused when not storable), and free text (made storable). */
+const KEY_FIELDS = ['messageId', 'replyTo', 'emoji'] as const;
+const PERSON_FIELDS = ['actor', 'member', 'inviter', 'removedBy'] as const;
+const TEXT_FIELDS = ['text', 'args', 'code', 'oldName', 'newName', 'title'] as const;
+
+/**
+ * One pass over an Event's strings, instead of a zod transform per field (those made
+ * parsing three times slower, and this runs for every event ingested). A string is
+ * only written back when it changes.
+ */
+function storableEvent(event: Event, issues: string[]): Event {
+  const e = event as Event & Record<string, unknown>;
+  if (!isStorable(e.dedupKey)) issues.push(`dedupKey: ${NOT_STORABLE}`);
+  if (!isStorable(e.group.id)) issues.push(`group.id: ${NOT_STORABLE}`);
+  if (e.group.title !== undefined && !isStorable(e.group.title)) e.group.title = toStorable(e.group.title);
+  for (const field of KEY_FIELDS) {
+    const v = e[field];
+    if (typeof v === 'string' && !isStorable(v)) issues.push(`${field}: ${NOT_STORABLE}`);
+  }
+  if (e.kind === 'message') for (let i = 0; i < e.mentions.length; i++) if (!isStorable(e.mentions[i]!)) issues.push(`mentions.${i}: ${NOT_STORABLE}`);
+  for (const field of PERSON_FIELDS) {
+    const ref = e[field] as PersonRef | undefined;
+    if (!ref) continue;
+    if (!isStorable(ref.id)) issues.push(`${field}.id: ${NOT_STORABLE}`);
+    if (ref.name !== undefined && !isStorable(ref.name)) ref.name = toStorable(ref.name);
+    if (ref.username !== undefined && !isStorable(ref.username)) ref.username = toStorable(ref.username);
+  }
+  for (const field of TEXT_FIELDS) {
+    const v = e[field];
+    if (typeof v === 'string' && !isStorable(v)) e[field] = toStorable(v);
+  }
+  if (e.kind === 'group.renamed' && e.title === '') issues.push('title: is empty once U+0000 is removed');
+  return event;
 }
 
 /** The person an event is about: the speaker of a message, the member who joined or left; none for a group's own change without a known actor. */

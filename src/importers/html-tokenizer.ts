@@ -28,6 +28,8 @@ export class HtmlTokenizer {
   #buf = '';
   #line = 1;
   #rawUntil: string | null = null;
+  /** Where the next newline is in the buffer being drained (its length when there is none); -1: not looked for yet. */
+  #nextNewline = -1;
 
   constructor(private readonly handler: HtmlHandler) {}
 
@@ -51,9 +53,12 @@ export class HtmlTokenizer {
     const s = this.#buf;
     let pos = 0;
     const n = s.length;
+    this.#nextNewline = -1;
     while (pos < n) {
       if (this.#rawUntil) {
-        const close = s.toLowerCase().indexOf(`</${this.#rawUntil}`, pos);
+        const closeTag = new RegExp(`</${this.#rawUntil}`, 'ig');
+        closeTag.lastIndex = pos;
+        const close = closeTag.exec(s)?.index ?? -1;
         if (close < 0) break;
         this.#advance(s, pos, close);
         pos = close;
@@ -92,7 +97,8 @@ export class HtmlTokenizer {
       const closing = next === '/';
       const nameStart = closing ? pos + 2 : pos + 1;
       if (nameStart >= n) break;
-      if (!/[A-Za-z]/.test(s[nameStart]!)) {
+      const first = s.charCodeAt(nameStart) | 0x20;
+      if (first < 97 || first > 122) {
         // A lone '<' in text.
         this.handler.text('<');
         pos++;
@@ -123,8 +129,20 @@ export class HtmlTokenizer {
     if (final && this.#rawUntil) throw new HtmlSyntaxError(`the file ends inside <${this.#rawUntil}>`, this.#line);
   }
 
+  /**
+   * Counts the lines between `from` and `to`. The next newline found is remembered, so
+   * many small tokens on one long line do not each search to its end (quadratic on a
+   * page of a million tags and no line break).
+   */
   #advance(s: string, from: number, to: number): void {
-    for (let i = s.indexOf('\n', from); i >= 0 && i < to; i = s.indexOf('\n', i + 1)) this.#line++;
+    let i = this.#nextNewline >= from ? this.#nextNewline : s.indexOf('\n', from);
+    if (i < 0) i = s.length;
+    while (i < to) {
+      this.#line++;
+      i = s.indexOf('\n', i + 1);
+      if (i < 0) i = s.length;
+    }
+    this.#nextNewline = i;
   }
 }
 

@@ -40,15 +40,32 @@ export interface ImportSource {
   read(ctx: ReadContext): AsyncIterable<ImportItem>;
 }
 
-/** A malformed input: which file, which entry, what is wrong. */
+/** Longest entry name and reason an ImportError carries: both may quote the file, which may hold megabytes on one line. */
+const MAX_ENTRY = 200;
+const MAX_REASON = 600;
+
+/** Cuts `text` to `max` characters (never inside a surrogate pair), saying how much was left out. */
+function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = /[\ud800-\udbff]/.test(text[max - 1]!) ? max - 1 : max;
+  return `${text.slice(0, cut)}… (${text.length - cut} more characters)`;
+}
+
+/** A malformed input: which file, which entry, what is wrong. Entry and reason are kept short. */
 export class ImportError extends Error {
   override readonly name = 'ImportError';
+  readonly entry: string | null;
+  readonly reason: string;
   constructor(
     readonly file: string,
-    readonly entry: string | null,
-    readonly reason: string,
+    entry: string | null,
+    reason: string,
   ) {
-    super(`${file}${entry ? ` (${entry})` : ''}: ${reason}`);
+    const e = entry === null ? null : bounded(entry, MAX_ENTRY);
+    const r = bounded(reason, MAX_REASON);
+    super(`${file}${e ? ` (${e})` : ''}: ${r}`);
+    this.entry = e;
+    this.reason = r;
   }
 }
 
@@ -148,11 +165,22 @@ export function clipName(name: string | null | undefined): string | undefined {
 
 /** Whitespace as Python's str.split()/strip() see it (the reference figures are computed in Python). */
 const PY_WS = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const PY_STRIP = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, 'g');
 const PY_RUNS = new RegExp(`[${PY_WS}]+`, 'g');
 
+function isPyWhitespace(c: number): boolean {
+  return (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x20) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+/**
+ * `s.strip()`. A scan from each end, not a `\s+$` regex: that one backtracks over a long
+ * run of spaces in the middle of a field, quadratically (a megabyte of spaces hung it).
+ */
 export function pyStrip(s: string): string {
-  return s.replace(PY_STRIP, '');
+  let start = 0;
+  let end = s.length;
+  while (start < end && isPyWhitespace(s.charCodeAt(start))) start++;
+  while (end > start && isPyWhitespace(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
 /** `" ".join(s.split())` */

@@ -33,6 +33,8 @@ import { isValidWallTime, isoOf, wallTimeToEpoch } from './wall-clock.js';
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const VOID = new Set(['br', 'img', 'meta', 'link', 'hr', 'input']);
+/** Deeper than any export page nests. */
+const MAX_DEPTH = 256;
 const DATE = /^(\d\d)\.(\d\d)\.(\d{4}) (\d\d):(\d\d):(\d\d)(?: UTC([+-])(\d\d):(\d\d))?$/;
 const MEDIA_CLASSES: [string, NonNullable<(EventInput & { kind: 'message' })['media']>][] = [
   ['media_photo', 'photo'],
@@ -235,7 +237,11 @@ export class TelegramHtmlSource implements ImportSource {
           capDepth = stack.length;
           titleRaw = '';
         }
-        if (!VOID.has(tag)) stack.push({ tag, cls });
+        if (!VOID.has(tag)) {
+          // Export pages nest a dozen deep; unclosed tags by the thousand would make every lookup above walk them all.
+          if (stack.length >= MAX_DEPTH) throw new ImportError(file, entry ? where(entry) : `page ${page}, line ${line}`, `tags nested more than ${MAX_DEPTH} deep (not a Telegram export page, or a damaged one)`);
+          stack.push({ tag, cls });
+        }
       },
       closeTag(tag) {
         const at = stack.map((f) => f.tag).lastIndexOf(tag);

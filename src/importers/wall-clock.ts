@@ -91,9 +91,13 @@ export function isoOf(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
 
+/** The last instant an Event can carry (its ISO time has a four-digit year): 9999-12-31T23:59:59.999Z. */
+export const MAX_EPOCH_MS = 253_402_300_799_999;
+
 /** Unix seconds (or milliseconds, when the number is that large) as epoch ms; null when not a plausible time. */
 export function epochFromUnix(value: string | number): number | null {
   const n = typeof value === 'number' ? value : /^\d{1,16}$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isFinite(n) || n <= 0) return null;
-  return n >= 1e12 ? Math.round(n) : n * 1000;
+  const ms = n >= 1e12 ? Math.round(n) : n * 1000;
+  return ms <= MAX_EPOCH_MS ? ms : null;
 }

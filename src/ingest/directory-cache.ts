@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { GroupRef, PersonRef } from '../core/event.js';
 import { isTimeZone } from '../core/calendar.js';
+import { erasedExternalId, idHoldsName } from '../privacy/pseudonyms.js';
 import type { Database } from '../store/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -103,7 +104,15 @@ export class DirectoryTransaction {
       if (hit) out.set(ref.id, hit);
       else if (!missing.has(ref.id)) missing.set(ref.id, ref);
     }
-    const ids = [...missing.keys()];
+    // A stored id → the id the platform gave. An erased member's name-derived id is kept
+    // hashed (src/privacy/pseudonyms.ts): it is looked up too, so that person is found
+    // rather than created again under their name.
+    const storedIds = new Map<string, string>();
+    for (const id of missing.keys()) {
+      storedIds.set(id, id);
+      if (idHoldsName(platform, id)) storedIds.set(erasedExternalId(platform, id), id);
+    }
+    const ids = [...storedIds.keys()];
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await db
         .selectFrom('identity')
@@ -114,10 +123,11 @@ export class DirectoryTransaction {
         .where('identity.external_id', 'in', ids.slice(i, i + 500))
         .execute();
       for (const row of rows) {
+        const refId = storedIds.get(row.external_id)!;
         const known = { id: row.id, displayName: row.display_name, isBot: row.is_bot === 1 };
-        this.#members.set(`${workspaceId}|${platform}|${row.external_id}`, known);
-        out.set(row.external_id, known);
-        missing.delete(row.external_id);
+        this.#members.set(`${workspaceId}|${platform}|${refId}`, known);
+        out.set(refId, known);
+        missing.delete(refId);
       }
     }
     for (const ref of missing.values()) {

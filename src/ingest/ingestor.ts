@@ -8,6 +8,7 @@ import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { DirectoryCache, type DirectoryTransaction, type KnownGroup, type KnownMember } from './directory-cache.js';
 import { RollupAccumulator } from './rollup-accumulator.js';
+import { pseudonymizeEvent, pseudonymOf } from '../privacy/pseudonyms.js';
 
 type Trx = Transaction<Database>;
 
@@ -104,27 +105,30 @@ export class Ingestor {
     const now = this.clock();
     const staged: StagedEvent[] = [];
 
+    const people = new Map<string, Map<string, KnownMember>>();
     for (const [platform, items] of groupBy(valid, (v) => v.event.platform)) {
       const groupRefs = new Map(items.map((v) => [v.event.group.id, v.event.group]));
       const groups = await directory.groups(trx, workspaceId, platform, [...groupRefs.values()], options.connectionId ?? null, now);
       const firstSeen = new Map<string, number>();
-      const people: PersonRef[] = [];
+      const persons: PersonRef[] = [];
       for (const { event } of items) {
         const at = Date.parse(event.occurredAt);
         for (const person of peopleIn(event)) {
           if (!firstSeen.has(person.id)) {
             firstSeen.set(person.id, at);
-            people.push(person);
+            persons.push(person);
           }
         }
       }
-      const members = await directory.members(trx, workspaceId, platform, people, (id) => firstSeen.get(id) ?? now);
+      const members = await directory.members(trx, workspaceId, platform, persons, (id) => firstSeen.get(id) ?? now);
+      people.set(platform, members);
       for (const { index, event } of items) {
         const subject = subjectOf(event);
         staged.push({ index, event, at: Date.parse(event.occurredAt), group: groups.get(event.group.id)!, member: subject ? (members.get(subject.id) ?? null) : null });
       }
     }
     staged.sort((a, b) => a.index - b.index);
+    const erased = await this.#pseudonymizeErased(trx, staged, people);
 
     const inserted = new Map<string, number>();
     for (let i = 0; i < staged.length; i += CHUNK) {
@@ -210,6 +214,8 @@ export class Ingestor {
           }
           break;
         case 'member.renamed':
+          // An erased member keeps the pseudonym: a new name from the platform does not bring a name back.
+          if (erased.has(member.id)) break;
           await trx.updateTable('member').set({ display_name: event.newName }).where('id', '=', member.id).execute();
           await trx
             .updateTable('identity')
@@ -243,6 +249,34 @@ export class Ingestor {
     await rollups.flush(trx);
     for (let i = 0; i < outbox.length; i += CHUNK) await trx.insertInto('outbox').values(outbox.slice(i, i + CHUNK)).execute();
     return outbox.length;
+  }
+
+  /**
+   * Events naming erased members (see src/privacy) are stored pseudonymized: their
+   * names, usernames and name-derived ids replaced, what they write kept. Asked of the
+   * database on every batch, not the cache, so an erasure done by another process
+   * holds at once. Returns the erased members' ids.
+   */
+  async #pseudonymizeErased(trx: Trx, staged: StagedEvent[], people: Map<string, Map<string, KnownMember>>): Promise<Set<number>> {
+    const ids = unique([...people.values()].flatMap((m) => [...m.values()].map((k) => k.id)));
+    const erased = new Set<number>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await trx.selectFrom('member').select('id').where('id', 'in', ids.slice(i, i + CHUNK)).where('erased_at', 'is not', null).execute();
+      for (const r of rows) erased.add(r.id);
+    }
+    if (erased.size === 0) return erased;
+    for (const s of staged) {
+      const members = people.get(s.event.platform)!;
+      const named = new Map<string, number>();
+      for (const person of peopleIn(s.event)) {
+        const known = members.get(person.id);
+        if (known && erased.has(known.id)) named.set(person.id, known.id);
+      }
+      if (named.size === 0) continue;
+      s.event = pseudonymizeEvent(s.event, named, { blankText: false });
+      if (s.member && erased.has(s.member.id)) s.member = { ...s.member, displayName: pseudonymOf(s.member.id) };
+    }
+    return erased;
   }
 
   async #openMembership(

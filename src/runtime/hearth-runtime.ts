@@ -5,6 +5,8 @@ import { recordEnforcements } from '../audit/enforcement-audit.js';
 import { AutomationRegistry } from '../automations/automation-registry.js';
 import type { Platform } from '../core/event.js';
 import { linkMembers } from '../members/member-links.js';
+import type { AuditActor } from '../audit/audit-log.js';
+import { eraseMember, type ErasureReport } from '../privacy/member-erasure.js';
 import { Ingestor, type IngestOptions, type IngestResult } from '../ingest/ingestor.js';
 import { Dispatcher, type DispatcherOptions, type DispatchReport } from '../outbox/dispatcher.js';
 import type { PlatformAdapter } from '../platforms/platform-adapter.js';
@@ -104,6 +106,13 @@ export class HearthRuntime {
   async linkMembers(workspaceId: number, keepId: number, mergeId: number): Promise<void> {
     await linkMembers(this.store.db, workspaceId, keepId, mergeId);
     this.ingestor.directory.forgetMembers();
+  }
+
+  /** Erases a member's personal data (see privacy/member-erasure.ts), and drops the names ingest's cache holds. */
+  async eraseMember(workspaceId: number, memberId: number, options: { actor: AuditActor }): Promise<ErasureReport> {
+    const report = await eraseMember(this.store.db, workspaceId, memberId, { actor: options.actor, now: this.clock() });
+    this.ingestor.directory.forgetMembers();
+    return report;
   }
 
   async close(): Promise<void> {

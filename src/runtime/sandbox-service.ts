@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isStorable, NOT_STORABLE } from '../core/stored-text.js';
 import type { Dispatched } from '../outbox/dispatcher.js';
 import type { SandboxPayload } from '../platforms/sandbox/sandbox-payload.js';
 import type { SandboxEntry } from '../platforms/sandbox/sandbox-world.js';
@@ -53,6 +54,7 @@ export class SandboxService {
   async addGroup(name: string, profile: GroupProfile = {}): Promise<GroupRow> {
     const title = name.trim();
     if (!title) throw new SandboxError('a group needs a name');
+    if (!isStorable(title)) throw new SandboxError(`a group name ${NOT_STORABLE}`);
     if (title.length > 200) throw new SandboxError('a group name is at most 200 characters');
     const now = this.clock.now();
     const room = await this.runtime.sandbox.world.addRoom(title, now);
@@ -141,6 +143,7 @@ function person(member: string) {
   const name = member.trim();
   if (!name) throw new SandboxError('a member needs a name');
   if (name.length > 100) throw new SandboxError('a member name is at most 100 characters');
+  if (!isStorable(name)) throw new SandboxError(`a member name ${NOT_STORABLE}`);
   return { id: name, name };
 }
 

@@ -8,6 +8,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
+import { privacyRoutes } from './routes/privacy-routes.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { workspaceRoutes } from './routes/workspace-routes.js';
@@ -50,6 +51,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', auditRoutes(deps, authorize));
   api.route('/', connectionRoutes(deps, authorize));
   api.route('/', automationRoutes(deps, authorize));
+  api.route('/', privacyRoutes(deps, authorize));
   api.all('*', publicRoute(), (c) => c.json({ error: `no such API route: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
   assertEveryApiRouteGuarded(app);

@@ -2,12 +2,14 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } f
 import type { Dialect } from './dialect.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { operatorsMigration } from './migrations/0002-operators.js';
+import { privacyMigration } from './migrations/0003-privacy.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-operators': operatorsMigration(dialect),
+    '0003-privacy': privacyMigration(dialect),
   };
 }
 

@@ -71,6 +71,8 @@ export interface MemberTable {
   display_name: string;
   is_bot: number;
   first_seen_at: number;
+  /** When the member's personal data was erased (their name is then a pseudonym); null otherwise. */
+  erased_at: number | null;
 }
 
 export interface IdentityTable {

@@ -1,4 +1,5 @@
 import type { EventInput, EventOf, PersonRef } from '../../core/event.js';
+import { NOT_STORABLE, unstorablePath } from '../../core/stored-text.js';
 import { InvalidPayloadError } from '../platform-adapter.js';
 import { sandboxPayloadSchema, type SandboxPayload, type SandboxPerson } from './sandbox-payload.js';
 
@@ -8,10 +9,16 @@ function person(p: SandboxPerson): PersonRef {
   return ref;
 }
 
-/** Validates a sandbox payload; throws InvalidPayloadError naming each bad field. */
+/**
+ * Validates a sandbox payload; throws InvalidPayloadError naming each bad field. Text
+ * its store (Hearth's database) cannot keep unchanged is refused too (see
+ * core/stored-text.ts): the sandbox's rooms are written before Hearth sees the events.
+ */
 export function parseSandboxPayload(payload: unknown): SandboxPayload {
   const parsed = sandboxPayloadSchema.safeParse(payload);
   if (!parsed.success) throw new InvalidPayloadError('sandbox', parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`));
+  const unstorable = unstorablePath(parsed.data);
+  if (unstorable !== null) throw new InvalidPayloadError('sandbox', [`${unstorable}: ${NOT_STORABLE}`]);
   return parsed.data;
 }
 

@@ -18,7 +18,7 @@ const common = {
   room: z.string().min(1).max(200),
   roomTitle: z.string().max(512).optional(),
   /** Epoch milliseconds on the sandbox clock. */
-  at: z.number().int().nonnegative(),
+  at: z.number().int().nonnegative().max(253_402_300_799_999, 'is not a time before the year 10000'),
 };
 
 export const sandboxPayloadSchema = z.discriminatedUnion('type', [

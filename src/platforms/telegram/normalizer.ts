@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventInput, JoinMethod, PersonRef } from '../../core/event.js';
+import { toStorable } from '../../core/stored-text.js';
 import { InvalidPayloadError } from '../platform-adapter.js';
 
 /**
@@ -20,6 +21,8 @@ import { InvalidPayloadError } from '../platform-adapter.js';
  */
 
 const int = z.number().int();
+/** Unix seconds, up to the end of year 9999 (a later one has no ISO time an Event can carry). */
+const unixTime = int.nonnegative().max(253_402_300_799, 'is not a date before the year 10000');
 
 const userSchema = z.object({
   id: int,
@@ -70,7 +73,7 @@ type MediaKind = (typeof MEDIA_FIELDS)[number][1] | 'link';
 
 const messageSchema = z.object({
   message_id: int,
-  date: int.nonnegative(),
+  date: unixTime,
   chat: chatSchema,
   from: userSchema.optional(),
   sender_chat: chatSchema.optional(),
@@ -83,7 +86,7 @@ const messageSchema = z.object({
   is_topic_message: z.boolean().optional(),
   forward_origin: z.unknown().optional(),
   forward_date: int.optional(),
-  edit_date: int.optional(),
+  edit_date: unixTime.optional(),
   new_chat_members: z.array(userSchema).optional(),
   left_chat_member: userSchema.optional(),
   migrate_to_chat_id: int.optional(),
@@ -98,7 +101,7 @@ const reactionSchema = z.object({
   message_id: int,
   user: userSchema.optional(),
   actor_chat: chatSchema.optional(),
-  date: int.nonnegative(),
+  date: unixTime,
   old_reaction: z.array(reactionTypeSchema),
   new_reaction: z.array(reactionTypeSchema),
 });
@@ -108,7 +111,7 @@ const chatMemberSchema = z.object({ status: z.string(), user: userSchema, is_mem
 const chatMemberUpdatedSchema = z.object({
   chat: chatSchema,
   from: userSchema,
-  date: int.nonnegative(),
+  date: unixTime,
   old_chat_member: chatMemberSchema,
   new_chat_member: chatMemberSchema,
   invite_link: z.object({ invite_link: z.string(), name: z.string().optional() }).optional(),
@@ -309,9 +312,10 @@ function commandOf(text: string, entities: TgEntity[] | undefined, botUsername: 
   return { name: match[1]!.toLowerCase(), args: clip((match[3] ?? '').trim(), 4096) };
 }
 
+/** The reaction as an Event's emoji; part of the dedup key, so made storable here (see core/stored-text.ts). */
 function reactionKey(r: TgReactionType): string | undefined {
-  if (r.type === 'emoji' && r.emoji) return clip(r.emoji, 64);
-  if (r.type === 'custom_emoji' && r.custom_emoji_id) return clip(`custom:${r.custom_emoji_id}`, 64);
+  if (r.type === 'emoji' && r.emoji) return toStorable(clip(r.emoji, 64)) || undefined;
+  if (r.type === 'custom_emoji' && r.custom_emoji_id) return toStorable(clip(`custom:${r.custom_emoji_id}`, 64));
   if (r.type === 'paid') return '⭐';
   return undefined;
 }

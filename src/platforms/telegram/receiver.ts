@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Bot } from 'grammy';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { EventInput, PersonRef } from '../../core/event.js';
+import { InvalidEventError, parseEvent, type EventInput, type PersonRef } from '../../core/event.js';
 import { InvalidPayloadError, type PlatformAdapter } from '../platform-adapter.js';
 import { TELEGRAM_ALLOWED_UPDATES } from './config.js';
 import { readTelegramUpdate, type TelegramChatMigration, type TelegramNormalizeOptions } from './normalizer.js';
@@ -29,8 +29,8 @@ export interface TelegramReceiverOptions {
  *   the new one on their next message. The names seen last are kept (bounded, in
  *   memory) and a change becomes a `member.renamed` event before the message.
  *
- * Every update of a batch is validated before anything is applied, so a malformed
- * one changes nothing.
+ * Every update of a batch, and every event it becomes, is validated before anything
+ * is applied, so a malformed one changes nothing and none is dropped unseen.
  */
 export class TelegramReceiver {
   readonly #aliases = new Map<string, string>();
@@ -42,6 +42,8 @@ export class TelegramReceiver {
 
   async receive(updates: readonly unknown[]): Promise<EventInput[]> {
     const readings = updates.map((u) => readTelegramUpdate(u, this.options.normalize));
+    // An event ingest would refuse is refused here, with its reason, rather than acknowledged and dropped.
+    for (const { events } of readings) for (const event of events) checked(event);
     for (const { migration } of readings) if (migration) await this.migrate(migration);
     const out: EventInput[] = [];
     for (const reading of readings) {
@@ -60,6 +62,15 @@ export class TelegramReceiver {
   async migrate(migration: TelegramChatMigration): Promise<void> {
     this.#aliases.set(migration.from, migration.to);
     await this.options.onChatMigration?.(migration);
+  }
+}
+
+function checked(event: EventInput): void {
+  try {
+    parseEvent(event);
+  } catch (error) {
+    if (error instanceof InvalidEventError) throw new InvalidPayloadError('telegram', error.issues);
+    throw error;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
+import { isStorable, NOT_STORABLE } from '../../core/stored-text.js';
 import { auditCsv, presentAuditEntry, recordAudit, searchAudit, type AuditQuery, type PresentedAuditEntry } from '../../audit/audit-log.js';
 import { workspaceAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
 import { actorOf, groupFilter } from '../../auth/principal.js';
@@ -31,7 +32,10 @@ const EXPORT_MAX = 100_000;
 const EXPORT_PAGE = 1_000;
 
 function parseQuery(c: Context) {
-  const parsed = searchQuery.safeParse(c.req.query());
+  const query = c.req.query();
+  const bad = Object.keys(query).find((k) => !isStorable(k) || !isStorable(query[k]!));
+  if (bad !== undefined) throw new HTTPException(400, { message: `${bad}: ${NOT_STORABLE}` });
+  const parsed = searchQuery.safeParse(query);
   if (!parsed.success) throw new HTTPException(400, { message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
   return parsed.data;
 }
