@@ -110,7 +110,7 @@ export class DiscordJsonSource implements ImportSource {
     }
     if (!found.channelId) throw new ImportError(file, null, 'not a DiscordChatExporter JSON export: no channel.id');
     if (ctx.pass === 1) ctx.memo.set(file, { ...found });
-    if (messages === 0 && ctx.pass === 1) ctx.skip('files without messages');
+    if (messages === 0 && ctx.pass === 1) ctx.passOver('files without messages');
     yield* queue;
   }
 }
@@ -163,7 +163,7 @@ function eventsOf(m: DiscordMessage, meta: ChannelMeta, file: string, entry: str
     case 'RecipientRemove':
       return (m.mentions?.length ? m.mentions : [m.author]).map((u, i): EventInput => ({ ...base, kind: 'member.left', dedupKey: `discord:${m.id}:${i}`, member: person(u), ...(u.id !== m.author.id ? { removedBy: author } : {}) }));
     default:
-      if (ctx.pass === 1) ctx.skip(`system entries (${m.type})`);
+      if (ctx.pass === 1) ctx.passOver(`system entries (${m.type})`);
       return [];
   }
 }

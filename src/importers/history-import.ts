@@ -85,7 +85,7 @@ export async function importHistory(runtime: HearthRuntime, format: ImportFormat
       bytes += n;
       report('checking', events);
     },
-    skip: (reason, count = 1) => {
+    passOver: (reason, count = 1) => {
       skipped[reason] = (skipped[reason] ?? 0) + count;
     },
   };
@@ -117,7 +117,7 @@ export async function importHistory(runtime: HearthRuntime, format: ImportFormat
   // Pass 2: store, batch by batch.
   bytes = 0;
   let done = 0;
-  const store: ReadContext = { tz, pass: 2, memo, progress: (n) => (bytes += n), skip: () => {} };
+  const store: ReadContext = { tz, pass: 2, memo, progress: (n) => (bytes += n), passOver: () => {} };
   let batch: unknown[] = [];
   const flush = async () => {
     const results = await runtime.ingest(batch, { workspaceId: options.workspaceId, automations: false });

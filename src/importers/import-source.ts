@@ -24,7 +24,7 @@ export interface ReadContext {
   /** Bytes of input consumed since the last call (for the progress bar). */
   progress(bytes: number): void;
   /** Counts entries that are not imported, by reason ("service: pin_message", "personal chats"). */
-  skip(reason: string, count?: number): void;
+  passOver(reason: string, count?: number): void;
   /**
    * Facts the checking pass learns that the storing pass needs before it reaches
    * them in the file (a chat's id written after its messages; whether a channel's

@@ -164,7 +164,7 @@ export class TelegramHtmlSource implements ImportSource {
       if (e.service) {
         const events = serviceEvents(collapseWhitespace(decodeEntities(e.text)), state.scope);
         if (events === null) {
-          if (ctx.pass === 1) ctx.skip('service lines that are not joins or leaves');
+          if (ctx.pass === 1) ctx.passOver('service lines that are not joins or leaves');
           return;
         }
         const at = Math.max(state.dayStart ?? -Infinity, state.lastAt ?? -Infinity);

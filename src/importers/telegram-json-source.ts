@@ -137,7 +137,7 @@ export class TelegramJsonSource implements ImportSource {
         const meta = key ? chats.get(key) : undefined;
         if (!key || !meta || ctx.pass !== 1) return;
         ctx.memo.set(`${file}#${key}`, meta);
-        if (!isGroupChat(meta)) ctx.skip(`chats that are not groups (${meta.type})`);
+        if (!isGroupChat(meta)) ctx.passOver(`chats that are not groups (${meta.type})`);
       },
     });
 
@@ -224,7 +224,7 @@ function mediaOf(m: TgMessage): (EventInput & { kind: 'message' })['media'] {
 function eventsOf(m: TgMessage, meta: ChatMeta, file: string, entry: string, ctx: ReadContext): EventInput[] {
   if (!isGroupChat(meta)) return [];
   if (m.type !== 'message' && m.type !== 'service') {
-    if (ctx.pass === 1) ctx.skip(`entries of type ${m.type}`);
+    if (ctx.pass === 1) ctx.passOver(`entries of type ${m.type}`);
     return [];
   }
   let at: number | null = null;
@@ -276,7 +276,7 @@ function eventsOf(m: TgMessage, meta: ChatMeta, file: string, entry: string, ctx
         return { ...base, kind: 'member.left', dedupKey: key(i), member, ...(self ? {} : { removedBy: actor }) };
       });
     default:
-      if (ctx.pass === 1) ctx.skip(`service entries (${m.action ?? 'no action'})`);
+      if (ctx.pass === 1) ctx.passOver(`service entries (${m.action ?? 'no action'})`);
       return [];
   }
 }

@@ -88,7 +88,7 @@ export class WechatCsvSource implements ImportSource {
 
         const chat = get('chat');
         if (chat && !chat.endsWith('@chatroom') && !/^\d+$/.test(chat)) {
-          if (ctx.pass === 1) ctx.skip('rows of one-to-one chats');
+          if (ctx.pass === 1) ctx.passOver('rows of one-to-one chats');
           continue;
         }
         const groupId = chat.endsWith('@chatroom') ? chat : `csv:${fileTitle}${chat ? `:${chat}` : ''}`;
@@ -108,7 +108,7 @@ export class WechatCsvSource implements ImportSource {
 
         const kind = kindOf(get('type'), get('subType'));
         if (kind.as === 'skip') {
-          if (ctx.pass === 1) ctx.skip(kind.reason);
+          if (ctx.pass === 1) ctx.passOver(kind.reason);
           continue;
         }
         const content = columns.content.length ? fields[columns.content[0]!]! : '';
@@ -116,7 +116,7 @@ export class WechatCsvSource implements ImportSource {
           const self = () => ({ id: selfId ?? nameId(group.id, 'me'), name: '我' });
           const changes = membershipChanges(content, group.id, self);
           if (!changes) {
-            if (ctx.pass === 1) ctx.skip('system lines that are not joins or removals');
+            if (ctx.pass === 1) ctx.passOver('system lines that are not joins or removals');
             continue;
           }
           changes.forEach((c, i) => items.push({ event: { ...base, ...c, dedupKey: `${dedupKey}:${i}` } as EventInput, file, entry }));
