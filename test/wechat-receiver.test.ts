@@ -96,11 +96,13 @@ describe('wechat connection: puppet-mock → HearthRuntime (SQLite)', () => {
     room.topic('Growth Club 2026').by(ann!);
     self.say('the bot talking').to(room);
     bo!.say('new name!').to(room);
-    await stored(7);
+    await stored(8);
     await adapter.settled();
-    const all = await stored(7);
-    expect(all).toHaveLength(7);
-    expect(all[6]).toMatchObject({ kind: 'message', text: 'new name!', group: { id: room.id, title: 'Growth Club 2026' } });
+    const all = await stored(8);
+    expect(all).toHaveLength(8);
+    expect(all.filter((e) => e.kind === 'group.renamed')).toMatchObject([{ title: 'Growth Club 2026', group: { id: room.id }, actor: { id: ann!.id } }]);
+    expect(all.find((e) => e.kind === 'message' && e.text === 'new name!')).toMatchObject({ group: { id: room.id, title: 'Growth Club 2026' } });
+    expect((await runtime.store.db.selectFrom('chat_group').select('name').where('external_id', '=', room.id).executeTakeFirstOrThrow()).name).toBe('Growth Club 2026');
     expect(all.some((e) => e.kind === 'message' && (e.actor.id === self.id || /the bot talking|Welcome/.test(e.text)))).toBe(false);
   });
 });

@@ -119,10 +119,10 @@ describe('wechat adapter', () => {
     expect(new Set(events.map((e) => e.dedupKey)).size).toBe(3);
   });
 
-  it('keeps system lines and topic changes out of the events, and long ids within the key limit', () => {
+  it('keeps system lines out of the events, renames the group on a topic change, and keeps long ids within the key limit', () => {
     const adapter = new WechatAdapter({ puppet: 'wechaty-puppet-mock' });
     expect(adapter.normalize({ type: 'message', id: 'm9', roomId: room, at, talker: ann, kind: 'recalled', text: 'Ann recalled a message' })).toEqual([]);
-    expect(adapter.normalize({ type: 'room-topic', roomId: room, at, topic: 'New', oldTopic: 'Old', changer: ann })).toEqual([]);
+    expect(adapter.normalize({ type: 'room-topic', roomId: room, at, topic: 'New', oldTopic: 'Old', changer: ann }).map(parseEvent)).toMatchObject([{ kind: 'group.renamed', title: 'New', group: { id: room }, actor: { id: ann.id } }]);
     const long = 'x'.repeat(200);
     const [join] = adapter.normalize({ type: 'room-join', roomId: long, at, inviteeList: [{ id: long, name: 'L' }] }).map(parseEvent);
     expect(join!.dedupKey.length).toBeLessThanOrEqual(300);

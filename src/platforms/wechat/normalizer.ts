@@ -47,7 +47,7 @@ export function parseWechatPayload(payload: unknown): ParsedWechatPayload {
  * WeChat payload → Events. A message is keyed by Wechaty's message id; room events,
  * which have no id of their own, by room + member + time, so an invite of three
  * people is three joins (each naming the inviter) and a redelivery changes nothing.
- * A topic change yields no Event yet: the Event model has no group rename.
+ * A topic change renames the group.
  */
 export function normalizeWechatPayload(payload: unknown): EventInput[] {
   const p = parseWechatPayload(payload);
@@ -98,6 +98,7 @@ export function normalizeWechatPayload(payload: unknown): EventInput[] {
         ...(p.remover && p.remover.id !== leaver.id ? { removedBy: person(p.remover) } : {}),
       }));
     case 'room-topic':
-      return [];
+      if (!p.topic.trim()) return [];
+      return [{ platform: 'wechat', kind: 'group.renamed', dedupKey: key('topic', p.roomId, p.at), occurredAt, group: { id: p.roomId }, actor: person(p.changer), title: p.topic }];
   }
 }
