@@ -176,7 +176,7 @@ describe('telegram normalizer: reactions, migrations, what is ignored, what is r
     expect(readTelegramUpdate(msg({ chat: { id: 4440001, type: 'private', first_name: 'Ann' }, text: 'hi bot' })).ignored).toBe('private chat');
     expect(readTelegramUpdate(msg({ chat: { id: -1004440200, type: 'channel', title: 'News' }, from: undefined, sender_chat: { id: -1004440200, type: 'channel' }, text: 'post' })).ignored).toBe('channel chat');
     expect(readTelegramUpdate(msg({ pinned_message: { message_id: 1, date, chat } })).ignored).toBe('service message');
-    expect(readTelegramUpdate(msg({ new_chat_title: 'New name' })).ignored).toBe('service message');
+    expect(readTelegramUpdate(msg({ new_chat_title: 'New name' })).events?.map((e) => e.kind)).toEqual(['group.renamed']);
     expect(readTelegramUpdate({ update_id: 9, channel_post: { message_id: 1, date, chat } })).toMatchObject({ events: [], ignored: 'update kind channel_post is not used' });
     expect(readTelegramUpdate({ update_id: 9 })).toMatchObject({ events: [], ignored: 'update kind (none) is not used' });
   });
@@ -318,5 +318,12 @@ describe.skipIf(!haveData)('telegram normalizer on every real payload in ../shar
     expect(groups.map((g) => g.external_id)).not.toContain(oldId);
     const days = await runtime.store.db.selectFrom('group_day').select(['group_id', 'joins', 'leaves']).execute();
     expect(days).toEqual([{ group_id: groups[0]!.id, joins: 1, leaves: 1 }]);
+  });
+});
+
+describe('telegram group title changes', () => {
+  it('turn a new_chat_title service message into a group rename', () => {
+    const update = { update_id: 9100, message: { message_id: 77, date: 1_760_000_000, chat: { id: -1003330001, type: 'supergroup', title: 'Runners 2026' }, from: { id: 3330001, is_bot: false, first_name: 'Ida' }, new_chat_title: 'Runners 2026' } };
+    expect(normalizeTelegramUpdate(update).map(parseEvent)).toMatchObject([{ kind: 'group.renamed', title: 'Runners 2026', group: { id: '-1003330001' }, actor: { id: '3330001' }, dedupKey: 'tg:-1003330001:77' }]);
   });
 });

@@ -89,6 +89,7 @@ const messageSchema = z.object({
   edit_date: unixTime.optional(),
   new_chat_members: z.array(userSchema).optional(),
   left_chat_member: userSchema.optional(),
+  new_chat_title: z.string().max(512).optional(),
   migrate_to_chat_id: int.optional(),
   migrate_from_chat_id: int.optional(),
   ...Object.fromEntries(MEDIA_FIELDS.map(([field]) => [field, z.unknown().optional()])),
@@ -233,6 +234,11 @@ function fromMessage(m: TgMessage, edited: boolean, options: TelegramNormalizeOp
     const user = m.left_chat_member;
     const byOther = m.from !== undefined && m.from.id !== user.id;
     return { events: [{ ...base, kind: 'member.left', dedupKey: leaveKey(chatId, user.id, m.date), member: personOf(user), ...(byOther ? { removedBy: personOf(m.from!) } : {}) }] };
+  }
+
+  if (!edited && m.new_chat_title !== undefined && m.new_chat_title.trim()) {
+    const actor = m.from ? personOf(m.from) : undefined;
+    return { events: [{ ...base, kind: 'group.renamed', dedupKey: `tg:${chatId}:${m.message_id}`, title: m.new_chat_title, ...(actor ? { actor } : {}) }] };
   }
 
   const media = mediaOf(m);
