@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EventInput } from '../core/event.js';
-import { ImportError, clipName, clipText, readTextChunks, type ImportItem, type ImportSource, type ReadContext } from './import-source.js';
-import { JsonStreamParser, JsonSyntaxError, type JsonValue } from './json-stream.js';
+import { ImportError, clipName, clipText, readJsonFile, type ImportItem, type ImportSource, type ReadContext } from './import-source.js';
+import { JsonStreamParser, type JsonValue } from './json-stream.js';
 import { parseIsoDateTime, isoOf } from './wall-clock.js';
 
 /**
@@ -91,23 +91,7 @@ export class DiscordJsonSource implements ImportSource {
         for (const event of eventsOf(parsed.data, m, file, entry, ctx)) queue.push({ event, file, entry });
       },
     });
-    try {
-      const where = () => {
-        const p = parser.position();
-        return entryOf(p.path, p.capturedId, p.line);
-      };
-      for await (const chunk of readTextChunks(file, (n) => ctx.progress(n), where)) {
-        parser.write(chunk);
-        if (queue.length) {
-          yield* queue;
-          queue.length = 0;
-        }
-      }
-      parser.end();
-    } catch (error) {
-      if (error instanceof JsonSyntaxError) throw new ImportError(file, entryOf(error.path, error.capturedId, error.line), `not valid JSON: ${error.message}`);
-      throw error;
-    }
+    yield* readJsonFile(file, parser, queue, ctx, entryOf);
     if (!found.channelId) throw new ImportError(file, null, 'not a DiscordChatExporter JSON export: no channel.id');
     if (ctx.pass === 1) ctx.memo.set(file, { ...found });
     if (messages === 0 && ctx.pass === 1) ctx.passOver('files without messages');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { JsonSyntaxError, type JsonStreamParser, type JsonValue } from './json-stream.js';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { EventInput } from '../core/event.js';
@@ -191,4 +192,35 @@ export function collapseWhitespace(s: string): string {
 /** The file's name, for messages and entry names. */
 export function fileLabel(file: string): string {
   return basename(file);
+}
+
+/**
+ * Streams a JSON file through a parser whose callbacks push what they find onto
+ * `queue`, yielding it as it comes; a syntax error (a truncated file) becomes an
+ * ImportError naming the entry `entryOf` makes of the parser's position.
+ */
+export async function* readJsonFile<T>(
+  file: string,
+  parser: JsonStreamParser,
+  queue: T[],
+  ctx: Pick<ReadContext, 'progress'>,
+  entryOf: (path: string, capturedId: JsonValue | undefined, line: number) => string,
+): AsyncGenerator<T> {
+  try {
+    const where = () => {
+      const p = parser.position();
+      return entryOf(p.path, p.capturedId, p.line);
+    };
+    for await (const chunk of readTextChunks(file, (n) => ctx.progress(n), where)) {
+      parser.write(chunk);
+      if (queue.length) {
+        yield* queue;
+        queue.length = 0;
+      }
+    }
+    parser.end();
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) throw new ImportError(file, entryOf(error.path, error.capturedId, error.line), `not valid JSON: ${error.message}`);
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EventInput, JoinMethod } from '../core/event.js';
-import { ImportError, clipName, clipText, nameId, readTextChunks, type ImportItem, type ImportSource, type ReadContext } from './import-source.js';
-import { JsonStreamParser, JsonSyntaxError, type JsonPath, type JsonValue } from './json-stream.js';
+import { ImportError, clipName, clipText, nameId, readJsonFile, type ImportItem, type ImportSource, type ReadContext } from './import-source.js';
+import { JsonStreamParser, type JsonPath, type JsonValue } from './json-stream.js';
 import { epochFromUnix, isoOf, parseIsoDateTime } from './wall-clock.js';
 
 /**
@@ -141,23 +141,7 @@ export class TelegramJsonSource implements ImportSource {
       },
     });
 
-    try {
-      const where = () => {
-        const p = parser.position();
-        return entryOf(p.path, p.capturedId, p.line);
-      };
-      for await (const chunk of readTextChunks(file, (n) => ctx.progress(n), where)) {
-        parser.write(chunk);
-        if (queue.length) {
-          yield* queue;
-          queue.length = 0;
-        }
-      }
-      parser.end();
-    } catch (error) {
-      if (error instanceof JsonSyntaxError) throw new ImportError(file, entryOf(error.path, error.capturedId, error.line), `not valid JSON: ${error.message}`);
-      throw error;
-    }
+    yield* readJsonFile(file, parser, queue, ctx, entryOf);
     yield* queue;
     if (!sawChat && chats.size === 0) throw new ImportError(file, null, 'not a Telegram export: no "messages" and no "chats.list" in it');
   }

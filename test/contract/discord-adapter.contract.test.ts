@@ -22,7 +22,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEvent, type Event } from '../../src/core/event.js';
 import { DiscordAdapter } from '../../src/platforms/discord/discord-adapter.js';
-import { DiscordSettingsError } from '../../src/platforms/discord/config.js';
+import { InvalidSettingsError } from '../../src/platforms/connection-settings.js';
 import { PlatformError, type OutboundAction } from '../../src/platforms/platform-adapter.js';
 import { ConnectionStore } from '../../src/connections/connection-store.js';
 import { SecretBox } from '../../src/connections/secret-box.js';
@@ -538,7 +538,7 @@ describe('discord adapter', () => {
           return e as Error;
         }
       })();
-      expect(error).toBeInstanceOf(DiscordSettingsError);
+      expect(error).toBeInstanceOf(InvalidSettingsError);
       expect(error!.message).toContain(field);
       expect(error!.message).not.toContain(TOKEN);
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mock, type PuppetMock } from 'wechaty-puppet-mock';
 import { parseEvent } from '../../src/core/event.js';
 import { PlatformError, type OutboundAction } from '../../src/platforms/platform-adapter.js';
-import { WechatSettingsError } from '../../src/platforms/wechat/config.js';
+import { InvalidSettingsError } from '../../src/platforms/connection-settings.js';
 import type { WechatSendFault } from '../../src/platforms/wechat/sender.js';
 import { WechatAdapter } from '../../src/platforms/wechat/wechat-adapter.js';
 import { runAdapterContract, type SentCall } from './adapter-contract.js';
@@ -143,7 +143,7 @@ describe('wechat adapter', () => {
           return e as Error;
         }
       })();
-      expect(error).toBeInstanceOf(WechatSettingsError);
+      expect(error).toBeInstanceOf(InvalidSettingsError);
       expect(error!.message).toContain(field);
       expect(error!.message).not.toContain(token);
     }

@@ -1,3 +1,4 @@
+import { parseSettings } from '../connection-settings.js';
 import { z } from 'zod';
 import type { RateLimit } from '../platform-adapter.js';
 
@@ -40,16 +41,7 @@ export const discordSettingsSchema = z.object({
 
 export type DiscordSettings = z.infer<typeof discordSettingsSchema>;
 
-export class DiscordSettingsError extends Error {
-  override readonly name = 'DiscordSettingsError';
-  constructor(readonly issues: string[]) {
-    super(`invalid discord connection settings: ${issues.join('; ')}`);
-  }
-}
-
 /** Validates a connection's settings. The message names fields, never their values. */
 export function parseDiscordSettings(input: unknown): DiscordSettings {
-  const parsed = discordSettingsSchema.safeParse(input);
-  if (!parsed.success) throw new DiscordSettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`));
-  return parsed.data;
+  return parseSettings('discord', discordSettingsSchema, input);
 }

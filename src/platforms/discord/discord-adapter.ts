@@ -35,7 +35,7 @@ export class DiscordAdapter implements PlatformAdapter {
   readonly #sender: DiscordSender;
   readonly #receiver: DiscordReceiver;
 
-  /** `settings` as stored in the connection; validated here (DiscordSettingsError names bad fields, never values). */
+  /** `settings` as stored in the connection; validated here (InvalidSettingsError names bad fields, never values). */
   constructor(settings: unknown, options: DiscordAdapterOptions = {}) {
     this.#settings = parseDiscordSettings(settings);
     this.rateLimits = this.#settings.rateLimits ?? DISCORD_RATE_LIMITS;

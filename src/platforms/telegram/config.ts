@@ -1,3 +1,4 @@
+import { parseSettings } from '../connection-settings.js';
 import { z } from 'zod';
 import type { RateLimit } from '../platform-adapter.js';
 
@@ -51,16 +52,7 @@ export const telegramSettingsSchema = z
 export type TelegramSettings = z.output<typeof telegramSettingsSchema>;
 export type TelegramSettingsInput = z.input<typeof telegramSettingsSchema>;
 
-export class InvalidTelegramSettingsError extends Error {
-  override readonly name = 'InvalidTelegramSettingsError';
-  constructor(readonly issues: string[]) {
-    super(`invalid telegram settings: ${issues.join('; ')}`);
-  }
-}
-
 /** Validates a connection's settings; the error names each field but never echoes a value (the token is secret). */
 export function parseTelegramSettings(settings: unknown): TelegramSettings {
-  const parsed = telegramSettingsSchema.safeParse(settings);
-  if (!parsed.success) throw new InvalidTelegramSettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`));
-  return parsed.data;
+  return parseSettings('telegram', telegramSettingsSchema, settings);
 }

@@ -1,3 +1,4 @@
+import { parseSettings } from '../connection-settings.js';
 import { z } from 'zod';
 import { isTimeZone } from '../../core/calendar.js';
 import type { RateLimit } from '../platform-adapter.js';
@@ -54,16 +55,7 @@ export const wechatSettingsSchema = z.object({
 
 export type WechatSettings = z.infer<typeof wechatSettingsSchema>;
 
-export class WechatSettingsError extends Error {
-  override readonly name = 'WechatSettingsError';
-  constructor(readonly issues: string[]) {
-    super(`invalid wechat connection settings: ${issues.join('; ')}`);
-  }
-}
-
 /** Validates a connection's settings. The message names fields, never their values (they may hold a token). */
 export function parseWechatSettings(input: unknown): WechatSettings {
-  const parsed = wechatSettingsSchema.safeParse(input);
-  if (!parsed.success) throw new WechatSettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`));
-  return parsed.data;
+  return parseSettings('wechat', wechatSettingsSchema, input);
 }

@@ -45,7 +45,7 @@ export class WechatAdapter implements PlatformAdapter {
   readonly #sender: WechatSender;
   readonly #counter: DailySendCounter;
 
-  /** `settings` as stored in the connection; validated here (WechatSettingsError names bad fields, never values). */
+  /** `settings` as stored in the connection; validated here (InvalidSettingsError names bad fields, never values). */
   constructor(settings: unknown, options: WechatAdapterOptions = {}) {
     this.#settings = parseWechatSettings(settings);
     this.rateLimits = this.#settings.rateLimits ?? WECHAT_RATE_LIMITS;

@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import type { Platform } from '../core/event.js';
+
+/** A connection's settings do not fit its platform: names each field and why, never a value (they hold tokens). */
+export class InvalidSettingsError extends Error {
+  override readonly name = 'InvalidSettingsError';
+  constructor(
+    readonly platform: Platform,
+    readonly issues: string[],
+  ) {
+    super(`invalid ${platform} connection settings: ${issues.join('; ')}`);
+  }
+}
+
+/** Validates a connection's settings with its platform's schema, or throws InvalidSettingsError. */
+export function parseSettings<S extends z.ZodType>(platform: Platform, schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new InvalidSettingsError(platform, parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`));
+  return parsed.data;
+}
