@@ -20,6 +20,8 @@ const envSchema = z.object({
   HEARTH_DEMO: flag.default(true),
   HEARTH_DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   HEARTH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HEARTH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  HEARTH_OPS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 /** Hearth's configuration: read once, from the environment, at start. */
@@ -32,6 +34,10 @@ export interface Config {
   demo: boolean;
   demoPassword: string | undefined;
   logLevel: z.infer<typeof envSchema>['HEARTH_LOG_LEVEL'];
+  /** Set: `/metrics` answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** Set: a process without the web role serves `/healthz`, `/readyz` and `/metrics` on this port. */
+  opsPort: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +66,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.HEARTH_DEMO,
     demoPassword: e.HEARTH_DEMO_PASSWORD,
     logLevel: e.HEARTH_LOG_LEVEL,
+    metricsToken: e.HEARTH_METRICS_TOKEN,
+    opsPort: e.HEARTH_OPS_PORT,
   };
 }
 

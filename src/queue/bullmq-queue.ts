@@ -112,6 +112,11 @@ export class BullmqEventQueue implements EventQueue {
     await worker.waitUntilReady();
   }
 
+  async depth(): Promise<{ waiting: number; active: number; delayed: number }> {
+    const counts = await this.#producer().getJobCounts('wait', 'prioritized', 'active', 'delayed');
+    return { waiting: (counts.wait ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0, delayed: counts.delayed ?? 0 };
+  }
+
   async drained(): Promise<void> {
     const queue = this.#producer();
     for (;;) {

@@ -84,6 +84,9 @@ export interface EventQueue {
    */
   drained(): Promise<void>;
 
+  /** How many batches wait, are being handled, or wait out a retry's backoff now (for `/metrics`). */
+  depth?(): Promise<{ waiting: number; active: number; delayed: number }>;
+
   /**
    * Stops consuming after the batches in hand are handled, and releases every
    * connection and timer. Idempotent. Later `enqueue` calls reject with

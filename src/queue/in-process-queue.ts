@@ -58,6 +58,10 @@ export class InProcessEventQueue implements EventQueue {
     this.#pump();
   }
 
+  async depth(): Promise<{ waiting: number; active: number; delayed: number }> {
+    return { waiting: this.#waiting.length, active: this.#loop ? 1 : 0, delayed: 0 };
+  }
+
   drained(): Promise<void> {
     if (!this.#loop && this.#waiting.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.#drainedWaiters.push(resolve));

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   onActionsPlanned?: () => void;
   /** Where receivers put live events. Default: an in-process queue this runtime consumes itself. */
   queue?: EventQueue;
+  /** Called with every batch's ingest results (`/metrics` counts events ingested). */
+  onIngested?: (results: readonly IngestResult[]) => void;
 }
 
 /**
@@ -42,6 +44,7 @@ export class HearthRuntime {
   readonly clock: () => number;
   readonly queue: EventQueue;
   readonly #log: Logger | undefined;
+  readonly #onIngested: ((results: readonly IngestResult[]) => void) | undefined;
 
   constructor(
     readonly store: Store,
@@ -50,6 +53,7 @@ export class HearthRuntime {
     this.clock = options.clock ?? Date.now;
     const log = options.logger;
     this.#log = log;
+    this.#onIngested = options.onIngested;
     this.automations = new AutomationRegistry((error) => log?.warn({ err: error, automation: error.kind, event: error.dedupKey }, 'automation failed'));
     this.ingestor = new Ingestor(store, this.automations, this.clock, options.onActionsPlanned);
     this.sandbox = new SandboxAdapter(new SandboxWorld(store.db), this.clock);
@@ -77,8 +81,10 @@ export class HearthRuntime {
   }
 
   /** Validated Events (or raw inputs) into the pipeline. */
-  ingest(events: readonly unknown[], options: IngestOptions): Promise<IngestResult[]> {
-    return this.ingestor.ingest(events, options);
+  async ingest(events: readonly unknown[], options: IngestOptions): Promise<IngestResult[]> {
+    const results = await this.ingestor.ingest(events, options);
+    this.#onIngested?.(results);
+    return results;
   }
 
   /** What receivers call with live traffic: ingested here (embedded) or by a worker process (scale mode). */

@@ -8,6 +8,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
+import { opsRoutes } from './routes/ops-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -40,6 +41,7 @@ export function createApp(deps: ServerDeps): Hono {
   );
   app.onError((error, c) => errorResponse(error, c, deps.logError));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/', opsRoutes(deps.runtime, deps.clock, deps.operations));
   app.route('/hooks/telegram', telegramWebhookRoutes(deps));
   const authorize = createAuthorize({ db: deps.runtime.store.db, clock: deps.clock, ...(deps.auth?.sessionPolicy ? { sessionPolicy: deps.auth.sessionPolicy } : {}) });
   const api = new Hono();

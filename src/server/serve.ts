@@ -13,6 +13,8 @@ import { DemoWorkspace } from '../runtime/demo-workspace.js';
 import { HearthRuntime } from '../runtime/hearth-runtime.js';
 import { SandboxService, realTimeClock } from '../runtime/sandbox-service.js';
 import { createApp } from './app.js';
+import { HearthMetrics, sourcesOf } from '../operations/hearth-metrics.js';
+import { opsApp } from './routes/ops-routes.js';
 
 export const ROLES = ['web', 'worker', 'scheduler', 'bots'] as const;
 export type Role = (typeof ROLES)[number];
@@ -52,7 +54,10 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     onFailed: (err, batch) => log.error({ err, workspace: batch.workspaceId, connection: batch.connectionId, events: batch.events.length }, 'event batch given up after retries'),
     onError: (err) => log.error({ err }, 'event queue error'),
   });
-  const runtime = await HearthRuntime.open(config.database, { logger: log, queue, onActionsPlanned: () => loop?.wake() });
+  const metrics = new HearthMetrics();
+  const runtime = await HearthRuntime.open(config.database, { logger: log, queue, onActionsPlanned: () => loop?.wake(), onIngested: metrics.recordIngest, dispatcher: { onDone: metrics.recordDispatch } });
+  metrics.watch(sourcesOf(runtime, Date.now));
+  const operations = { metrics, redisUrl: config.redisUrl, metricsToken: config.metricsToken };
   // Embedded mode has no other consumer whatever the roles; in scale mode only workers consume.
   if (roles.has('worker') || queue.kind === 'in-process') void runtime.consumeEvents();
 
@@ -127,6 +132,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     },
     dashboardRoot: DASHBOARD_ROOT,
     logError: (error) => log.error({ err: error }, 'request failed'),
+    operations,
   });
 
   let httpServer: ReturnType<typeof serveHttp> | undefined;
@@ -141,6 +147,14 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       httpServer.once('error', reject);
     });
     print(`Hearth is running at ${url}`);
+  } else if (config.opsPort) {
+    // No dashboard or API here, but health, readiness and this process's metrics.
+    const ops = opsApp(runtime, Date.now, operations);
+    await new Promise<void>((resolve, reject) => {
+      httpServer = serveHttp({ fetch: ops.fetch, port: config.opsPort!, hostname: options.hostname ?? '0.0.0.0' }, () => resolve());
+      httpServer.once('error', reject);
+    });
+    print(`Health and metrics on port ${config.opsPort}`);
   }
   if (signIn) print(signIn);
 

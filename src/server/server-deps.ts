@@ -3,6 +3,7 @@ import type { SessionPolicy } from '../auth/sessions.js';
 import type { ConnectionStore } from '../connections/connection-store.js';
 import type { HearthRuntime } from '../runtime/hearth-runtime.js';
 import type { SandboxService } from '../runtime/sandbox-service.js';
+import type { OperationsDeps } from './routes/ops-routes.js';
 
 /** What the HTTP layer is given: the runtime, a clock, and the sandbox of each workspace. */
 export interface ServerDeps {
@@ -19,4 +20,6 @@ export interface ServerDeps {
   logError: (error: Error) => void;
   /** Session lifetime and sign-in rate limit; the defaults suit production. */
   auth?: { sessionPolicy?: SessionPolicy; throttle?: ThrottlePolicy };
+  /** `/readyz` and `/metrics`: the metrics the runtime feeds, Redis to probe, the metrics token. */
+  operations?: OperationsDeps;
 }
