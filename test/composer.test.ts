@@ -5,6 +5,7 @@ import { parseEvent, type EventInput } from '../src/core/event.js';
 import { keywordReplyRule } from '../src/automations/keyword-reply-rule.js';
 import { welcomeRule } from '../src/automations/welcome-rule.js';
 import { buildAutomation } from '../src/automations/automation-catalog.js';
+import type { Capability } from '../src/core/capabilities.js';
 
 const group = { id: 7, workspaceId: 1, name: 'Makers', platform: 'sandbox', timezone: 'UTC', memberCount: 12 };
 const member = { id: 3, displayName: 'Ada', isBot: false, joinsInGroup: 1, messagesInGroup: 0 };
@@ -77,7 +78,7 @@ describe('the automation pipeline', () => {
     const rule = keywordReplyRule({ keywords: ['Opening Hours', '营业时间'], reply: 'We open at 9, {name}.', quote: true });
     const c = ctx(message('what are the opening hours?'));
     rule(c, () => {});
-    expect(c.planned.map((p) => p.action)).toEqual([{ type: 'send_message', groupId: 7, text: 'We open at 9, Ada.', replyTo: 'm1' }]);
+    expect(c.planned.map((p) => p.action)).toEqual([{ type: 'send_message', groupId: 7, text: 'We open at 9, Ada.', replyTo: 'm1', mentions: [] }]);
     const zh = ctx(message('请问营业时间是几点'));
     rule(zh, () => {});
     expect(zh.planned).toHaveLength(1);
@@ -90,5 +91,72 @@ describe('the automation pipeline', () => {
     expect(() => buildAutomation('welcome', { template: '' })).toThrow(/invalid welcome config: template/);
     expect(() => buildAutomation('keyword-reply', { keywords: [], reply: 'x' })).toThrow(/keywords/);
     expect(() => buildAutomation('teleport', {})).toThrow(/unknown automation kind: teleport/);
+  });
+});
+
+describe('an action checked where it is planned', () => {
+  const withGroup = (facts: { capabilities?: ReadonlySet<Capability>; maxTextLength?: number }, event: EventInput = message('opening hours?')) =>
+    new AutomationContext(parseEvent({ ...base, ...event, dedupKey: 'evt-1' }), { ...group, platform: 'wechat', ...facts }, member, 1_000);
+
+  it('does not plan a message longer than any platform allows, and records why against the rule and the event', () => {
+    const c = withGroup({});
+    c.runRule({ automationId: 42, kind: 'keyword-reply' }, () => {
+      keywordReplyRule({ keywords: ['hours'], reply: '{name}'.repeat(1700), quote: true })(c, () => {});
+      c.act('keyword-reply', { type: 'send_message', groupId: 7, text: 'a short one' });
+    });
+    expect(c.planned.map((p) => p.action.type === 'send_message' && p.action.text)).toEqual(['a short one']);
+    expect(c.problems).toEqual([
+      { automationId: 42, kind: 'keyword-reply', problem: 'invalid', reason: 'send_message: message text longer than 4096 characters', detail: '5100 characters', dedupKey: 'evt-1', groupId: 7, at: 1_000 },
+    ]);
+  });
+
+  it('holds a message to the platform\'s own shorter limit, naming the platform', () => {
+    const c = withGroup({ maxTextLength: 2000 });
+    c.act('welcome', { type: 'send_message', groupId: 7, text: 'x'.repeat(2001) });
+    c.act('welcome', { type: 'send_message', groupId: 7, text: 'x'.repeat(2000) });
+    expect(c.planned).toHaveLength(1);
+    expect(c.problems[0]).toMatchObject({ problem: 'invalid', reason: 'send_message: message text longer than 2000 characters (the limit on wechat)', detail: '2001 characters' });
+  });
+
+  it('names the field of any other malformed action and plans nothing for it', () => {
+    const c = withGroup({});
+    c.act('spam-guard', { type: 'mute_member', groupId: 7, memberId: -1 });
+    c.act('spam-guard', { type: 'send_message', groupId: 7, text: '' });
+    expect(c.planned).toEqual([]);
+    expect(c.problems.map((p) => [p.kind, p.reason])).toEqual([
+      ['spam-guard', expect.stringMatching(/^mute_member: memberId: /)],
+      ['spam-guard', expect.stringMatching(/^send_message: text: /)],
+    ]);
+  });
+
+  it('plans what the platform can do as asked, and a fallback for what it cannot, telling the operator', () => {
+    const wechat = new Set<Capability>(['send', 'mention', 'remove']);
+    const c = withGroup({ capabilities: wechat });
+    c.runRule({ automationId: 5, kind: 'spam-guard' }, () => {
+      c.act('spam-guard', { type: 'send_message', groupId: 7, text: 'please stop', replyTo: 'm1', mentions: [3] });
+      c.act('spam-guard', { type: 'mute_member', groupId: 7, memberId: 3, seconds: 600 });
+      c.act('spam-guard', { type: 'ban_member', groupId: 7, memberId: 3 });
+    });
+    expect(c.planned.map((p) => [p.rule, p.action])).toEqual([
+      ['spam-guard', { type: 'send_message', groupId: 7, text: 'please stop', mentions: [3] }],
+      ['spam-guard', { type: 'alert_operator', groupId: 7, severity: 'warning', text: 'cannot mute on wechat: please mute Ada for 600 seconds by hand' }],
+      ['spam-guard', { type: 'remove_member', groupId: 7, memberId: 3 }],
+      ['spam-guard', { type: 'alert_operator', groupId: 7, severity: 'info', text: 'cannot ban on wechat: Ada was removed instead and may join again' }],
+    ]);
+    expect(c.problems.map((p) => [p.automationId, p.problem, p.reason])).toEqual([
+      [5, 'fallback', 'send_message needs reply, which wechat cannot do: sent a plain message instead'],
+      [5, 'fallback', 'mute_member needs mute, which wechat cannot do: alerted the operator to do it by hand'],
+      [5, 'fallback', 'ban_member needs ban, which wechat cannot do: removed the member instead'],
+    ]);
+  });
+
+  it('keeps the other rules running when one plans an action that cannot be sent', () => {
+    const c = withGroup({});
+    new Composer()
+      .use((ctx, next) => ctx.runRule({ automationId: 1, kind: 'keyword-reply' }, () => keywordReplyRule({ keywords: ['hours'], reply: '{name}'.repeat(1700), quote: false })(ctx, next)))
+      .use((ctx, next) => ctx.runRule({ automationId: 2, kind: 'keyword-reply' }, () => keywordReplyRule({ keywords: ['hours'], reply: 'We open at 9.', quote: false })(ctx, next)))
+      .run(c);
+    expect(c.planned.map((p) => p.action)).toEqual([{ type: 'send_message', groupId: 7, text: 'We open at 9.', mentions: [] }]);
+    expect(c.problems.map((p) => p.automationId)).toEqual([1]);
   });
 });

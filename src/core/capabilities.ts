@@ -96,3 +96,17 @@ export function capabilitiesFor(action: Action): Capability[] {
   }
   return needed;
 }
+
+/**
+ * What the automations need to know about a platform before they plan: what it can do
+ * and the longest message text it takes. Declared by each platform module; the
+ * automation registry asks for it by platform name.
+ */
+export interface PlatformTraits {
+  capabilities: ReadonlySet<Capability>;
+  /** Unset: the action schema's limit (4096). */
+  maxTextLength?: number;
+}
+
+/** The traits of a platform that can do everything: the default until a platform declares its own. */
+export const UNRESTRICTED: PlatformTraits = { capabilities: ALL_CAPABILITIES };

@@ -28,6 +28,7 @@ export interface Database {
   api_token: ApiTokenTable;
   audit_log: AuditLogTable;
   login_attempt: LoginAttemptTable;
+  automation_problem: AutomationProblemTable;
 }
 
 export interface WorkspaceTable {
@@ -271,4 +272,20 @@ export interface LoginAttemptTable {
   ip: string;
   at: number;
   succeeded: number;
+}
+
+/** A rule's problem, counted per (workspace, automation, reason): see src/automations/automation-problems.ts. */
+export interface AutomationProblemTable {
+  id: Generated<number>;
+  workspace_id: number;
+  automation_id: number;
+  kind: string;
+  problem: 'invalid' | 'fallback';
+  reason: string;
+  detail: string | null;
+  count: number;
+  first_seen_at: number;
+  last_seen_at: number;
+  last_event_key: string;
+  last_group_id: number;
 }
