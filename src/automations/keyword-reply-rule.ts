@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { Middleware } from '../core/composer.js';
-import { fillTemplate } from './template.js';
+import { KEYWORD_REPLY_DEFAULTS, MAX_TEMPLATE_LENGTH, type ReplyValues } from '../shared/automation-defaults.js';
+import { fillTemplate } from '../shared/fill-template.js';
 
 export const keywordReplyConfigSchema = z.object({
   /** Any of these, found in a message (case-insensitive), triggers the reply. */
   keywords: z.array(z.string().min(1).max(100)).min(1).max(50),
-  reply: z.string().min(1).max(2000),
+  reply: z.string().min(1).max(MAX_TEMPLATE_LENGTH),
   /** Answer as a reply to the asking message. */
-  quote: z.boolean().default(true),
+  quote: z.boolean().default(KEYWORD_REPLY_DEFAULTS.quote),
 });
 export type KeywordReplyConfig = z.infer<typeof keywordReplyConfigSchema>;
 
@@ -19,10 +20,11 @@ export function keywordReplyRule(config: KeywordReplyConfig): Middleware {
     if (event.kind === 'message' && !member.isBot && event.text) {
       const text = event.text.toLowerCase();
       if (needles.some((n) => text.includes(n))) {
+        const values: ReplyValues = { name: member.displayName, group: group.name };
         ctx.act('keyword-reply', {
           type: 'send_message',
           groupId: group.id,
-          text: fillTemplate(config.reply, { name: member.displayName, group: group.name }),
+          text: fillTemplate(config.reply, values),
           ...(config.quote ? { replyTo: event.messageId } : {}),
         });
       }

@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
 import { addAutomation } from '../automations/automation-store.js';
+import { DEFAULT_WELCOME_TEMPLATE } from '../shared/automation-defaults.js';
 import type { Database } from '../store/schema.js';
 import { ensureWorkspace, listWorkspaces, findWorkspace, type Workspace } from '../store/workspaces.js';
 
 /** The welcome every new workspace starts with; operators change it per workspace or group. */
-export const DEFAULT_WELCOME = {
-  template: 'Welcome {name} to {group}! Please read the group rules and introduce yourself: where you are, what you do, what you enjoy.',
-};
+export const DEFAULT_WELCOME = { template: DEFAULT_WELCOME_TEMPLATE };
 
 /** Creates a workspace ready to use (with the default welcome), or returns the existing one. */
 export async function setUpWorkspace(db: Kysely<Database>, slug: string, name = slug, now = Date.now()): Promise<Workspace> {

@@ -1,7 +1,11 @@
+import { KEYWORD_REPLY_DEFAULTS, WELCOME_DEFAULTS } from '../../src/shared/automation-defaults.js';
+
 /**
- * The automation configs the dashboard edits, mirroring the server's schemas
- * (src/automations/welcome-rule.ts, keyword-reply-rule.ts). The server stays the judge
- * of what is valid: the forms send what the operator typed and show its 400 message.
+ * The automation configs the dashboard edits, with the server's defaults
+ * (src/shared/automation-defaults.ts, which the server's schemas in
+ * src/automations/welcome-rule.ts and keyword-reply-rule.ts fill in too). The server
+ * stays the judge of what is valid: the forms send what the operator typed and show
+ * its 400 message.
  */
 
 /** The welcome message: placeholders {name} the newcomer, {group} the group, {count} members now. */
@@ -20,15 +24,6 @@ export interface KeywordReplyConfig {
   quote: boolean;
 }
 
-/** The server's default welcome template (a rule stored without one gets it). */
-export const DEFAULT_WELCOME_TEMPLATE = 'Welcome {name} to {group}! Please read the group rules and introduce yourself.';
-
-/** The placeholders a welcome template may use, in the order the form offers them. */
-export const WELCOME_PLACEHOLDERS = ['name', 'group', 'count'] as const;
-
-/** The placeholders a keyword reply may use. */
-export const REPLY_PLACEHOLDERS = ['name', 'group'] as const;
-
 function record(config: unknown): Record<string, unknown> {
   return config && typeof config === 'object' && !Array.isArray(config) ? (config as Record<string, unknown>) : {};
 }
@@ -37,10 +32,10 @@ function record(config: unknown): Record<string, unknown> {
 export function welcomeConfigOf(config: unknown): WelcomeConfig {
   const c = record(config);
   return {
-    template: typeof c.template === 'string' ? c.template : DEFAULT_WELCOME_TEMPLATE,
-    delaySeconds: typeof c.delaySeconds === 'number' ? c.delaySeconds : 0,
-    firstJoinOnly: typeof c.firstJoinOnly === 'boolean' ? c.firstJoinOnly : true,
-    mention: typeof c.mention === 'boolean' ? c.mention : true,
+    template: typeof c.template === 'string' ? c.template : WELCOME_DEFAULTS.template,
+    delaySeconds: typeof c.delaySeconds === 'number' ? c.delaySeconds : WELCOME_DEFAULTS.delaySeconds,
+    firstJoinOnly: typeof c.firstJoinOnly === 'boolean' ? c.firstJoinOnly : WELCOME_DEFAULTS.firstJoinOnly,
+    mention: typeof c.mention === 'boolean' ? c.mention : WELCOME_DEFAULTS.mention,
   };
 }
 
@@ -50,16 +45,8 @@ export function keywordReplyConfigOf(config: unknown): KeywordReplyConfig {
   return {
     keywords: Array.isArray(c.keywords) ? c.keywords.filter((k): k is string => typeof k === 'string') : [],
     reply: typeof c.reply === 'string' ? c.reply : '',
-    quote: typeof c.quote === 'boolean' ? c.quote : true,
+    quote: typeof c.quote === 'boolean' ? c.quote : KEYWORD_REPLY_DEFAULTS.quote,
   };
-}
-
-/**
- * Fills `{name}`-style placeholders as the server does: unknown ones stay as written.
- * The result is plain text; render it as a React child (a text node), never as HTML.
- */
-export function fillTemplate(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(values, key) ? String(values[key]) : whole));
 }
 
 /**

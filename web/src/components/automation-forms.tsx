@@ -1,14 +1,16 @@
 import { useCallback, useId, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { ApiError } from '../api-client.js';
-import { delayValue, fillTemplate, keywordsFromText, REPLY_PLACEHOLDERS, WELCOME_PLACEHOLDERS } from '../automation-config.js';
+import { MAX_WELCOME_DELAY_SECONDS, REPLY_PLACEHOLDERS, type ReplyValues, WELCOME_PLACEHOLDERS, type WelcomeValues } from '../../../src/shared/automation-defaults.js';
+import { fillTemplate } from '../../../src/shared/fill-template.js';
+import { delayValue, keywordsFromText } from '../automation-config.js';
 import type { KeywordReplyConfig, WelcomeConfig } from '../automation-config.js';
 import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../i18n.js';
 import { describeError } from './status-views.js';
 
-/** Sample members now, for previews. */
-const SAMPLE_COUNT = 128;
+/** The member count previews fill {count} with. */
+export const SAMPLE_COUNT = 128;
 
 /** What the server said about a failed change: its own message (a 400 names the field), else what failed. */
 export function serverMessage(error: unknown): string {
@@ -53,7 +55,7 @@ export function Switch({ checked, disabled, label, onChange, testId }: { checked
   const { t } = useI18n();
   return (
     <label className={checked ? 'switch is-on' : 'switch'}>
-      <input type="checkbox" role="switch" checked={checked} disabled={disabled} aria-label={label} onChange={(e) => onChange(e.target.checked)} data-testid={testId} />
+      <input type="checkbox" role="switch" checked={checked} aria-checked={checked} disabled={disabled} aria-label={label} onChange={(e) => onChange(e.target.checked)} data-testid={testId} />
       <span className="switch__track" aria-hidden="true">
         <span className="switch__thumb" />
       </span>
@@ -231,7 +233,8 @@ export function WelcomeForm({
   const dirty = !sameDraft(draft, baseline);
 
   const sampleName = t('welcome.sampleName');
-  const preview = fillTemplate(draft.template, { name: sampleName, group: sampleGroup, count: SAMPLE_COUNT });
+  const sample: WelcomeValues = { name: sampleName, group: sampleGroup, count: SAMPLE_COUNT };
+  const preview = fillTemplate(draft.template, sample);
   const delay = delayValue(draft.delay);
   const notes = [
     typeof delay === 'number' && delay > 0 ? t('welcome.previewDelay', { seconds: delay }) : t('welcome.previewNow'),
@@ -281,7 +284,7 @@ export function WelcomeForm({
               type="number"
               inputMode="numeric"
               min={0}
-              max={3600}
+              max={MAX_WELCOME_DELAY_SECONDS}
               step={1}
               value={draft.delay}
               disabled={disabled}
@@ -388,6 +391,7 @@ export function KeywordForm({
     await change.run(() => onSave({ keywords: keywordsFromText(keywords), reply, quote }, chosenGroup ? chosenGroup.id : null));
   };
   const meaning = (name: string) => t(name === 'name' ? 'welcome.ph.name' : 'welcome.ph.group');
+  const sample: ReplyValues = { name: sampleName, group: chosenGroup?.name ?? sampleGroup };
 
   return (
     <form className="rule-form rule-form--keyword" onSubmit={onSubmit} noValidate data-testid="keyword-form">
@@ -425,7 +429,16 @@ export function KeywordForm({
           <label className="field__label" htmlFor={`${id}-reply`}>
             {t('keywords.reply')}
           </label>
-          <textarea id={`${id}-reply`} ref={ref} className="input rule-form__template" rows={4} value={reply} disabled={disabled} onChange={(e) => setReply(e.target.value)} data-testid="keyword-reply" />
+          <textarea
+            id={`${id}-reply`}
+            ref={ref}
+            className="input rule-form__template"
+            rows={4}
+            value={reply}
+            disabled={disabled}
+            onChange={(e) => setReply(e.target.value)}
+            data-testid="keyword-reply"
+          />
           <PlaceholderLegend names={REPLY_PLACEHOLDERS} disabled={disabled} onInsert={insert} meaning={meaning} />
         </div>
         <label className="check">
@@ -442,11 +455,7 @@ export function KeywordForm({
         </div>
         <ChangeError message={change.error} />
       </div>
-      <MessagePreview
-        text={fillTemplate(reply, { name: sampleName, group: chosenGroup?.name ?? sampleGroup })}
-        testId="keyword-preview"
-        notes={[]}
-      />
+      <MessagePreview text={fillTemplate(reply, sample)} testId="keyword-preview" notes={[]} />
     </form>
   );
 }
