@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely';
-import { actionSchema } from '../core/action.js';
-import { AutomationContext, type PlannedAction } from '../core/automation-context.js';
+import { AutomationContext, type PlannedAction, type RuleProblem } from '../core/automation-context.js';
 import { dayIn } from '../core/calendar.js';
 import { InvalidEventError, parseEvent, subjectOf, type Event, type PersonRef } from '../core/event.js';
 import type { AutomationRegistry } from '../automations/automation-registry.js';
+import { recordRuleProblems } from '../automations/automation-problems.js';
 import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { DirectoryCache, type DirectoryTransaction, type KnownGroup, type KnownMember } from './directory-cache.js';
@@ -163,6 +163,7 @@ export class Ingestor {
     const messageCounts = options.automations === false ? new Map<string, number>() : await this.#loadMessageCounts(trx, withMember);
     const rollups = new RollupAccumulator();
     const outbox: { workspace_id: number; group_id: number; platform: string; idempotency_key: string; action: string; status: 'pending'; attempts: number; next_attempt_at: number; created_at: number }[] = [];
+    const problems: RuleProblem[] = [];
 
     for (const s of fresh) {
       const { event, group, at } = s;
@@ -233,13 +234,16 @@ export class Ingestor {
         const pipeline = await this.automations.pipelineFor(trx, workspaceId, group.id);
         const messagesBefore = messageCounts.get(key) ?? 0;
         if (event.kind === 'message' || event.kind === 'command') messageCounts.set(key, messagesBefore + 1);
+        const traits = this.automations.traitsOf(group.platform);
         const ctx = new AutomationContext(
           event,
-          { id: group.id, workspaceId, name: group.name, platform: group.platform, timezone: group.timezone, memberCount: memberCounts.get(group.id) ?? 0 },
+          { id: group.id, workspaceId, name: group.name, platform: group.platform, timezone: group.timezone, memberCount: memberCounts.get(group.id) ?? 0, capabilities: traits.capabilities, maxTextLength: traits.maxTextLength },
           { id: member.id, displayName: member.displayName, isBot: member.isBot, joinsInGroup: membership.joins, messagesInGroup: messagesBefore },
           now,
         );
         pipeline(ctx, () => {});
+        // An action a rule could not plan is the rule's problem, stored and reported below; the batch goes on.
+        if (ctx.problems.length > 0) problems.push(...ctx.problems);
         ctx.planned.forEach((p, i) => outbox.push(outboxRow(workspaceId, group, `evt:${eventId}:${i}`, p, now)));
         actions = ctx.planned.length;
       }
@@ -248,6 +252,10 @@ export class Ingestor {
 
     await rollups.flush(trx);
     for (let i = 0; i < outbox.length; i += CHUNK) await trx.insertInto('outbox').values(outbox.slice(i, i + CHUNK)).execute();
+    if (problems.length > 0) {
+      await recordRuleProblems(trx, workspaceId, problems);
+      this.automations.report(problems);
+    }
     return outbox.length;
   }
 
@@ -355,7 +363,8 @@ export class Ingestor {
 }
 
 function outboxRow(workspaceId: number, group: KnownGroup, idempotencyKey: string, planned: PlannedAction, now: number) {
-  const action = actionSchema.parse(planned.action);
+  // Checked where it was planned (AutomationContext.act): not parsed again here.
+  const action = planned.action;
   return {
     workspace_id: workspaceId,
     group_id: group.id,

@@ -3,9 +3,10 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit-log.js';
 import { groupAccess, workspaceAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
-import { actorOf, inGroupScope, type Principal } from '../../auth/principal.js';
+import { actorOf, groupFilter, inGroupScope, type Principal } from '../../auth/principal.js';
 import { InvalidAutomationError } from '../../automations/automation-catalog.js';
 import { addAutomation, AutomationNotFoundError, getAutomation, listAutomations, removeAutomation, updateAutomation, type AutomationInfo } from '../../automations/automation-store.js';
+import { listRuleProblems } from '../../automations/automation-problems.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam, readJson } from '../http-errors.js';
 
@@ -18,8 +19,8 @@ const addBody = z.object({
 const changeBody = z.object({ config: z.unknown().optional(), enabled: z.boolean().optional() }).refine((b) => b.config !== undefined || b.enabled !== undefined, 'give config or enabled');
 
 /**
- * The automations of a workspace (the welcome message, keyword replies): list (read),
- * add, change, switch on or off, remove (configure). A rule limited to a group is only
+ * The automations of a workspace (the welcome message, keyword replies): list and
+ * their problems (read), add, change, switch on or off, remove (configure). A rule limited to a group is only
  * visible and changeable by callers who may see that group.
  */
 export function automationRoutes(deps: ServerDeps, authorize: Authorize) {
@@ -48,6 +49,12 @@ export function automationRoutes(deps: ServerDeps, authorize: Authorize) {
     const access = workspaceAccess(c.var.principal, c.req.query('workspace'), 'read');
     const all = await listAutomations(db, access.workspace.id);
     return c.json({ automations: all.filter((a) => a.groupId === null || inGroupScope(access, a.groupId)) });
+  });
+
+  /** What went wrong in the rules: actions not planned (and why), fallbacks planned instead; the caller's groups only. */
+  app.get('/automations/problems', authorize('read'), async (c) => {
+    const access = workspaceAccess(c.var.principal, c.req.query('workspace'), 'read');
+    return c.json({ problems: await listRuleProblems(db, access.workspace.id, { groupIds: groupFilter(access) }) });
   });
 
   app.post('/automations', authorize('configure'), async (c) => {
