@@ -104,7 +104,7 @@ describe('telegram sender against the fake Bot API', () => {
     const unreachable = await refusal(send());
     expect(unreachable).toMatchObject({ retryable: true, code: 'network' });
     expect(unreachable.message).toMatch(/ECONNREFUSED|ECONNRESET|socket hang up/);
-    expect(unreachable.message).toContain('/bot[token]/');
+    expect(unreachable.message).toContain('/bot[redacted]/');
     expect(unreachable.message).not.toContain(TOKEN);
     expect(unreachable.message).not.toContain(TOKEN.split(':')[1]);
     fake = await FakeBotApi.start({ token: TOKEN });

@@ -1,18 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-
-const CENSOR = '[redacted]';
-
-/**
- * Credentials by their shape, wherever they turn up in free text (an error message
- * quoting a URL, a stack): Telegram bot tokens (`123456789:AA…`), Discord bot tokens
- * (three dot-separated base64url parts), and secrets in `bot<token>/` API paths.
- */
-const SECRET_SHAPES = [/\d{3,20}:[A-Za-z0-9_-]{20,100}/g, /[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}/g];
-
-/** Free text with anything shaped like a platform token replaced by `[redacted]`. */
-export function redactSecrets(text: string): string {
-  return SECRET_SHAPES.reduce((t, shape) => t.replace(shape, CENSOR), text);
-}
+import { REDACTED, redactSecrets } from '../core/redact-secrets.js';
 
 /** pino's error serializer, with token-shaped text redacted from the message and stack. */
 function errorSerializer(error: Error): Record<string, unknown> {
@@ -33,7 +20,7 @@ export function createLogger(level: string, name = 'hearth', destination: Destin
       level,
       redact: {
         paths: ['token', '*.token', 'secret', '*.secret', '*.password', '*.webhookSecret', '*.text', 'config', '*.config', 'settings', '*.settings', 'headers.authorization', 'headers.cookie'],
-        censor: CENSOR,
+        censor: REDACTED,
       },
       serializers: { err: errorSerializer },
     },

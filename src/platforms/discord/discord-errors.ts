@@ -1,12 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import { redactSecrets } from '../../core/redact-secrets.js';
 import { PlatformError } from '../platform-adapter.js';
-
-/** Replaces every occurrence of a secret (the bot token) with [redacted]. */
-export function redact(message: string, secrets: readonly string[]): string {
-  let out = message;
-  for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
-  return out;
-}
 
 /**
  * A REST failure as a PlatformError. 429 (Discord's, or the REST client's own
@@ -17,7 +11,7 @@ export function redact(message: string, secrets: readonly string[]): string {
  */
 export function discordError(method: string, error: unknown, secrets: readonly string[]): PlatformError {
   if (error instanceof PlatformError) return error;
-  const clean = (text: string) => redact(text.split('\n')[0]!.slice(0, 300), secrets);
+  const clean = (text: string) => redactSecrets(text.split('\n')[0]!.slice(0, 300), secrets);
   if (error instanceof RateLimitError) {
     return new PlatformError('discord', method, `rate limited${error.global ? ' (global)' : ''} on ${error.route}; retry after ${error.retryAfter} ms`, true, Math.max(0, Math.ceil(error.retryAfter)), 429);
   }

@@ -1,9 +1,10 @@
 import { Client, Events, GatewayIntentBits, Options, type Channel } from 'discord.js';
 import type { Logger } from 'pino';
 import type { EventInput } from '../../core/event.js';
+import { redactSecrets } from '../../core/redact-secrets.js';
 import { InvalidPayloadError, PlatformError, type EventSink } from '../platform-adapter.js';
 import type { ChannelDirectory, DiscordChannel } from './channel-directory.js';
-import { discordError, redact } from './discord-errors.js';
+import { discordError } from './discord-errors.js';
 import { unknownChannelOf } from './normalizer.js';
 
 /**
@@ -60,7 +61,7 @@ export class DiscordReceiver {
     this.#client = client;
     client.on(Events.Raw, (packet: unknown) => this.#receive(packet));
     client.on(Events.ClientReady, (c) => this.options.logger?.info({ platform: 'discord', guilds: c.guilds.cache.size }, 'discord connection ready'));
-    client.on(Events.Error, (error) => this.options.logger?.warn({ platform: 'discord', err: redact(error.message, [this.options.token]) }, 'discord client error'));
+    client.on(Events.Error, (error) => this.options.logger?.warn({ platform: 'discord', err: redactSecrets(error.message, [this.options.token]) }, 'discord client error'));
     try {
       await client.login(this.options.token);
     } catch (error) {

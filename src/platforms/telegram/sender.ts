@@ -1,5 +1,6 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { MessageEntity } from 'grammy/types';
+import { redactSecrets } from '../../core/redact-secrets.js';
 import type { OutboundAction, SendReceipt } from '../platform-adapter.js';
 import { PlatformError } from '../platform-adapter.js';
 import type { TelegramChatMigration } from './normalizer.js';
@@ -140,14 +141,6 @@ export function withMentions(text: string, members: readonly { externalId: strin
   return { text: head + text, entities: entities.sort((a, b) => a.offset - b.offset) };
 }
 
-const TOKEN_SHAPE = /\d{3,20}:[A-Za-z0-9_-]{20,100}/g;
-
-/** Removes the bot token (and anything shaped like one) from a message. */
-export function redactToken(message: string, token: string): string {
-  const plain = token ? message.split(token).join('[token]') : message;
-  return plain.replace(TOKEN_SHAPE, '[token]');
-}
-
 /**
  * grammY's errors → PlatformError. GrammyError is Telegram's answer: 429 carries
  * `parameters.retry_after` (seconds); 5xx is Telegram's own trouble; other 4xx (bad
@@ -157,15 +150,15 @@ export function toPlatformError(method: string, error: unknown, token: string): 
   if (error instanceof PlatformError) return error;
   if (error instanceof GrammyError) {
     const code = error.error_code;
-    const description = redactToken(error.description, token);
+    const description = redactSecrets(error.description, [token]);
     const called = error.method || method;
     if (code === 429) return new PlatformError('telegram', called, description, true, (error.parameters.retry_after ?? 1) * 1000, code);
     return new PlatformError('telegram', called, description, code >= 500, undefined, code);
   }
   if (error instanceof HttpError) {
     const cause = error.error instanceof Error ? `: ${error.error.message}` : '';
-    return new PlatformError('telegram', method, redactToken(`${error.message}${cause}`, token), true, undefined, 'network');
+    return new PlatformError('telegram', method, redactSecrets(`${error.message}${cause}`, [token]), true, undefined, 'network');
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new PlatformError('telegram', method, redactToken(message, token), true);
+  return new PlatformError('telegram', method, redactSecrets(message, [token]), true);
 }

@@ -1,13 +1,14 @@
 import { Bot } from 'grammy';
 import type { ActionType } from '../../core/action.js';
 import type { EventInput } from '../../core/event.js';
+import { redactSecrets } from '../../core/redact-secrets.js';
 import type { EventSink, OutboundAction, PlatformAdapter, SendReceipt } from '../platform-adapter.js';
 import { PlatformError } from '../platform-adapter.js';
 import { TELEGRAM_ALLOWED_UPDATES, TELEGRAM_RATE_LIMITS, parseTelegramSettings, type TelegramSettings } from './config.js';
 import { normalizeTelegramUpdate, type TelegramNormalizeOptions } from './normalizer.js';
 import { TelegramPoller, TelegramReceiver, webhookSecretMatches, type ChatMigrationHandler, type TelegramWebhookTarget } from './receiver.js';
 import { sendSpacing } from './send-spacing.js';
-import { chatIdOf, createTelegramSender, redactToken, toPlatformError } from './sender.js';
+import { chatIdOf, createTelegramSender, toPlatformError } from './sender.js';
 
 export interface TelegramAdapterOptions {
   /** The connection's settings (validated here): token, webhook secret, mode, apiRoot. */
@@ -192,7 +193,7 @@ export class TelegramAdapter implements PlatformAdapter, TelegramWebhookTarget {
 }
 
 function redacted(error: Error, token: string): Error {
-  const message = redactToken(error.message, token);
+  const message = redactSecrets(error.message, [token]);
   if (message === error.message) return error;
   const copy = new Error(message);
   copy.name = error.name;

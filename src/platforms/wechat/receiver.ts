@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { WechatyBuilder, types, type Contact, type Message, type Room, type Wechaty, type WechatyOptions } from 'wechaty';
 import type { EventInput } from '../../core/event.js';
+import { redactSecrets } from '../../core/redact-secrets.js';
 import { InvalidPayloadError, PlatformError, type EventSink } from '../platform-adapter.js';
 import type { WechatSettings } from './config.js';
 import { normalizeWechatPayload } from './normalizer.js';
-import { redact } from './wechat-errors.js';
 import type { WechatMessageKind, WechatPayload } from './wechat-payload.js';
 
 /** Where the account is: operators watch this to scan the login QR code. */
@@ -60,7 +60,7 @@ async function loadPuppet(settings: WechatSettings, secrets: readonly string[]):
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const missing = (error as { code?: unknown } | null)?.code === 'ERR_MODULE_NOT_FOUND' && message.includes(settings.puppet);
-    const detail = missing ? `is not installed; run: npm install ${settings.puppet}` : `failed to load: ${redact(message, secrets)}`;
+    const detail = missing ? `is not installed; run: npm install ${settings.puppet}` : `failed to load: ${redactSecrets(message, secrets)}`;
     throw new PlatformError('wechat', 'start', `puppet ${settings.puppet} ${detail}`, false, undefined, missing ? 'puppet_missing' : 'puppet_failed');
   }
   let Puppet: unknown = (mod as { default?: unknown }).default;
@@ -69,7 +69,7 @@ async function loadPuppet(settings: WechatSettings, secrets: readonly string[]):
   try {
     return new (Puppet as new (options: Record<string, unknown>) => PuppetInstance)(settings.puppetOptions);
   } catch (error) {
-    throw new PlatformError('wechat', 'start', `puppet ${settings.puppet} refused its options: ${redact(error instanceof Error ? error.message : String(error), secrets)}`, false, undefined, 'puppet_options');
+    throw new PlatformError('wechat', 'start', `puppet ${settings.puppet} refused its options: ${redactSecrets(error instanceof Error ? error.message : String(error), secrets)}`, false, undefined, 'puppet_options');
   }
 }
 
@@ -112,7 +112,7 @@ export class WechatReceiver {
     bot.on('error', (error) => {
       const message = error instanceof Error ? error.message : String(error);
       if (HARMLESS.test(message)) return;
-      this.options.logger?.warn({ platform: 'wechat', bot: this.options.settings.botName, err: redact(message, this.options.secrets) }, 'wechaty error');
+      this.options.logger?.warn({ platform: 'wechat', bot: this.options.settings.botName, err: redactSecrets(message, this.options.secrets) }, 'wechaty error');
     });
     bot.on('message', (message) => this.#deliver('message', () => this.#message(message)));
     bot.on('room-join', (room, invitees, inviter, date) =>
@@ -129,7 +129,7 @@ export class WechatReceiver {
     } catch (error) {
       this.#bot = undefined;
       this.#setStatus({ state: 'stopped' });
-      throw new PlatformError('wechat', 'start', redact(error instanceof Error ? error.message : String(error), this.options.secrets), true, undefined, 'start_failed');
+      throw new PlatformError('wechat', 'start', redactSecrets(error instanceof Error ? error.message : String(error), this.options.secrets), true, undefined, 'start_failed');
     }
   }
 
@@ -178,7 +178,7 @@ export class WechatReceiver {
     const built = build().then(
       (payloads) => payloads,
       (error: unknown) => {
-        this.options.logger?.warn({ platform: 'wechat', what, err: redact(error instanceof Error ? error.message : String(error), this.options.secrets) }, 'could not read a wechat event');
+        this.options.logger?.warn({ platform: 'wechat', what, err: redactSecrets(error instanceof Error ? error.message : String(error), this.options.secrets) }, 'could not read a wechat event');
         return [] as WechatPayload[];
       },
     );

@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../core/redact-secrets.js';
 import { PlatformError } from '../platform-adapter.js';
 import { WECHAT_FAILURE_COOLDOWN_MS } from './config.js';
 
@@ -16,12 +17,6 @@ export function secretsOf(puppetOptions: Record<string, unknown>): string[] {
   return out.sort((a, b) => b.length - a.length);
 }
 
-export function redact(message: string, secrets: readonly string[]): string {
-  let out = message;
-  for (const s of secrets) out = out.split(s).join('[redacted]');
-  return out;
-}
-
 const NOT_FOUND = /no payload|not ?found|not exist|does not exist/i;
 const NOT_LOGGED_IN = /not logged ?in|login first|logged out/i;
 
@@ -34,7 +29,7 @@ const NOT_LOGGED_IN = /not logged ?in|login first|logged out/i;
 export function wechatError(method: string, error: unknown, secrets: readonly string[]): PlatformError {
   if (error instanceof PlatformError) return error;
   const raw = error instanceof Error ? error.message : String(error);
-  const message = redact(raw.split('\n')[0]!.slice(0, 300), secrets);
+  const message = redactSecrets(raw.split('\n')[0]!.slice(0, 300), secrets);
   const code = error && typeof error === 'object' && 'code' in error && (typeof error.code === 'string' || typeof error.code === 'number') ? error.code : undefined;
   if (NOT_LOGGED_IN.test(raw)) return new PlatformError('wechat', method, `the account is not logged in: ${message}`, true, WECHAT_FAILURE_COOLDOWN_MS, code ?? 'not_logged_in');
   if (NOT_FOUND.test(raw)) return new PlatformError('wechat', method, message, false, undefined, code ?? 'not_found');
