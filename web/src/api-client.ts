@@ -333,6 +333,28 @@ export function fetchAutomations(ws: string, signal?: AbortSignal): Promise<{ au
   return request('GET', `/api/automations?workspace=${enc(ws)}`, undefined, signal);
 }
 
+/** A rule's problem as `GET /api/automations/problems` lists it: counted per automation and reason. */
+export interface RuleProblem {
+  id: number;
+  automationId: number;
+  kind: string;
+  automationExists: boolean;
+  /** invalid: the action was not planned; fallback: the platform cannot do it, something else was planned. */
+  problem: 'invalid' | 'fallback';
+  reason: string;
+  detail: string | null;
+  count: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  lastEventKey: string;
+  lastGroupId: number;
+}
+
+/** What went wrong in the workspace's rules, most recent first (the caller's groups only). */
+export function fetchAutomationProblems(ws: string, signal?: AbortSignal): Promise<{ problems: RuleProblem[] }> {
+  return request('GET', `/api/automations/problems?workspace=${enc(ws)}`, undefined, signal);
+}
+
 /** Adds an automation to a workspace, or to one of its groups; the server validates the config (400 names the field). */
 export function addAutomation(input: { workspace: string; groupId?: number; kind: AutomationKind; config: unknown }): Promise<{ automation: Automation }> {
   return request('POST', '/api/automations', input);

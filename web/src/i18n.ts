@@ -254,6 +254,19 @@ const en = {
   'keywords.allGroups': 'All groups',
   'keywords.yes': 'Yes',
   'keywords.no': 'No',
+  'problems.title': 'Rule problems',
+  'problems.intro': 'Actions a rule planned that could not be sent, and actions a platform cannot do that were replaced by a fallback. The events themselves were stored and counted.',
+  'problems.col.rule': 'Rule',
+  'problems.col.what': 'What happened',
+  'problems.col.reason': 'Why',
+  'problems.col.count': 'Times',
+  'problems.col.last': 'Last',
+  'problems.invalid': 'Not sent',
+  'problems.fallback': 'Fallback planned',
+  'problems.removed': 'removed',
+  'problems.lastIn': 'in {group}, event {event}',
+  'problems.kind.welcome': 'Welcome',
+  'problems.kind.keyword-reply': 'Keyword reply',
 } as const;
 
 /** Every translatable string's key. */
@@ -503,6 +516,19 @@ const zhCN: Record<MessageKey, string> = {
   'keywords.allGroups': '所有群组',
   'keywords.yes': '是',
   'keywords.no': '否',
+  'problems.title': '规则问题',
+  'problems.intro': '规则计划了但无法发送的动作，以及平台不支持、已改用替代方案的动作。事件本身已照常保存和统计。',
+  'problems.col.rule': '规则',
+  'problems.col.what': '结果',
+  'problems.col.reason': '原因',
+  'problems.col.count': '次数',
+  'problems.col.last': '最近一次',
+  'problems.invalid': '未发送',
+  'problems.fallback': '已改用替代方案',
+  'problems.removed': '已删除',
+  'problems.lastIn': '在 {group}，事件 {event}',
+  'problems.kind.welcome': '欢迎语',
+  'problems.kind.keyword-reply': '关键词回复',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };

@@ -1,11 +1,11 @@
 import { Fragment, useState } from 'react';
-import { addAutomation, changeAutomation, fetchAutomations, fetchGroups, removeAutomation } from '../api-client.js';
-import type { Automation, GroupListItem, Workspace } from '../api-client.js';
+import { addAutomation, changeAutomation, fetchAutomationProblems, fetchAutomations, fetchGroups, removeAutomation } from '../api-client.js';
+import type { Automation, GroupListItem, RuleProblem, Workspace } from '../api-client.js';
 import { keywordReplyConfigOf, welcomeConfigOf } from '../automation-config.js';
 import type { WelcomeConfig } from '../automation-config.js';
 import { ChangeError, KeywordForm, RemoveButton, Switch, useChange, WelcomeForm } from '../components/automation-forms.js';
 import { ErrorState, LoadingState, RefreshErrorBanner } from '../components/status-views.js';
-import { useI18n } from '../i18n.js';
+import { useI18n, type MessageKey } from '../i18n.js';
 import { Link } from '../router.js';
 import { useDocumentTitle } from '../use-document-title.js';
 import { useResource } from '../use-resource.js';
@@ -365,6 +365,67 @@ function KeywordSection({ rules, ...props }: SectionProps & { rules: Automation[
   );
 }
 
+const KIND_LABELS: Record<string, MessageKey> = { welcome: 'problems.kind.welcome', 'keyword-reply': 'problems.kind.keyword-reply' };
+
+/**
+ * What went wrong in the rules: an action not sent (with why) or a fallback planned
+ * instead, each counted, with the group and event it last happened on. Shown only
+ * when there is something to tell.
+ */
+function ProblemsSection({ problems, nameOf }: { problems: RuleProblem[]; nameOf(groupId: number): string }) {
+  const { t, fmt } = useI18n();
+  const kindLabel = (kind: string) => (Object.hasOwn(KIND_LABELS, kind) ? t(KIND_LABELS[kind]!) : kind);
+  return (
+    <section className="card" aria-labelledby="problems-title" data-testid="problems-section">
+      <div className="card__head">
+        <div>
+          <h2 id="problems-title" className="card__title">
+            {t('problems.title')}
+            <span className="card__count">{problems.length}</span>
+          </h2>
+          <p className="card__sub">{t('problems.intro')}</p>
+        </div>
+      </div>
+      <div className="rules-wrap">
+        <table className="table rules-table" data-testid="problem-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('problems.col.rule')}</th>
+              <th scope="col">{t('problems.col.what')}</th>
+              <th scope="col">{t('problems.col.reason')}</th>
+              <th scope="col">{t('problems.col.count')}</th>
+              <th scope="col">{t('problems.col.last')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {problems.map((p) => (
+              <tr key={p.id} data-testid="problem-row" data-automation-id={p.automationId}>
+                <th scope="row" className="rules-table__name">
+                  {kindLabel(p.kind)} #{p.automationId}
+                  {!p.automationExists && ` (${t('problems.removed')})`}
+                </th>
+                <td>
+                  <span className={p.problem === 'invalid' ? 'badge badge--warn' : 'badge'}>{t(p.problem === 'invalid' ? 'problems.invalid' : 'problems.fallback')}</span>
+                </td>
+                <td className="rules-table__text">
+                  {p.reason}
+                  {p.detail && ` (${p.detail})`}
+                </td>
+                <td>{p.count}</td>
+                <td>
+                  {fmt.dateTime(p.lastSeenAt)}
+                  <br />
+                  <small>{t('problems.lastIn', { group: nameOf(p.lastGroupId), event: p.lastEventKey })}</small>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
 /**
  * The workspace's automations: the welcome message (with a live preview), the groups
  * that have their own, and the keyword replies. Callers without the configure
@@ -374,6 +435,7 @@ export function AutomationsPage({ workspace, canConfigure, role }: { workspace: 
   const { t } = useI18n();
   useDocumentTitle(t('automations.title'));
   const automations = useResource((signal) => fetchAutomations(workspace.slug, signal), [workspace.slug]);
+  const problems = useResource((signal) => fetchAutomationProblems(workspace.slug, signal), [workspace.slug]);
   const groupsResource = useResource((signal) => fetchGroups(workspace.slug, signal), [workspace.slug]);
   const list = automations.data?.automations;
   const groups = groupsResource.data?.groups ?? [];
@@ -411,6 +473,7 @@ export function AutomationsPage({ workspace, canConfigure, role }: { workspace: 
       {list && (
         <>
           {automations.error && <RefreshErrorBanner error={automations.error} />}
+          {problems.data && problems.data.problems.length > 0 && <ProblemsSection problems={problems.data.problems} nameOf={nameOf} />}
           <WelcomeSection {...props} welcomes={welcomes} />
           <OverridesSection
             {...props}
