@@ -1,5 +1,6 @@
 import { createContext, createElement, Fragment, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
+import { fillTemplate } from '../../src/shared/fill-template.js';
 
 /** The dashboard's languages. */
 export type Locale = 'zh-CN' | 'en';
@@ -554,8 +555,7 @@ export function initialLocale(): Locale {
 type Vars = Record<string, string | number>;
 
 function fill(template: string, vars?: Vars): string {
-  if (!vars) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return vars ? fillTemplate(template, vars) : template;
 }
 
 /**
@@ -568,7 +568,7 @@ function fillNodes(template: string, vars: Record<string, ReactNode>): ReactNode
   return createElement(
     Fragment,
     null,
-    ...parts.map((part, i) => (i % 2 === 0 ? part : createElement(Fragment, { key: i }, part in vars ? vars[part] : `{${part}}`))),
+    ...parts.map((part, i) => (i % 2 === 0 ? part : createElement(Fragment, { key: i }, Object.hasOwn(vars, part) ? vars[part] : `{${part}}`))),
   );
 }
 
