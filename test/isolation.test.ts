@@ -86,6 +86,7 @@ const CASES: Record<string, Case> = {
   'POST /api/connections/:id/resume': { probes: (z) => [post(`/api/connections/${z.connectionId}/resume`, {}, 404)] },
   'DELETE /api/connections/:id': { probes: (z) => [del(`/api/connections/${z.connectionId}`, 404)] },
   'GET /api/automations': { probes: (z) => [get('/api/automations', 200), get(`/api/automations?workspace=${z.slug}`, 404)] },
+  'GET /api/automations/problems': { probes: (z) => [get('/api/automations/problems', 200), get(`/api/automations/problems?workspace=${z.slug}`, 404)] },
   'POST /api/automations': {
     probes: (z) => [post('/api/automations', { workspace: z.slug, kind: 'welcome', config: { template: 'intruder' } }, 404), post('/api/automations', { groupId: z.lounge, kind: 'welcome', config: { template: 'intruder' } }, 404)],
   },

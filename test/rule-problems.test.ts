@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { listRuleProblems } from '../src/automations/automation-problems.js';
+import { type AutomationError, AutomationRegistry } from '../src/automations/automation-registry.js';
+import { addAutomation } from '../src/automations/automation-store.js';
+import { type Capability, UNRESTRICTED } from '../src/core/capabilities.js';
 import type { EventInput } from '../src/core/event.js';
-import { sessionFor } from './helpers/auth-fixture.js';
+import { Ingestor } from '../src/ingest/ingestor.js';
+import { openStore } from '../src/store/database.js';
+import { ensureWorkspace } from '../src/store/workspaces.js';
+import { addOperator, sessionFor } from './helpers/auth-fixture.js';
 import { backends } from './helpers/backends.js';
 import { T0, twoWorkspaces } from './helpers/world-fixture.js';
 
@@ -64,5 +71,42 @@ describe.each(backends)('a rule whose filled template is too long, on $name', (b
 
     // Another workspace sees none of it.
     expect((await w.zetaClient.json<{ problems: unknown[] }>('/api/automations/problems')).problems).toEqual([]);
+    // Nor does an operator assigned only to other groups.
+    const teaOnly = await addOperator(w.db, { email: 'tea@acme.test', workspaceId: w.acme.id, role: 'operator', groups: [w.tea.id] }, T0);
+    expect((await (await sessionFor(w.app, w.db, teaOnly.id, T0)).json<{ problems: unknown[] }>('/api/automations/problems')).problems).toEqual([]);
+  });
+});
+
+describe.each(backends)('a rule on a platform that cannot do what it asks, on $name', (backend) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  it('plans the fallback for every event, tells the operator once per problem, and counts it', async () => {
+    const made = backend.create();
+    const store = await openStore(made.target);
+    cleanups.push(made.cleanup, () => store.close());
+    const workspaceId = (await ensureWorkspace(store.db, 'acme')).id;
+    const id = await addAutomation(store.db, { workspaceId, kind: 'keyword-reply', config: { keywords: ['hours'], reply: 'We open at 9, {name}.', quote: true } });
+    const reported: AutomationError[] = [];
+    // WeChat as its platform module declares it: posts and mentions, no quoted replies, no mute or ban.
+    const wechat = { capabilities: new Set<Capability>(['send', 'mention', 'remove', 'read_messages', 'send_unattended']) };
+    const registry = new AutomationRegistry((e) => reported.push(e), 30_000, (platform) => (platform === 'wechat' ? wechat : UNRESTRICTED));
+    const ingestor = new Ingestor(store, registry, () => T0);
+
+    const events = Array.from({ length: 50 }, (_, i) => ({ ...asks(i, `m${i}`), platform: 'wechat' }));
+    const results = await ingestor.ingest(events, { workspaceId });
+    expect(results.every((r) => r.status === 'stored' && r.actions === 1)).toBe(true);
+
+    const outbox = await store.db.selectFrom('outbox').select('action').execute();
+    expect(outbox).toHaveLength(50);
+    // Sent as a plain message: the platform cannot quote.
+    expect(JSON.parse(outbox[0]!.action)).toEqual({ type: 'send_message', groupId: expect.any(Number), text: 'We open at 9, m0.', mentions: [], rule: 'keyword-reply' });
+    expect(await listRuleProblems(store.db, workspaceId)).toEqual([
+      expect.objectContaining({ automationId: id, kind: 'keyword-reply', problem: 'fallback', reason: 'send_message needs reply, which wechat cannot do: sent a plain message instead', count: 50, lastEventKey: 'ask-49' }),
+    ]);
+    // The log hears of it once, not 50 times.
+    expect(reported.map((e) => e.message)).toEqual([`automation keyword-reply#${id} on event ask-0: fallback planned: send_message needs reply, which wechat cannot do: sent a plain message instead`]);
   });
 });
