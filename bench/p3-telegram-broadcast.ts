@@ -36,6 +36,7 @@ export interface P3Options {
 export interface P3Result {
   groups: number;
   sent: number;
+  /** Parked: refused for good or out of retries. */
   failed: number;
   retries: number;
   latencyMs: number;
@@ -104,7 +105,7 @@ export async function runP3Broadcast(options: P3Options = {}): Promise<P3Result>
         passes++;
         for (const d of report.dispatched) {
           if (d.status === 'done') sent++;
-          else if (d.status === 'failed') failed++;
+          else if (d.status === 'parked') failed++;
           else retries++;
         }
         if (report.dispatched.some((d) => d.status === 'done')) lastDoneAt = Date.now();

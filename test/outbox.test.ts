@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addAutomation } from '../src/automations/automation-store.js';
+import { Dispatcher } from '../src/outbox/dispatcher.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { SandboxService } from '../src/runtime/sandbox-service.js';
 import { backends } from './helpers/backends.js';
@@ -81,13 +82,88 @@ describe.each(backends)('outbox and dispatcher on $name', (backend) => {
     expect(row).toEqual({ status: 'done', attempts: 3 });
   });
 
-  it('marks an action the platform forbids as failed, kept with its reason', async () => {
+  it('parks an action the platform forbids, kept with its reason', async () => {
     const { runtime, sandbox } = await fixture();
     const group = await sandbox.addGroup('Locked');
     runtime.sandbox.refuseNext(1, { retryable: false });
     const out = await sandbox.join(group.id, 'Bo');
-    expect(out).toMatchObject([{ status: 'failed', error: expect.stringContaining('not enough rights') }]);
-    expect(await runtime.store.db.selectFrom('outbox').select(['status', 'last_error']).execute()).toEqual([{ status: 'failed', last_error: expect.stringContaining('not enough rights') }]);
+    expect(out).toMatchObject([{ status: 'parked', error: expect.stringContaining('not enough rights') }]);
+    expect(await runtime.store.db.selectFrom('outbox').select(['status', 'parked_reason', 'last_error']).execute()).toEqual([
+      { status: 'parked', parked_reason: 'refused', last_error: expect.stringContaining('not enough rights') },
+    ]);
+  });
+
+  it('parks a row whose stored action no longer validates, and sends every other group\'s row in the same pass', async () => {
+    const { runtime, sandbox, workspace } = await fixture();
+    const groups = [await sandbox.addGroup('One'), await sandbox.addGroup('Two'), await sandbox.addGroup('Three')];
+    await runtime.deliverSandbox(
+      workspace.id,
+      groups.map((g, i) => ({ type: 'join', updateId: `v-${i}`, room: g.external_id, at: T0, member: { id: `m${i}`, name: `M${i}` } })),
+      { dispatch: false },
+    );
+    const rows = await runtime.store.db.selectFrom('outbox').select(['id', 'group_id', 'action']).orderBy('id').execute();
+    // The first row was written by an older version: its text is now over the limit; the second is not JSON at all.
+    const first = JSON.parse(rows[0]!.action) as Record<string, unknown>;
+    await runtime.store.db.updateTable('outbox').set({ action: JSON.stringify({ ...first, text: 'x'.repeat(5_000) }) }).where('id', '=', rows[0]!.id).execute();
+    await runtime.store.db.updateTable('outbox').set({ action: '{"type":"send_message",' }).where('id', '=', rows[1]!.id).execute();
+
+    const pass = await runtime.dispatcher.runDue();
+    expect(pass.dispatched.map((d) => [d.groupId, d.status])).toEqual([[groups[2]!.id, 'done']]);
+    expect(pass.unreadable).toEqual([
+      { outboxId: rows[0]!.id, groupId: groups[0]!.id, rule: 'welcome', reason: 'message text longer than 4096 characters (5000 characters)' },
+      { outboxId: rows[1]!.id, groupId: groups[1]!.id, rule: null, reason: 'the stored action is not JSON' },
+    ]);
+    const stored = await runtime.store.db.selectFrom('outbox').select(['status', 'parked_reason']).orderBy('id').execute();
+    expect(stored).toEqual([
+      { status: 'parked', parked_reason: 'invalid_action' },
+      { status: 'parked', parked_reason: 'invalid_action' },
+      { status: 'done', parked_reason: null },
+    ]);
+    expect((await runtime.dispatcher.runDue()).dispatched).toEqual([]); // parked rows wait for an operator
+  });
+
+  it('parks an action the platform cannot do, naming the capability', async () => {
+    const { runtime, sandbox, workspace } = await fixture();
+    const group = await sandbox.addGroup('Send only');
+    const sends = { platform: 'sandbox' as const, rateLimits: runtime.sandbox.rateLimits, supportedActions: ['send_message' as const], normalize: () => [], send: (o: Parameters<typeof runtime.sandbox.send>[0]) => runtime.sandbox.send(o) };
+    const dispatcher = new Dispatcher(runtime.store, () => sends, () => T0);
+    await runtime.store.db
+      .insertInto('outbox')
+      .values({ workspace_id: workspace.id, group_id: group.id, platform: 'sandbox', idempotency_key: 'mute-1', action: JSON.stringify({ type: 'mute_member', groupId: group.id, memberId: 1, rule: 'flood' }), status: 'pending', attempts: 0, next_attempt_at: T0, created_at: T0 })
+      .execute();
+    const pass = await dispatcher.runDue();
+    expect(pass.dispatched).toMatchObject([{ status: 'parked', parkedReason: 'unsupported', rule: 'flood', error: 'sandbox cannot mute: the platform has no such action' }]);
+  });
+
+  it('parks an action whose retries ran out', async () => {
+    const made = backend.create();
+    const f = await sandboxFixture(made.target, T0, { dispatcher: { maxAttempts: 2, backoffBaseMs: 1_000 } });
+    cleanups.push(made.cleanup, () => f.runtime.close());
+    const group = await f.sandbox.addGroup('Flaky');
+    f.runtime.sandbox.refuseNext(2, { retryable: true });
+    expect((await f.sandbox.join(group.id, 'Io')).map((o) => o.status)).toEqual(['retry']);
+    expect((await f.sandbox.tick(T0 + 5_000)).map((o) => o.status)).toEqual(['parked']);
+    expect(await f.runtime.store.db.selectFrom('outbox').select(['status', 'parked_reason', 'attempts']).execute()).toEqual([{ status: 'parked', parked_reason: 'retries_exhausted', attempts: 2 }]);
+  });
+
+  it('holds a group for every dispatcher sharing the limiter while the platform\'s retry_after runs', async () => {
+    const { runtime, sandbox, workspace, clock } = await fixture();
+    const other = new Dispatcher(runtime.store, ({ platform }) => runtime.adapters.get(platform as 'sandbox'), clock.now, { limiter: runtime.dispatcher.limiter });
+    const group = await sandbox.addGroup('Throttled');
+    runtime.sandbox.refuseNext(1, { retryable: true, retryAfterMs: 30_000 });
+    await runtime.deliverSandbox(workspace.id, [{ type: 'join', updateId: 'ra-1', room: group.external_id, at: T0, member: { id: 'a', name: 'A' } }]);
+    // A second action for the same group, planned later: the other worker may not send it before retry_after either.
+    await runtime.store.db
+      .insertInto('outbox')
+      .values({ workspace_id: workspace.id, group_id: group.id, platform: 'sandbox', idempotency_key: 'ra-extra', action: JSON.stringify({ type: 'send_message', groupId: group.id, text: 'hello', mentions: [] }), status: 'pending', attempts: 0, next_attempt_at: T0, created_at: T0 })
+      .execute();
+    await runtime.store.db.updateTable('outbox').set({ next_attempt_at: T0 }).where('idempotency_key', '!=', 'ra-extra').execute();
+    clock.t = T0 + 5_000;
+    const blocked = await other.runDue();
+    expect(blocked.dispatched).toEqual([]);
+    expect(blocked.nextWakeAt).toBe(T0 + 30_000);
+    clock.t = T0 + 30_000;
+    expect((await other.runDue()).dispatched.map((d) => d.status)).toEqual(['done', 'done']);
   });
 
   it('holds a delayed welcome until the sandbox clock reaches it', async () => {

@@ -1,9 +1,12 @@
 import type { Selectable } from 'kysely';
-import { actionSchema, isInternalAction, type Action } from '../core/action.js';
+import { checkAction, isInternalAction, type Action } from '../core/action.js';
+import { capabilityFor, type Capability } from '../core/capabilities.js';
+import type { LimitWindow, Limiter } from '../limits/limiter.js';
+import { isConnectionWide, limitWindows } from '../limits/limit-windows.js';
+import { MemoryLimiter } from '../limits/memory-limiter.js';
 import { PlatformError, type OutboundAction, type PlatformAdapter, type SendReceipt } from '../platforms/platform-adapter.js';
 import type { Store } from '../store/database.js';
-import type { OutboxTable } from '../store/schema.js';
-import { RateLimiter } from './rate-limiter.js';
+import type { OutboxParkedReason, OutboxTable } from '../store/schema.js';
 
 type OutboxRow = Selectable<OutboxTable>;
 type GroupRow = { id: number; platform: string; connection_id: number | null; external_id: string; name: string };
@@ -12,9 +15,9 @@ type GroupRow = { id: number; platform: string; connection_id: number | null; ex
 export type AdapterLookup = (group: { platform: string; connectionId: number | null }) => PlatformAdapter | undefined;
 
 export interface DispatcherOptions {
-  /** How long a claimed action may stay in flight before another worker may take it over. */
+  /** How long a claimed action (and its slot in the limits) may stay in flight before another worker may take it over. */
   leaseMs?: number;
-  /** After this many failed attempts an action is marked failed (kept, visible, resendable). */
+  /** After this many failed attempts an action is parked (kept, visible, requeueable). */
   maxAttempts?: number;
   /** Backoff before attempt n+1: base × 2^(n-1), capped. */
   backoffBaseMs?: number;
@@ -25,36 +28,60 @@ export interface DispatcherOptions {
   perGroup?: number;
   /** Sends under way at once, across groups (each group's sends stay one after another). */
   maxInFlight?: number;
+  /**
+   * Where the sending windows live. Default: in this process (`MemoryLimiter`); in
+   * queue mode every worker is given the same `RedisLimiter`, so the limits hold for
+   * each bot as a whole.
+   */
+  limiter?: Limiter;
   /** Called after a pass with what it finished (the runtime records enforcement in the audit log). */
   onDone?: (dispatched: readonly Dispatched[]) => Promise<void>;
 }
 
-/** One action the dispatcher finished in a pass. */
+/** One action the dispatcher finished in a pass. `parked`: it cannot be sent as it is and waits for an operator. */
 export interface Dispatched {
   outboxId: number;
   groupId: number;
   rule: string | null;
   action: Action;
-  status: 'done' | 'retry' | 'failed';
+  status: 'done' | 'retry' | 'parked';
   receipt?: SendReceipt;
   error?: string;
+  parkedReason?: OutboxParkedReason;
+}
+
+/** A row whose stored action no longer reads as an action: parked with the reason. */
+export interface UnreadableRow {
+  outboxId: number;
+  groupId: number;
+  rule: string | null;
+  reason: string;
 }
 
 export interface DispatchReport {
   dispatched: Dispatched[];
+  /** Rows parked because their stored action no longer validates. */
+  unreadable: UnreadableRow[];
   /** When the next pass could do something (epoch ms), or null when nothing is waiting. */
   nextWakeAt: number | null;
 }
 
 /**
- * Sends what the outbox holds, through each platform's adapter, within its rate
- * limits. An action is claimed with a lease (so several workers never send the same
- * one), sent, and marked done exactly once; a refusal is retried with backoff (or
- * after the platform's own retry_after). Actions of one group go out in order.
+ * Sends what the outbox holds, through each platform's adapter, within its limits.
+ *
+ * An action is claimed with a lease (so several workers never send the same one),
+ * given a slot in every limit window of its connection (`Limiter`: reserved before
+ * the send, settled when the platform answered), sent, and marked done exactly once.
+ * A retryable refusal is retried with backoff, or after the platform's own
+ * retry_after, which also blocks that group's windows for every worker. A row that
+ * cannot be sent — its action no longer validates, the platform cannot do it or
+ * refused it for good, its retries ran out — is **parked** with its reason and the
+ * pass goes on: nothing one row does stops the others. Actions of one group go out
+ * in order.
  */
 export class Dispatcher {
-  readonly #limiters = new WeakMap<PlatformAdapter, RateLimiter>();
-  readonly #options: Required<Omit<DispatcherOptions, 'onDone'>> & Pick<DispatcherOptions, 'onDone'>;
+  readonly limiter: Limiter;
+  readonly #options: Required<Omit<DispatcherOptions, 'onDone' | 'limiter'>> & Pick<DispatcherOptions, 'onDone'>;
 
   constructor(
     private readonly store: Store,
@@ -62,87 +89,130 @@ export class Dispatcher {
     private readonly clock: () => number,
     options: DispatcherOptions = {},
   ) {
-    this.#options = { leaseMs: 60_000, maxAttempts: 8, backoffBaseMs: 2_000, backoffMaxMs: 15 * 60_000, batchSize: 500, perGroup: 25, maxInFlight: 32, ...options };
+    const { limiter, ...rest } = options;
+    this.limiter = limiter ?? new MemoryLimiter();
+    this.#options = { leaseMs: 60_000, maxAttempts: 8, backoffBaseMs: 2_000, backoffMaxMs: 15 * 60_000, batchSize: 500, perGroup: 25, maxInFlight: 32, ...rest };
   }
 
   /**
    * Sends every action that is due now and allowed by the limits. Groups are sent to
    * concurrently (up to `maxInFlight` sends at once), each group's actions one after
-   * another, in order; a refusal holds back the rest of that group's actions.
+   * another, in order; a refusal holds back the rest of that group's actions. Every
+   * row the pass looked at has its result in the report; none throws out of it.
    */
   async runDue(): Promise<DispatchReport> {
     const now = this.clock();
     const rows = await this.#dueRows(now);
-    const dispatched: (Dispatched & { retryAt?: number })[] = [];
-    const blockedGroups = new Set<number>();
-    const refusedGroups = new Set<number>();
-    let nextWakeAt: number | null = null;
-    const wakeAt = (t: number) => (nextWakeAt = nextWakeAt === null ? t : Math.min(nextWakeAt, t));
+    const pass: Pass = { dispatched: [], unreadable: [], blockedGroups: new Set(), refusedGroups: new Set(), blockedOwners: new Map(), nextWakeAt: null };
     const groups = await this.#groups(rows.map((r) => r.group_id));
     const chains = new Map<number, Promise<void>>();
     const inFlight = new Set<Promise<void>>();
 
     for (const row of rows) {
-      if (blockedGroups.has(row.group_id)) continue;
-      const at = this.clock();
-      if (row.next_attempt_at > at) {
-        blockedGroups.add(row.group_id);
-        wakeAt(row.next_attempt_at);
-        continue;
+      if (pass.blockedGroups.has(row.group_id)) continue;
+      let send: Promise<void> | undefined;
+      try {
+        send = (await this.#take(row, groups.get(row.group_id), pass, chains))?.send;
+      } catch (error) {
+        // A database hiccup on one row: the row keeps (or regains, when its lease ends) its place.
+        pass.blockedGroups.add(row.group_id);
+        pass.dispatched.push({ outboxId: row.id, groupId: row.group_id, rule: ruleOf(row), action: fallbackAction(row), status: 'retry', error: messageOf(error) });
       }
-      const group = groups.get(row.group_id);
-      const stored = JSON.parse(row.action) as Action & { rule?: string };
-      const action = actionSchema.parse(stored);
-      const rule = stored.rule ?? null;
-
-      if (isInternalAction(action)) {
-        if (await this.#claim(row, at)) {
-          await this.#finish(row.id, { status: 'done', at });
-          dispatched.push({ outboxId: row.id, groupId: row.group_id, rule, action, status: 'done' });
-        }
-        continue;
-      }
-      const adapter = group ? this.adapterFor({ platform: group.platform, connectionId: group.connection_id }) : undefined;
-      if (!group || !adapter) {
-        // Kept, not dropped: the connection may come back (unpaused, re-added).
-        await this.store.db
-          .updateTable('outbox')
-          .set({ next_attempt_at: at + this.#options.backoffMaxMs, last_error: `no active ${row.platform} connection for group ${row.group_id}` })
-          .where('id', '=', row.id)
-          .execute();
-        blockedGroups.add(row.group_id);
-        wakeAt(at + this.#options.backoffMaxMs);
-        continue;
-      }
-      const limiter = this.#limiter(adapter);
-      const allowedAt = limiter.availableAt(group.external_id, at);
-      if (allowedAt > at) {
-        blockedGroups.add(row.group_id);
-        wakeAt(allowedAt);
-        continue;
-      }
-      if (!(await this.#claim(row, at))) continue;
-      limiter.record(group.external_id, at);
-      const send = (chains.get(row.group_id) ?? Promise.resolve()).then(async () => {
-        if (refusedGroups.has(row.group_id)) return this.#release(row); // keep the group's order: wait for the refused one
-        const outcome = await this.#send(row, action, rule, group, adapter);
-        dispatched.push(outcome);
-        if (outcome.status === 'retry') {
-          refusedGroups.add(row.group_id);
-          blockedGroups.add(row.group_id);
-          wakeAt(outcome.retryAt!);
-        }
-      });
+      if (!send) continue;
       chains.set(row.group_id, send);
       inFlight.add(send);
       void send.finally(() => inFlight.delete(send));
       if (inFlight.size >= this.#options.maxInFlight) await Promise.race(inFlight);
     }
     await Promise.all(chains.values());
+    const dispatched = pass.dispatched.map(({ retryAt: _, ...d }) => d);
     // More rows may wait beyond this batch; only worth an immediate pass if this one made room.
-    if (rows.length === this.#options.batchSize && dispatched.length > 0) wakeAt(this.clock());
+    if (rows.length === this.#options.batchSize && (dispatched.length > 0 || pass.unreadable.length > 0)) wake(pass, this.clock());
     if (dispatched.length > 0) await this.#options.onDone?.(dispatched);
-    return { dispatched: dispatched.map(({ retryAt: _, ...d }) => d), nextWakeAt };
+    return { dispatched, unreadable: pass.unreadable, nextWakeAt: pass.nextWakeAt };
+  }
+
+  /** Decides one row: sent (the promise of its send, wrapped so awaiting the decision does not await the send), parked, done internally, or left for later. */
+  async #take(row: OutboxRow, group: GroupRow | undefined, pass: Pass, chains: Map<number, Promise<void>>): Promise<{ send: Promise<void> } | undefined> {
+    const at = this.clock();
+    if (row.next_attempt_at > at) {
+      pass.blockedGroups.add(row.group_id);
+      wake(pass, row.next_attempt_at);
+      return undefined;
+    }
+    const rule = ruleOf(row);
+    const checked = readAction(row, group?.platform);
+    if (!checked.ok) {
+      if (await this.#claim(row, at)) {
+        await this.#park(row.id, 'invalid_action', checked.reason, at);
+        pass.unreadable.push({ outboxId: row.id, groupId: row.group_id, rule, reason: checked.reason });
+      }
+      return undefined;
+    }
+    const action = checked.action;
+    const base = { outboxId: row.id, groupId: row.group_id, rule, action };
+
+    if (isInternalAction(action)) {
+      if (await this.#claim(row, at)) {
+        await this.#finish(row.id, { status: 'done', at });
+        pass.dispatched.push({ ...base, status: 'done' });
+      }
+      return undefined;
+    }
+    const adapter = group ? this.adapterFor({ platform: group.platform, connectionId: group.connection_id }) : undefined;
+    if (!group || !adapter) {
+      // Kept, not parked: the connection may come back (unpaused, re-added).
+      await this.store.db
+        .updateTable('outbox')
+        .set({ next_attempt_at: at + this.#options.backoffMaxMs, last_error: `no active ${row.platform} connection for group ${row.group_id}` })
+        .where('id', '=', row.id)
+        .where('status', '=', 'pending')
+        .execute();
+      pass.blockedGroups.add(row.group_id);
+      wake(pass, at + this.#options.backoffMaxMs);
+      return undefined;
+    }
+    const missing = missingCapability(adapter, action);
+    if (missing) {
+      if (await this.#claim(row, at)) {
+        const error = `${group.platform} cannot ${missing}: the platform has no such action`;
+        await this.#park(row.id, 'unsupported', error, at);
+        pass.dispatched.push({ ...base, status: 'parked', parkedReason: 'unsupported', error });
+      }
+      return undefined;
+    }
+    const owner = group.connection_id !== null ? `c${group.connection_id}` : group.platform;
+    const ownerBlockedUntil = pass.blockedOwners.get(owner);
+    if (ownerBlockedUntil !== undefined) {
+      // The connection's own window is full: nothing else of it can go in this pass.
+      wake(pass, ownerBlockedUntil);
+      return undefined;
+    }
+    if (!(await this.#claim(row, at))) return undefined;
+    const windows = limitWindows(owner, adapter.rateLimits, group.external_id);
+    const slot = await this.limiter.reserve(windows, at, this.#options.leaseMs);
+    if (!slot.granted) {
+      await this.#release(row);
+      if (isConnectionWide(slot.blockedKey)) pass.blockedOwners.set(owner, slot.retryAt);
+      else pass.blockedGroups.add(row.group_id);
+      wake(pass, slot.retryAt);
+      return undefined;
+    }
+    const send = (chains.get(row.group_id) ?? Promise.resolve()).then(async () => {
+      if (pass.refusedGroups.has(row.group_id)) {
+        // Keep the group's order: wait for the refused one.
+        await this.limiter.cancel(windows, slot.id);
+        return this.#release(row);
+      }
+      const outcome = await this.#send(row, base, group, adapter, windows, slot.id);
+      pass.dispatched.push(outcome);
+      if (outcome.status === 'retry') {
+        pass.refusedGroups.add(row.group_id);
+        pass.blockedGroups.add(row.group_id);
+        wake(pass, outcome.retryAt!);
+      }
+    });
+    return { send };
   }
 
   /**
@@ -167,25 +237,47 @@ export class Dispatcher {
     return rows.map(({ rank_in_group: _, ...row }) => row as OutboxRow);
   }
 
-  async #send(row: OutboxRow, action: Action, rule: string | null, group: GroupRow, adapter: PlatformAdapter): Promise<Dispatched & { retryAt?: number }> {
-    const base = { outboxId: row.id, groupId: row.group_id, rule, action };
+  async #send(
+    row: OutboxRow,
+    base: Pick<Dispatched, 'outboxId' | 'groupId' | 'rule' | 'action'>,
+    group: GroupRow,
+    adapter: PlatformAdapter,
+    windows: LimitWindow[],
+    slotId: string,
+  ): Promise<Dispatched & { retryAt?: number }> {
+    let receipt: SendReceipt;
     try {
-      const receipt = await adapter.send(await this.#outbound(row, action, group));
-      await this.#finish(row.id, { status: 'done', at: this.clock(), result: receipt });
-      return { ...base, status: 'done', receipt };
-    } catch (error) {
-      const attempts = row.attempts + 1;
-      const retryable = !(error instanceof PlatformError) || error.retryable;
-      const message = error instanceof Error ? error.message : String(error);
-      if (retryable && attempts < this.#options.maxAttempts) {
-        const backoff = Math.min(this.#options.backoffBaseMs * 2 ** (attempts - 1), this.#options.backoffMaxMs);
-        const retryAt = this.clock() + Math.max(backoff, error instanceof PlatformError ? (error.retryAfterMs ?? 0) : 0);
-        await this.#finish(row.id, { status: 'pending', at: retryAt, error: message });
-        return { ...base, status: 'retry', error: message, retryAt };
+      const outbound = await this.#outbound(row, base.action, group);
+      try {
+        receipt = await adapter.send(outbound);
+      } finally {
+        // Answered (or refused, or lost on the way): the slot counts from now.
+        await this.limiter.settle(windows, slotId, this.clock());
       }
-      await this.#finish(row.id, { status: 'failed', at: this.clock(), error: message });
-      return { ...base, status: 'failed', error: message };
+    } catch (error) {
+      return this.#refused(row, base, windows, error);
     }
+    await this.#finish(row.id, { status: 'done', at: this.clock(), result: receipt });
+    return { ...base, status: 'done', receipt };
+  }
+
+  async #refused(row: OutboxRow, base: Pick<Dispatched, 'outboxId' | 'groupId' | 'rule' | 'action'>, windows: LimitWindow[], error: unknown): Promise<Dispatched & { retryAt?: number }> {
+    const attempts = row.attempts + 1;
+    const retryable = !(error instanceof PlatformError) || error.retryable;
+    const message = messageOf(error);
+    const now = this.clock();
+    const retryAfterMs = error instanceof PlatformError ? (error.retryAfterMs ?? 0) : 0;
+    // The platform's own wait is about this group (Telegram's chat, Discord's route): every worker keeps it.
+    if (retryAfterMs > 0) await this.limiter.block(windows.filter((w) => !isConnectionWide(w.key)).map((w) => w.key), now + retryAfterMs, now);
+    if (retryable && attempts < this.#options.maxAttempts) {
+      const backoff = Math.min(this.#options.backoffBaseMs * 2 ** (attempts - 1), this.#options.backoffMaxMs);
+      const retryAt = now + Math.max(backoff, retryAfterMs);
+      await this.#finish(row.id, { status: 'pending', at: retryAt, error: message });
+      return { ...base, status: 'retry', error: message, retryAt };
+    }
+    const reason: OutboxParkedReason = retryable ? 'retries_exhausted' : 'refused';
+    await this.#park(row.id, reason, message, now);
+    return { ...base, status: 'parked', parkedReason: reason, error: message };
   }
 
   /** Gives back a claimed action unsent, as it was, for a later pass. */
@@ -210,7 +302,17 @@ export class Dispatcher {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async #finish(id: number, outcome: { status: 'done' | 'pending' | 'failed'; at: number; result?: SendReceipt; error?: string }): Promise<void> {
+  /** Sets a claimed row aside for an operator, with why. */
+  async #park(id: number, reason: OutboxParkedReason, error: string, at: number): Promise<void> {
+    await this.store.db
+      .updateTable('outbox')
+      .set({ status: 'parked', parked_reason: reason, parked_at: at, lease_until: null, last_error: error.slice(0, 2000) })
+      .where('id', '=', id)
+      .where('status', '=', 'sending')
+      .execute();
+  }
+
+  async #finish(id: number, outcome: { status: 'done' | 'pending'; at: number; result?: SendReceipt; error?: string }): Promise<void> {
     await this.store.db
       .updateTable('outbox')
       .set({
@@ -223,12 +325,6 @@ export class Dispatcher {
       .where('id', '=', id)
       .where('status', '=', 'sending')
       .execute();
-  }
-
-  #limiter(adapter: PlatformAdapter): RateLimiter {
-    let limiter = this.#limiters.get(adapter);
-    if (!limiter) this.#limiters.set(adapter, (limiter = new RateLimiter(adapter.rateLimits)));
-    return limiter;
   }
 
   async #groups(ids: number[]): Promise<Map<number, GroupRow>> {
@@ -257,4 +353,62 @@ export class Dispatcher {
     }
     return { idempotencyKey: row.idempotency_key, action, group: { id: group.id, externalId: group.external_id, name: group.name }, members };
   }
+}
+
+/** What one pass has learned so far. */
+interface Pass {
+  dispatched: (Dispatched & { retryAt?: number })[];
+  unreadable: UnreadableRow[];
+  blockedGroups: Set<number>;
+  refusedGroups: Set<number>;
+  /** Connections (or platforms) whose connection-wide window is full until then. */
+  blockedOwners: Map<string, number>;
+  nextWakeAt: number | null;
+}
+
+function wake(pass: Pass, at: number): void {
+  pass.nextWakeAt = pass.nextWakeAt === null ? at : Math.min(pass.nextWakeAt, at);
+}
+
+/** The stored action, checked again: a row written by an older version, or by hand, may no longer be one. */
+function readAction(row: OutboxRow, platform: string | undefined): { ok: true; action: Action } | { ok: false; reason: string } {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(row.action);
+  } catch {
+    return { ok: false, reason: 'the stored action is not JSON' };
+  }
+  const checked = checkAction(stored, platform ? { platform } : {});
+  return checked.ok ? checked : { ok: false, reason: checked.detail ? `${checked.reason} (${checked.detail})` : checked.reason };
+}
+
+function ruleOf(row: OutboxRow): string | null {
+  try {
+    const rule = (JSON.parse(row.action) as { rule?: unknown }).rule;
+    return typeof rule === 'string' ? rule : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The row's action for a report when it could not be decided (it may not even parse). */
+function fallbackAction(row: OutboxRow): Action {
+  const read = readAction(row, undefined);
+  return read.ok ? read.action : { type: 'alert_operator', groupId: row.group_id, severity: 'warning', text: 'unreadable outbox row' };
+}
+
+/**
+ * The capability the platform lacks for this action, if any. A platform module
+ * declares `capabilities`; an adapter of the older shape, `supportedActions`.
+ */
+function missingCapability(adapter: PlatformAdapter, action: Action): Capability | null {
+  const needed = capabilityFor(action);
+  if (needed === null) return null;
+  const declared = (adapter as { capabilities?: ReadonlySet<Capability> | readonly Capability[] }).capabilities;
+  if (declared) return (declared instanceof Set ? declared.has(needed) : (declared as readonly Capability[]).includes(needed)) ? null : needed;
+  return adapter.supportedActions.includes(action.type) ? null : needed;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

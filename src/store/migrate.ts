@@ -3,6 +3,7 @@ import type { Dialect } from './dialect.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { operatorsMigration } from './migrations/0002-operators.js';
 import { privacyMigration } from './migrations/0003-privacy.js';
+import { outboxParkedMigration } from './migrations/0004-outbox-parked.js';
 import { automationProblemsMigration } from './migrations/0005-automation-problems.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
@@ -11,6 +12,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0001-initial': initialMigration(dialect),
     '0002-operators': operatorsMigration(dialect),
     '0003-privacy': privacyMigration(dialect),
+    '0004-outbox-parked': outboxParkedMigration(dialect),
     '0005-automation-problems': automationProblemsMigration(dialect),
   };
 }

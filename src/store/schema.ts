@@ -149,7 +149,11 @@ export interface AutomationTable {
   created_at: number;
 }
 
-export type OutboxStatus = 'pending' | 'sending' | 'done' | 'failed';
+/** `parked`: cannot be sent as it is, waits for an operator (migration 0004); `discarded`: an operator gave it up. */
+export type OutboxStatus = 'pending' | 'sending' | 'done' | 'parked' | 'discarded';
+
+/** Why a row was parked. */
+export type OutboxParkedReason = 'invalid_action' | 'refused' | 'retries_exhausted' | 'unsupported';
 
 export interface OutboxTable {
   id: Generated<number>;
@@ -166,6 +170,8 @@ export interface OutboxTable {
   result: string | null;
   created_at: number;
   done_at: number | null;
+  parked_reason: OutboxParkedReason | null;
+  parked_at: number | null;
 }
 
 /** The sandbox platform's own side: its rooms and their conversation, bot messages included. */
