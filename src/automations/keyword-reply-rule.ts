@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import type { Middleware } from '../core/composer.js';
-import { KEYWORD_REPLY_DEFAULTS, MAX_TEMPLATE_LENGTH, type ReplyValues } from '../shared/automation-defaults.js';
+import { KEYWORD_REPLY_DEFAULTS, type KeywordReplyConfig, MAX_TEMPLATE_LENGTH, type ReplyValues } from '../shared/automation-defaults.js';
 import { fillTemplate } from '../shared/fill-template.js';
 
+/** A stored keyword-reply config, validated, with the shared defaults filled in. */
 export const keywordReplyConfigSchema = z.object({
   /** Any of these, found in a message (case-insensitive), triggers the reply. */
   keywords: z.array(z.string().min(1).max(100)).min(1).max(50),
   reply: z.string().min(1).max(MAX_TEMPLATE_LENGTH),
   /** Answer as a reply to the asking message. */
   quote: z.boolean().default(KEYWORD_REPLY_DEFAULTS.quote),
-});
-export type KeywordReplyConfig = z.infer<typeof keywordReplyConfigSchema>;
+}) satisfies z.ZodType<KeywordReplyConfig>;
+export type { KeywordReplyConfig };
 
 /** Answers frequent questions so none goes unanswered: a keyword in a message → a prepared reply. */
 export function keywordReplyRule(config: KeywordReplyConfig): Middleware {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Middleware } from '../core/composer.js';
-import { MAX_TEMPLATE_LENGTH, MAX_WELCOME_DELAY_SECONDS, WELCOME_DEFAULTS, type WelcomeValues } from '../shared/automation-defaults.js';
+import { MAX_TEMPLATE_LENGTH, MAX_WELCOME_DELAY_SECONDS, WELCOME_DEFAULTS, type WelcomeConfig, type WelcomeValues } from '../shared/automation-defaults.js';
 import { fillTemplate } from '../shared/fill-template.js';
 
+/** A stored welcome config, validated, with the shared defaults filled in. */
 export const welcomeConfigSchema = z.object({
   /** Placeholders: {name} the newcomer, {group} the group, {count} members now. */
   template: z.string().min(1).max(MAX_TEMPLATE_LENGTH).default(WELCOME_DEFAULTS.template),
@@ -12,8 +13,8 @@ export const welcomeConfigSchema = z.object({
   firstJoinOnly: z.boolean().default(WELCOME_DEFAULTS.firstJoinOnly),
   /** Mention the newcomer so the platform notifies them. */
   mention: z.boolean().default(WELCOME_DEFAULTS.mention),
-});
-export type WelcomeConfig = z.infer<typeof welcomeConfigSchema>;
+}) satisfies z.ZodType<WelcomeConfig>;
+export type { WelcomeConfig };
 
 /** Greets members who join, from the group's template. Bots are not greeted. */
 export function welcomeRule(config: WelcomeConfig): Middleware {

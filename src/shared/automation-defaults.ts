@@ -5,11 +5,32 @@
  * One copy, so the two never disagree about a default.
  */
 
+/** A welcome's settings, as the server runs them and the dashboard edits them. */
+export interface WelcomeConfig {
+  /** Placeholders: {name} the newcomer, {group} the group, {count} members now. */
+  template: string;
+  /** Seconds to wait before welcoming (0 to {@link MAX_WELCOME_DELAY_SECONDS}), so the join settles first. */
+  delaySeconds: number;
+  /** Greet only a member's first join, not every return. */
+  firstJoinOnly: boolean;
+  /** Mention the newcomer so the platform notifies them. */
+  mention: boolean;
+}
+
+/** A keyword reply's settings: any keyword found in a message (case-insensitive) triggers the reply. */
+export interface KeywordReplyConfig {
+  keywords: string[];
+  /** Placeholders: {name} the asking member, {group} the group. */
+  reply: string;
+  /** Answer as a reply to the asking message. */
+  quote: boolean;
+}
+
 /** The welcome every new workspace starts with, and what a welcome stored without a text sends. */
 export const DEFAULT_WELCOME_TEMPLATE = 'Welcome {name} to {group}! Please read the group rules and introduce yourself: where you are, what you do, what you enjoy.';
 
 /** A welcome's settings when its stored config leaves them out. */
-export const WELCOME_DEFAULTS = {
+export const WELCOME_DEFAULTS: Readonly<WelcomeConfig> = {
   template: DEFAULT_WELCOME_TEMPLATE,
   /** Greet at once. */
   delaySeconds: 0,
@@ -17,13 +38,13 @@ export const WELCOME_DEFAULTS = {
   firstJoinOnly: true,
   /** Mention the newcomer, so the platform notifies them. */
   mention: true,
-} as const;
+};
 
 /** A keyword reply's settings when its stored config leaves them out. */
-export const KEYWORD_REPLY_DEFAULTS = {
+export const KEYWORD_REPLY_DEFAULTS: Readonly<Pick<KeywordReplyConfig, 'quote'>> = {
   /** Answer as a reply to the asking message. */
   quote: true,
-} as const;
+};
 
 /** The longest welcome delay: an hour. */
 export const MAX_WELCOME_DELAY_SECONDS = 3600;

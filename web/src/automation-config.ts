@@ -1,4 +1,4 @@
-import { KEYWORD_REPLY_DEFAULTS, WELCOME_DEFAULTS } from '../../src/shared/automation-defaults.js';
+import { KEYWORD_REPLY_DEFAULTS, type KeywordReplyConfig, WELCOME_DEFAULTS, type WelcomeConfig } from '../../src/shared/automation-defaults.js';
 
 /**
  * The automation configs the dashboard edits, with the server's defaults
@@ -8,21 +8,7 @@ import { KEYWORD_REPLY_DEFAULTS, WELCOME_DEFAULTS } from '../../src/shared/autom
  * its 400 message.
  */
 
-/** The welcome message: placeholders {name} the newcomer, {group} the group, {count} members now. */
-export interface WelcomeConfig {
-  template: string;
-  /** 0–3600. */
-  delaySeconds: number;
-  firstJoinOnly: boolean;
-  mention: boolean;
-}
-
-/** A keyword reply: any keyword found in a message (case-insensitive) triggers the reply. */
-export interface KeywordReplyConfig {
-  keywords: string[];
-  reply: string;
-  quote: boolean;
-}
+export type { KeywordReplyConfig, WelcomeConfig };
 
 function record(config: unknown): Record<string, unknown> {
   return config && typeof config === 'object' && !Array.isArray(config) ? (config as Record<string, unknown>) : {};
