@@ -32,12 +32,20 @@ describe('planWithFallback', () => {
   it('removes instead of banning where only removing is possible, else asks for a ban by hand', () => {
     const ban: Action = { type: 'ban_member', groupId: 4, memberId: 9 };
     expect(planWithFallback(ban, only('send', 'remove'), names).map((a) => a.type)).toEqual(['remove_member', 'alert_operator']);
-    expect(planWithFallback(ban, only('send'), names)).toEqual([{ type: 'alert_operator', groupId: 4, severity: 'warning', text: 'cannot ban or remove members on wechat: please ban Li Wei by hand' }]);
+    expect(planWithFallback(ban, only('send'), names)).toEqual([
+      { type: 'alert_operator', groupId: 4, severity: 'warning', text: 'cannot ban or remove members on wechat: please ban Li Wei by hand' },
+    ]);
   });
 
   it('asks for a deletion or a removal by hand, naming an unknown member by id', () => {
-    expect(planWithFallback({ type: 'delete_message', groupId: 4, messageId: 'msg-7' }, only('send'), names)[0]).toMatchObject({ type: 'alert_operator', text: 'cannot delete messages on wechat: please delete message msg-7 by hand' });
-    expect(planWithFallback({ type: 'remove_member', groupId: 4, memberId: 12 }, only('send'), names)[0]).toMatchObject({ type: 'alert_operator', text: 'cannot remove members on wechat: please remove member #12 by hand' });
+    expect(planWithFallback({ type: 'delete_message', groupId: 4, messageId: 'msg-7' }, only('send'), names)[0]).toMatchObject({
+      type: 'alert_operator',
+      text: 'cannot delete messages on wechat: please delete message msg-7 by hand',
+    });
+    expect(planWithFallback({ type: 'remove_member', groupId: 4, memberId: 12 }, only('send'), names)[0]).toMatchObject({
+      type: 'alert_operator',
+      text: 'cannot remove members on wechat: please remove member #12 by hand',
+    });
   });
 
   it('sends a reply as a plain message and a mention as the name in the text', () => {

@@ -16,7 +16,16 @@ const room = { id: 'faq-room', title: 'Opening Hours FAQ' };
 const LONG_NAME = 'Alexandra Smiths';
 
 function asks(i: number, name: string): EventInput {
-  return { platform: 'sandbox', kind: 'message', dedupKey: `ask-${i}`, occurredAt: new Date(T0 + i * 1000).toISOString(), group: room, actor: { id: `m${i}`, name }, messageId: `q${i}`, text: 'what are your opening hours?' };
+  return {
+    platform: 'sandbox',
+    kind: 'message',
+    dedupKey: `ask-${i}`,
+    occurredAt: new Date(T0 + i * 1000).toISOString(),
+    group: room,
+    actor: { id: `m${i}`, name },
+    messageId: `q${i}`,
+    text: 'what are your opening hours?',
+  };
 }
 
 describe.each(backends)('a rule whose filled template is too long, on $name', (backend) => {
@@ -92,7 +101,11 @@ describe.each(backends)('a rule on a platform that cannot do what it asks, on $n
     const reported: AutomationError[] = [];
     // WeChat as its platform module declares it: posts and mentions, no quoted replies, no mute or ban.
     const wechat = { capabilities: new Set<Capability>(['send', 'mention', 'remove', 'read_messages', 'send_unattended']) };
-    const registry = new AutomationRegistry((e) => reported.push(e), 30_000, (platform) => (platform === 'wechat' ? wechat : UNRESTRICTED));
+    const registry = new AutomationRegistry(
+      (e) => reported.push(e),
+      30_000,
+      (platform) => (platform === 'wechat' ? wechat : UNRESTRICTED),
+    );
     const ingestor = new Ingestor(store, registry, () => T0);
 
     const events = Array.from({ length: 50 }, (_, i) => ({ ...asks(i, `m${i}`), platform: 'wechat' }));
@@ -104,7 +117,14 @@ describe.each(backends)('a rule on a platform that cannot do what it asks, on $n
     // Sent as a plain message: the platform cannot quote.
     expect(JSON.parse(outbox[0]!.action)).toEqual({ type: 'send_message', groupId: expect.any(Number), text: 'We open at 9, m0.', mentions: [], rule: 'keyword-reply' });
     expect(await listRuleProblems(store.db, workspaceId)).toEqual([
-      expect.objectContaining({ automationId: id, kind: 'keyword-reply', problem: 'fallback', reason: 'send_message needs reply, which wechat cannot do: sent a plain message instead', count: 50, lastEventKey: 'ask-49' }),
+      expect.objectContaining({
+        automationId: id,
+        kind: 'keyword-reply',
+        problem: 'fallback',
+        reason: 'send_message needs reply, which wechat cannot do: sent a plain message instead',
+        count: 50,
+        lastEventKey: 'ask-49',
+      }),
     ]);
     // The log hears of it once, not 50 times.
     expect(reported.map((e) => e.message)).toEqual([`automation keyword-reply#${id} on event ask-0: fallback planned: send_message needs reply, which wechat cannot do: sent a plain message instead`]);

@@ -39,20 +39,7 @@ export type Capability =
   | 'send_confirmed';
 
 /** Every capability, in a stable order (for the dashboard's tables and settings). */
-export const CAPABILITIES: readonly Capability[] = [
-  'send',
-  'reply',
-  'mention',
-  'mute',
-  'remove',
-  'ban',
-  'delete',
-  'invite_link',
-  'pin',
-  'read_messages',
-  'send_unattended',
-  'send_confirmed',
-];
+export const CAPABILITIES: readonly Capability[] = ['send', 'reply', 'mention', 'mute', 'remove', 'ban', 'delete', 'invite_link', 'pin', 'read_messages', 'send_unattended', 'send_confirmed'];
 
 /** The full set: what a platform that can do everything (the sandbox) declares. */
 export const ALL_CAPABILITIES: ReadonlySet<Capability> = new Set(CAPABILITIES);
