@@ -6,6 +6,7 @@ import { keywordReplyRule } from '../src/automations/keyword-reply-rule.js';
 import { welcomeRule } from '../src/automations/welcome-rule.js';
 import { buildAutomation } from '../src/automations/automation-catalog.js';
 import type { Capability } from '../src/core/capabilities.js';
+import { actionSchema, checkAction } from '../src/core/action.js';
 
 const group = { id: 7, workspaceId: 1, name: 'Makers', platform: 'sandbox', timezone: 'UTC', memberCount: 12 };
 const member = { id: 3, displayName: 'Ada', isBot: false, joinsInGroup: 1, messagesInGroup: 0 };
@@ -143,10 +144,10 @@ describe('an action checked where it is planned', () => {
       ['spam-guard', { type: 'remove_member', groupId: 7, memberId: 3 }],
       ['spam-guard', { type: 'alert_operator', groupId: 7, severity: 'info', text: 'cannot ban on wechat: Ada was removed instead and may join again' }],
     ]);
-    expect(c.problems.map((p) => [p.automationId, p.problem, p.reason])).toEqual([
-      [5, 'fallback', 'send_message needs reply, which wechat cannot do: sent a plain message instead'],
-      [5, 'fallback', 'mute_member needs mute, which wechat cannot do: alerted the operator to do it by hand'],
-      [5, 'fallback', 'ban_member needs ban, which wechat cannot do: removed the member instead'],
+    expect(c.problems.map((p) => [p.automationId, p.problem, p.reason, p.detail])).toEqual([
+      [5, 'fallback', 'send_message needs reply, which wechat cannot do: sent a plain message instead', null],
+      [5, 'fallback', 'mute_member needs mute, which wechat cannot do: alerted the operator to do it by hand', 'cannot mute on wechat: please mute Ada for 600 seconds by hand'],
+      [5, 'fallback', 'ban_member needs ban, which wechat cannot do: removed the member instead', 'cannot ban on wechat: Ada was removed instead and may join again'],
     ]);
   });
 
@@ -158,5 +159,28 @@ describe('an action checked where it is planned', () => {
       .run(c);
     expect(c.planned.map((p) => p.action)).toEqual([{ type: 'send_message', groupId: 7, text: 'We open at 9.', mentions: [] }]);
     expect(c.problems.map((p) => p.automationId)).toEqual([1]);
+  });
+});
+
+describe('the quick check of a message', () => {
+  it('accepts and builds exactly what the action schema does, and refuses what it refuses', () => {
+    const inputs: unknown[] = [
+      { type: 'send_message', groupId: 1, text: 'hi' },
+      { type: 'send_message', groupId: 1, text: 'hi', replyTo: 'm1', mentions: [2, 3], extra: 'dropped' },
+      { type: 'send_message', groupId: 1, text: 'x'.repeat(4096) },
+      { type: 'send_message', groupId: 0, text: 'hi' },
+      { type: 'send_message', groupId: 1.5, text: 'hi' },
+      { type: 'send_message', groupId: 1, text: '' },
+      { type: 'send_message', groupId: 1, text: 'hi', replyTo: 7 },
+      { type: 'send_message', groupId: 1, text: 'hi', mentions: [0] },
+      { type: 'send_message', groupId: 1, text: 'hi', mentions: 'all' },
+      { type: 'send_message', groupId: '1', text: 'hi' },
+    ];
+    for (const input of inputs) {
+      const schema = actionSchema.safeParse(input);
+      const checked = checkAction(input);
+      expect(checked.ok, JSON.stringify(input)).toBe(schema.success);
+      if (checked.ok && schema.success) expect(JSON.stringify(checked.action)).toBe(JSON.stringify(schema.data));
+    }
   });
 });

@@ -118,7 +118,9 @@ export class AutomationContext {
       if (again.ok) this.planned.push({ action: again.action, rule, delaySeconds });
       else this.#problem(rule, 'invalid', `${fallback.type} (fallback): ${again.reason}`, again.detail ?? null);
     }
-    this.#problem(rule, 'fallback', fallbackReason(checked.action, capabilities, group.platform, instead) ?? 'fallback planned', null);
+    // The alert's words ("please mute Li by hand") are what the operator acts on: kept with the problem.
+    const asked = instead.flatMap((a) => (a.type === 'alert_operator' ? [a.text] : []));
+    this.#problem(rule, 'fallback', fallbackReason(checked.action, capabilities, group.platform, instead) ?? 'fallback planned', asked.length > 0 ? asked.join(' ') : null);
   }
 
   #problem(rule: string, problem: RuleProblem['problem'], reason: string, detail: string | null): void {
