@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addAutomation } from '../src/automations/automation-store.js';
+import { loadConfig } from '../src/config/env.js';
+import { startServer, type RunningServer } from '../src/server/serve.js';
+import { hasChromium, launchBrowser } from './helpers/browser.js';
+
+// Without Chromium the suite is skipped; test/helpers/browser.ts prints the one line saying so.
+describe.runIf(hasChromium)('rule problems on the Automations page in Chromium', { timeout: 120_000 }, () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-problems-browser-'));
+  let server: RunningServer;
+  let browser: Browser;
+  const printed: string[] = [];
+
+  beforeAll(async () => {
+    const config = loadConfig({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: 'error' });
+    server = await startServer(config, { port: 0, roles: ['web', 'worker'], hostname: '127.0.0.1', print: (line) => printed.push(line) });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows a reply too long to send against its rule, with why, how often and where, in en and zh-CN', async () => {
+    const { db } = server.runtime.store;
+    const demo = await db.selectFrom('workspace').select('id').where('slug', '=', 'demo').executeTakeFirstOrThrow();
+    const id = await addAutomation(db, { workspaceId: demo.id, kind: 'keyword-reply', config: { keywords: ['price list'], reply: '{name} '.repeat(280), quote: false } });
+    server.runtime.automations.invalidate();
+    const asked = (n: number) => ({
+      platform: 'sandbox',
+      kind: 'message',
+      dedupKey: `problem-ask-${n}`,
+      occurredAt: new Date().toISOString(),
+      group: { id: 'problems-room', title: 'Price Questions' },
+      actor: { id: `long-${n}`, name: 'Maximiliana Featherstonehaugh' },
+      messageId: `pq${n}`,
+      text: 'where is the price list?',
+    });
+    const results = await server.runtime.ingest([asked(1), asked(2)], { workspaceId: demo.id });
+    expect(results.map((r) => r.status)).toEqual(['stored', 'stored']);
+
+    const line = printed.find((l) => l.startsWith('Sign in as demo@hearth.local with password '))!;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    await page.goto(server.url);
+    await page.getByTestId('login-email').fill('demo@hearth.local');
+    await page.getByTestId('login-password').fill(line.slice('Sign in as demo@hearth.local with password '.length));
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('group-row').first().waitFor();
+    await page.getByRole('link', { name: 'Automations' }).click();
+    const row = page.locator(`[data-testid="problem-row"][data-automation-id="${id}"]`);
+    await row.waitFor();
+    const text = await row.innerText();
+    expect(text).toContain(`Keyword reply #${id}`);
+    expect(text).toContain('Not sent');
+    expect(text).toContain('message text longer than 4096 characters');
+    expect(text).toContain('Price Questions');
+    expect(text).toContain('problem-ask-2');
+    expect(await row.locator('td').nth(2).innerText()).toBe('2');
+
+    await page.getByTestId('lang-switch').selectOption('zh-CN');
+    await expect.poll(() => page.getByTestId('problems-section').innerText()).toContain('规则问题');
+    expect(await row.innerText()).toContain('未发送');
+    await page.close();
+  });
+});
