@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env.js';
 import { UsageError } from './cli-context.js';
+import { registerBackupCommand } from './commands/backup-command.js';
 import { registerBenchCommand } from './commands/bench-command.js';
 import { registerAutomationCommand } from './commands/automation-command.js';
 import { registerConnectionCommand } from './commands/connection-command.js';
@@ -9,6 +10,7 @@ import { registerImportCommand } from './commands/import-command.js';
 import { registerMemberCommand } from './commands/member-command.js';
 import { registerMetricsCommand } from './commands/metrics-command.js';
 import { registerMigrateCommand } from './commands/migrate-command.js';
+import { registerRestoreCommand } from './commands/restore-command.js';
 import { registerSandboxCommand } from './commands/sandbox-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerTokenCommand } from './commands/token-command.js';
@@ -28,6 +30,8 @@ registerMemberCommand(program);
 registerConnectionCommand(program);
 registerAutomationCommand(program);
 registerMigrateCommand(program);
+registerBackupCommand(program);
+registerRestoreCommand(program);
 registerBenchCommand(program);
 registerWorkspaceCommand(program);
 registerUserCommand(program);
@@ -37,7 +41,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  const known = error instanceof UsageError || error instanceof ConfigError || (error instanceof Error && /NotFound|Sandbox|Invalid|MemberLink|Automation/.test(error.name));
+  const known = error instanceof UsageError || error instanceof ConfigError || (error instanceof Error && /NotFound|Sandbox|Invalid|MemberLink|Automation|Backup/.test(error.name));
   process.stderr.write(`hearth: ${error instanceof Error ? error.message : String(error)}\n`);
   if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exit(1);
