@@ -125,7 +125,7 @@ describe.each(backends)('outbox and dispatcher on $name', (backend) => {
   it('parks an action the platform cannot do, naming the capability', async () => {
     const { runtime, sandbox, workspace } = await fixture();
     const group = await sandbox.addGroup('Send only');
-    const sends = { platform: 'sandbox' as const, rateLimits: runtime.sandbox.rateLimits, supportedActions: ['send_message' as const], normalize: () => [], send: (o: Parameters<typeof runtime.sandbox.send>[0]) => runtime.sandbox.send(o) };
+    const sends = { platform: 'sandbox' as const, rateLimits: runtime.sandbox.rateLimits, capabilities: new Set(['send' as const]), send: (o: Parameters<typeof runtime.sandbox.send>[0]) => runtime.sandbox.send(o) };
     const dispatcher = new Dispatcher(runtime.store, () => sends, () => T0);
     await runtime.store.db
       .insertInto('outbox')

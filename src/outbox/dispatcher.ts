@@ -81,6 +81,10 @@ export interface DispatchReport {
  */
 export class Dispatcher {
   readonly limiter: Limiter;
+  /** Groups with a send of this dispatcher in flight (passes overlap). */
+  readonly #busyGroups = new Set<number>();
+  /** Sends under way, across passes. */
+  readonly #inFlight = new Set<Promise<void>>();
   readonly #options: Required<Omit<DispatcherOptions, 'onDone' | 'limiter'>> & Pick<DispatcherOptions, 'onDone'>;
 
   constructor(
@@ -95,21 +99,36 @@ export class Dispatcher {
   }
 
   /**
-   * Sends every action that is due now and allowed by the limits. Groups are sent to
-   * concurrently (up to `maxInFlight` sends at once), each group's actions one after
-   * another, in order; a refusal holds back the rest of that group's actions. Every
-   * row the pass looked at has its result in the report; none throws out of it.
+   * Sends every action that is due now and allowed by the limits, and returns when
+   * they are answered. Groups are sent to concurrently (up to `maxInFlight` sends at
+   * once), each group's actions one after another, in order; a refusal holds back the
+   * rest of that group's actions. Every row the pass looked at has its result in the
+   * report; none throws out of it.
    */
   async runDue(): Promise<DispatchReport> {
+    return (await this.startPass()).finished;
+  }
+
+  /**
+   * A pass in two steps, for a loop that should not wait for a slow platform: resolves
+   * once every due row is decided (claimed and its send started, parked, or left for
+   * later, with `nextWakeAt` so far), while `finished` resolves when the sends are
+   * answered. Passes may overlap: a group with a send still in flight from an earlier
+   * pass is left for a later one, so its actions stay in order.
+   */
+  async startPass(): Promise<{ nextWakeAt: number | null; finished: Promise<DispatchReport> }> {
     const now = this.clock();
     const rows = await this.#dueRows(now);
     const pass: Pass = { dispatched: [], unreadable: [], blockedGroups: new Set(), refusedGroups: new Set(), blockedOwners: new Map(), nextWakeAt: null };
     const groups = await this.#groups(rows.map((r) => r.group_id));
     const chains = new Map<number, Promise<void>>();
-    const inFlight = new Set<Promise<void>>();
 
     for (const row of rows) {
       if (pass.blockedGroups.has(row.group_id)) continue;
+      if (this.#busyGroups.has(row.group_id) && !chains.has(row.group_id)) {
+        pass.blockedGroups.add(row.group_id);
+        continue;
+      }
       let send: Promise<void> | undefined;
       try {
         send = (await this.#take(row, groups.get(row.group_id), pass, chains))?.send;
@@ -119,17 +138,26 @@ export class Dispatcher {
         pass.dispatched.push({ outboxId: row.id, groupId: row.group_id, rule: ruleOf(row), action: fallbackAction(row), status: 'retry', error: messageOf(error) });
       }
       if (!send) continue;
-      chains.set(row.group_id, send);
-      inFlight.add(send);
-      void send.finally(() => inFlight.delete(send));
-      if (inFlight.size >= this.#options.maxInFlight) await Promise.race(inFlight);
+      const group = row.group_id;
+      if (!chains.has(group)) this.#busyGroups.add(group);
+      chains.set(group, send);
+      this.#inFlight.add(send);
+      void send.finally(() => {
+        this.#inFlight.delete(send);
+        if (chains.get(group) === send) this.#busyGroups.delete(group);
+      });
+      if (this.#inFlight.size >= this.#options.maxInFlight) await Promise.race(this.#inFlight);
     }
-    await Promise.all(chains.values());
-    const dispatched = pass.dispatched.map(({ retryAt: _, ...d }) => d);
-    // More rows may wait beyond this batch; only worth an immediate pass if this one made room.
-    if (rows.length === this.#options.batchSize && (dispatched.length > 0 || pass.unreadable.length > 0)) wake(pass, this.clock());
-    if (dispatched.length > 0) await this.#options.onDone?.(dispatched);
-    return { dispatched, unreadable: pass.unreadable, nextWakeAt: pass.nextWakeAt };
+    const decidedWakeAt = pass.nextWakeAt;
+    const finished = (async () => {
+      await Promise.all(chains.values());
+      const dispatched = pass.dispatched.map(({ retryAt: _, ...d }) => d);
+      // More rows may wait beyond this batch; only worth an immediate pass if this one made room.
+      if (rows.length === this.#options.batchSize && (dispatched.length > 0 || pass.unreadable.length > 0)) wake(pass, this.clock());
+      if (dispatched.length > 0) await this.#options.onDone?.(dispatched);
+      return { dispatched, unreadable: pass.unreadable, nextWakeAt: pass.nextWakeAt };
+    })();
+    return { nextWakeAt: decidedWakeAt, finished };
   }
 
   /** Decides one row: sent (the promise of its send, wrapped so awaiting the decision does not await the send), parked, done internally, or left for later. */
@@ -397,16 +425,11 @@ function fallbackAction(row: OutboxRow): Action {
   return read.ok ? read.action : { type: 'alert_operator', groupId: row.group_id, severity: 'warning', text: 'unreadable outbox row' };
 }
 
-/**
- * The capability the platform lacks for this action, if any. A platform module
- * declares `capabilities`; an adapter of the older shape, `supportedActions`.
- */
+/** The capability the platform lacks for this action (its core one: a reply or mention degrades, it does not stop a send), if any. */
 function missingCapability(adapter: PlatformAdapter, action: Action): Capability | null {
   const needed = capabilityFor(action);
   if (needed === null) return null;
-  const declared = (adapter as { capabilities?: ReadonlySet<Capability> | readonly Capability[] }).capabilities;
-  if (declared) return (declared instanceof Set ? declared.has(needed) : (declared as readonly Capability[]).includes(needed)) ? null : needed;
-  return adapter.supportedActions.includes(action.type) ? null : needed;
+  return adapter.capabilities.has(needed) ? null : needed;
 }
 
 function messageOf(error: unknown): string {

@@ -9,13 +9,28 @@ export interface FakeCall {
   at: number;
   /** The HTTP status it was answered with (0: connection dropped, or still waiting). */
   status: number;
+  /** The fault injected into this call, if any. */
+  fault?: FakeFailure['code'];
+  /** Epoch ms when the answer (or the dropped connection) went back. */
+  answeredAt?: number;
+  /** Telegram accepted the call but the answer never reached the caller (an `accepted-then-dropped` fault). */
+  answerLost?: boolean;
+  /** The retry_after (seconds) a 429 answer carried. */
+  retryAfter?: number;
 }
 
 /** How the fake refuses a call: Telegram's own error answers, or a dropped connection. */
 export type FakeFailure =
   | { code: 429; retryAfter: number }
   | { code: 400 | 403 | 500 | 502; description?: string; parameters?: Record<string, unknown> }
-  | { code: 'network' };
+  /** The connection drops before Telegram read the call: nothing happened. */
+  | { code: 'network' }
+  /** No answer for `ms`, then the connection drops (a gateway timeout): nothing happened. */
+  | { code: 'timeout'; ms: number }
+  /** Telegram does the call but answers `ms` late. */
+  | { code: 'slow'; ms: number }
+  /** Telegram does the call, then the connection drops before the answer: the caller cannot tell it happened. */
+  | { code: 'accepted-then-dropped' };
 
 /** A documented Telegram send limit: at most `limit` messages per `windowMs`, per chat or for the whole bot. */
 export interface FakeLimit {
@@ -45,6 +60,11 @@ export interface FakeBotApiOptions {
   token?: string;
   /** Added before each answer, like the network distance to Telegram. */
   latencyMs?: number;
+  /**
+   * Decides a fault for each call not already told to fail by `failNext` (R6 draws
+   * them at random, seeded): undefined lets the call through.
+   */
+  faults?: (call: FakeCall) => FakeFailure | undefined;
 }
 
 /** Methods that act in a chat; failures set with `failNext` apply to these by default. */
@@ -93,6 +113,16 @@ export class FakeBotApi {
 
   callsTo(method: string): FakeCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /**
+   * Messages Telegram accepted, per chat: what members saw. The fake dedups nothing,
+   * so a message sent twice counts twice (an answer lost after acceptance included).
+   */
+  deliveries(): Map<string, number> {
+    const per = new Map<string, number>();
+    for (const c of this.calls) if (c.method === 'sendMessage' && c.status === 200) per.set(String(c.payload.chat_id), (per.get(String(c.payload.chat_id)) ?? 0) + 1);
+    return per;
   }
 
   /** The next `count` calls to `methods` (default: the chat actions) are refused this way. */
@@ -155,11 +185,26 @@ export class FakeBotApi {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const call: FakeCall = { method: match?.[2] ?? '(none)', payload: {}, at, status: 0 };
     this.calls.push(call);
+    let injected: FakeFailure | undefined;
     const answer = async (status: number, body: unknown) => {
       if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
+      const slowMs = injected?.code === 'slow' ? injected.ms : 0;
+      if (slowMs > 0) await new Promise((r) => setTimeout(r, slowMs));
+      if (injected?.code === 'accepted-then-dropped' && status === 200) {
+        // Telegram did it; the caller only sees the connection go.
+        call.status = status;
+        call.answerLost = true;
+        call.answeredAt = Date.now();
+        return void req.socket.destroy();
+      }
       if (res.destroyed) return;
       call.status = status;
+      call.answeredAt = Date.now();
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    const drop = () => {
+      call.answeredAt = Date.now();
+      req.socket.destroy();
     };
     const fail = (code: number, description: string, parameters?: Record<string, unknown>) => answer(code, { ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) });
     if (!match) return void (await fail(404, 'Not Found'));
@@ -171,9 +216,15 @@ export class FakeBotApi {
       return void (await fail(400, 'Bad Request: the fake only reads JSON bodies'));
     }
     const i = this.#failures.findIndex((f) => f.methods.includes(call.method));
-    if (i >= 0) {
-      const { failure } = this.#failures.splice(i, 1)[0]!;
-      if (failure.code === 'network') return void req.socket.destroy();
+    const failure = i >= 0 ? this.#failures.splice(i, 1)[0]!.failure : this.options.faults?.(call);
+    if (failure) {
+      call.fault = failure.code;
+      if (failure.code === 'slow' || failure.code === 'accepted-then-dropped') injected = failure;
+    }
+    if (failure && failure.code !== 'slow' && failure.code !== 'accepted-then-dropped') {
+      if (failure.code === 'network') return void drop();
+      if (failure.code === 'timeout') return void setTimeout(drop, failure.ms);
+      if (failure.code === 429) call.retryAfter = failure.retryAfter;
       if (failure.code === 429) return void (await fail(429, `Too Many Requests: retry after ${failure.retryAfter}`, { retry_after: failure.retryAfter }));
       const text = failure.description ?? (failure.code === 403 ? 'Forbidden: bot is not a member of the group chat' : failure.code === 400 ? 'Bad Request' : 'Internal Server Error');
       return void (await fail(failure.code, text, failure.parameters));
