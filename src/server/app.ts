@@ -9,6 +9,7 @@ import { automationRoutes } from './routes/automation-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { outboxRoutes } from './routes/outbox-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -54,6 +55,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', connectionRoutes(deps, authorize));
   api.route('/', automationRoutes(deps, authorize));
   api.route('/', privacyRoutes(deps, authorize));
+  api.route('/', outboxRoutes(deps, authorize));
   api.all('*', publicRoute(), (c) => c.json({ error: `no such API route: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
   assertEveryApiRouteGuarded(app);
