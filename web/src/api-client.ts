@@ -369,3 +369,35 @@ export function changeAutomation(id: number, change: { config?: unknown; enabled
 export function removeAutomation(id: number): Promise<{ removed: number }> {
   return request('DELETE', `/api/automations/${id}`);
 }
+
+/** An outbox row (see src/outbox/outbox-store.ts): what the bot sends, how far it got, why it is parked. */
+export interface OutboxEntry {
+  id: number;
+  groupId: number;
+  groupName: string;
+  platform: string;
+  status: OutboxStatus;
+  type: string | null;
+  rule: string | null;
+  preview: string | null;
+  attempts: number;
+  lastError: string | null;
+  parkedReason: 'invalid_action' | 'refused' | 'retries_exhausted' | 'unsupported' | null;
+  parkedAt: string | null;
+  createdAt: string;
+  nextAttemptAt: string;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'done' | 'parked' | 'discarded';
+
+/** A workspace's outbox rows of one status, newest first; `before` pages to older rows. */
+export function fetchOutbox(ws: string, status: OutboxStatus, before: number | null, signal?: AbortSignal): Promise<{ entries: OutboxEntry[]; next: number | null }> {
+  const params = new URLSearchParams({ workspace: ws, status, limit: '50' });
+  if (before !== null) params.set('before', String(before));
+  return request('GET', `/api/outbox?${params}`, undefined, signal);
+}
+
+/** Puts a parked row back in line (`requeue`) or gives it up (`discard`). */
+export function decideParked(id: number, decision: 'requeue' | 'discard'): Promise<{ id: number; status: OutboxStatus }> {
+  return request('POST', `/api/outbox/${enc(String(id))}/${decision}`, {});
+}

@@ -8,6 +8,7 @@ import { AuditPage } from './pages/audit-page.js';
 import { AutomationsPage } from './pages/automations-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { LoginPage } from './pages/login-page.js';
+import { OutboxPage } from './pages/outbox-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SandboxPage } from './pages/sandbox-page.js';
 import { Link, navigate, useLocation } from './router.js';
@@ -123,7 +124,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
   const list = workspaces.data?.workspaces;
   const workspace: Workspace | undefined = list && (wanted ? list.find((w) => w.slug === wanted) : list[0]);
 
-  const section = route.page === 'sandbox' || route.page === 'audit' || route.page === 'automations' ? route.page : 'overview';
+  const section = route.page === 'sandbox' || route.page === 'audit' || route.page === 'automations' || route.page === 'outbox' ? route.page : 'overview';
   const navLink = (to: string, id: typeof section, label: string) => (
     <Link to={to} className={section === id ? 'nav__link is-active' : 'nav__link'} aria-current={section === id ? 'page' : undefined}>
       {label}
@@ -143,6 +144,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/', 'overview', t('nav.overview'))}
             {navLink('/sandbox', 'sandbox', t('nav.sandbox'))}
             {navLink('/automations', 'automations', t('nav.automations'))}
+            {navLink('/outbox', 'outbox', t('nav.outbox'))}
             {navLink('/audit', 'audit', t('nav.audit'))}
           </nav>
           <div className="topbar__tools">
@@ -152,7 +154,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                 <select
                   className="topbar__select"
                   value={workspace?.slug ?? ''}
-                  onChange={(e) => navigate(`${section === 'audit' || section === 'automations' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`)}
+                  onChange={(e) => navigate(`${section === 'audit' || section === 'automations' || section === 'outbox' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`)}
                   data-testid="workspace-switch"
                 >
                   {!workspace && <option value="">—</option>}
@@ -230,6 +232,7 @@ function Page({
     case 'overview':
     case 'audit':
     case 'automations':
+    case 'outbox':
       break;
   }
   const list = workspaces.data?.workspaces;
@@ -260,6 +263,10 @@ function Page({
     );
   }
   if (route.page === 'audit') return <AuditPage key={workspace.slug} workspace={workspace} />;
+  if (route.page === 'outbox') {
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return <OutboxPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
+  }
   if (route.page === 'automations') {
     // What the caller may do here, as the session reported it at sign-in; the server still checks every change.
     const access = session.workspaces.find((w) => w.id === workspace.id);

@@ -14,6 +14,7 @@ export type Route =
   | { page: 'sandbox' }
   | { page: 'audit' }
   | { page: 'automations' }
+  | { page: 'outbox' }
   | { page: 'not-found'; path: string };
 
 const NAVIGATE_EVENT = 'hearth:navigate';
@@ -41,6 +42,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/sandbox') return { page: 'sandbox' };
   if (path === '/audit') return { page: 'audit' };
   if (path === '/automations') return { page: 'automations' };
+  if (path === '/outbox') return { page: 'outbox' };
   const group = /^\/groups\/([^/]+)$/.exec(path);
   if (group) {
     const raw = decodeSafe(group[1] ?? '');
