@@ -57,6 +57,8 @@ describe.each(backends)('/metrics and /readyz on $name', (backend) => {
     expect(sample(text, 'hearth_outbox_lag_seconds')).toBe(0);
     expect(sample(text, 'hearth_queue_depth', 'state="waiting"')).toBe(0);
     expect(sample(text, 'hearth_dispatch_errors_total', 'platform="sandbox"')).toBeUndefined();
+    expect(sample(text, 'hearth_metrics_source_up', 'source="database"')).toBe(1);
+    expect(sample(text, 'hearth_metrics_source_up', 'source="queue"')).toBe(1);
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sample(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     // Aggregates only: no group or member name ever becomes a label.
@@ -96,7 +98,7 @@ describe.each(backends)('/metrics and /readyz on $name', (backend) => {
   });
 
   it('keeps /healthz a liveness answer and /readyz on the database', async () => {
-    const { app, runtime } = await server();
+    const { app, runtime, scrape } = await server();
     expect(await (await app.request('/healthz')).json()).toEqual({ ok: true });
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
@@ -107,6 +109,8 @@ describe.each(backends)('/metrics and /readyz on $name', (backend) => {
     expect(down.status).toBe(503);
     expect(await down.json()).toEqual({ ok: false, database: 'error', redis: 'not used' });
     expect((await app.request('/healthz')).status).toBe(200);
+    // /metrics still answers, with the process figures, and says the database could not be read.
+    expect(sample(await scrape(), 'hearth_metrics_source_up', 'source="database"')).toBe(0);
   });
 
   it('says when Redis does not answer', async () => {

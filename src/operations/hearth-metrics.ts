@@ -44,7 +44,7 @@ const KNOWN_STATUSES = ['pending', 'sending', 'done', 'failed', 'parked'];
  *
  * Counters are fed by the process that does the work (`recordIngest` from the
  * runtime's ingest, `recordDispatch` from the dispatcher's `onDone`); gauges are read
- * from the database and the event queue when Prometheus scrapes. In scale mode each
+ * from the database and the event queue at each `render()` (each scrape). In scale mode each
  * process counts its own work: Prometheus sums them across targets.
  *
  * @example
@@ -57,6 +57,10 @@ export class HearthMetrics {
   readonly registry = new Registry();
   readonly #ingested: Counter<'outcome'>;
   readonly #dispatchErrors: Counter<'platform'>;
+  readonly #outboxRows: Gauge<'status'>;
+  readonly #outboxLag: Gauge;
+  readonly #queueDepth: Gauge<'state'>;
+  readonly #up: Gauge<'source'>;
   #sources: MetricsSources | undefined;
   #defaults = false;
 
@@ -76,75 +80,15 @@ export class HearthMetrics {
       registers,
     });
 
-    const metrics = this;
-    const up = new Gauge({ name: 'hearth_metrics_source_up', help: 'Whether the last scrape could read the source (1) or not (0).', labelNames: ['source'], registers });
-    new Gauge({
-      name: 'hearth_outbox_rows',
-      help: 'Rows in the outbox, by status.',
-      labelNames: ['status'],
-      registers,
-      async collect() {
-        this.reset();
-        const sources = metrics.#sources;
-        if (!sources) return;
-        try {
-          const rows = await sources.db
-            .selectFrom('outbox')
-            .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-            .groupBy('status')
-            .execute();
-          const counts = new Map<string, number>(KNOWN_STATUSES.map((s) => [s, 0]));
-          for (const row of rows) counts.set(String(row.status), Number(row.n));
-          for (const [status, n] of counts) this.set({ status }, n);
-          up.set({ source: 'database' }, 1);
-        } catch {
-          up.set({ source: 'database' }, 0);
-        }
-      },
-    });
-    new Gauge({
-      name: 'hearth_outbox_lag_seconds',
-      help: 'How long the oldest due pending action has been waiting to be sent (0 when none is due).',
-      registers,
-      async collect() {
-        this.reset();
-        const sources = metrics.#sources;
-        if (!sources) return;
-        const now = sources.clock();
-        try {
-          const oldest = await sources.db
-            .selectFrom('outbox')
-            .select((eb) => eb.fn.min<number | null>('next_attempt_at').as('at'))
-            .where('status', '=', 'pending')
-            .where('next_attempt_at', '<=', now)
-            .executeTakeFirst();
-          const at = oldest?.at === null || oldest?.at === undefined ? null : Number(oldest.at);
-          this.set(at === null ? 0 : Math.max(0, (now - at) / 1000));
-        } catch {
-          up.set({ source: 'database' }, 0);
-        }
-      },
-    });
-    new Gauge({
+    this.#outboxRows = new Gauge({ name: 'hearth_outbox_rows', help: 'Rows in the outbox, by status.', labelNames: ['status'], registers });
+    this.#outboxLag = new Gauge({ name: 'hearth_outbox_lag_seconds', help: 'How long the oldest due pending action has been waiting to be sent (0 when none is due).', registers });
+    this.#queueDepth = new Gauge({
       name: 'hearth_queue_depth',
       help: 'Event batches in the queue: waiting, being ingested (active), waiting out a retry (delayed).',
       labelNames: ['state'],
       registers,
-      async collect() {
-        this.reset();
-        const depth = metrics.#sources?.queueDepth;
-        if (!depth) return;
-        try {
-          const d = await depth();
-          this.set({ state: 'waiting' }, d.waiting);
-          this.set({ state: 'active' }, d.active);
-          this.set({ state: 'delayed' }, d.delayed);
-          up.set({ source: 'queue' }, 1);
-        } catch {
-          up.set({ source: 'queue' }, 0);
-        }
-      },
     });
+    this.#up = new Gauge({ name: 'hearth_metrics_source_up', help: 'Whether this scrape could read the source (1) or not (0).', labelNames: ['source'], registers });
   }
 
   /** Where the gauges read from (the app calls it with its runtime's database and queue). */
@@ -186,10 +130,56 @@ export class HearthMetrics {
       collectDefaultMetrics({ register: this.registry });
       this.#defaults = true;
     }
+    await this.#read();
     return this.registry.metrics();
+  }
+
+  /** Reads the gauges' sources, all at once, before the registry renders them. */
+  async #read(): Promise<void> {
+    const sources = this.#sources;
+    if (!sources) return;
+    const [database, queue] = await Promise.all([this.#readOutbox(sources).then(ok, failed), this.#readQueue(sources).then(ok, failed)]);
+    this.#up.set({ source: 'database' }, database);
+    if (sources.queueDepth) this.#up.set({ source: 'queue' }, queue);
+  }
+
+  async #readOutbox({ db, clock }: MetricsSources): Promise<void> {
+    this.#outboxRows.reset();
+    this.#outboxLag.reset();
+    const now = clock();
+    const [rows, oldest] = await Promise.all([
+      db
+        .selectFrom('outbox')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute(),
+      db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.min<number | null>('next_attempt_at').as('at'))
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .executeTakeFirst(),
+    ]);
+    const counts = new Map<string, number>(KNOWN_STATUSES.map((s) => [s, 0]));
+    for (const row of rows) counts.set(String(row.status), Number(row.n));
+    for (const [status, n] of counts) this.#outboxRows.set({ status }, n);
+    const at = oldest?.at === null || oldest?.at === undefined ? null : Number(oldest.at);
+    this.#outboxLag.set(at === null ? 0 : Math.max(0, (now - at) / 1000));
+  }
+
+  async #readQueue({ queueDepth }: MetricsSources): Promise<void> {
+    this.#queueDepth.reset();
+    if (!queueDepth) return;
+    const d = await queueDepth();
+    this.#queueDepth.set({ state: 'waiting' }, d.waiting);
+    this.#queueDepth.set({ state: 'active' }, d.active);
+    this.#queueDepth.set({ state: 'delayed' }, d.delayed);
   }
 
   get contentType(): string {
     return this.registry.contentType;
   }
 }
+
+const ok = () => 1;
+const failed = () => 0;
