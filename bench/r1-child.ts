@@ -36,12 +36,7 @@ export interface R1ChildConfig {
 export type R1ToChild = { type: 'batch'; index: number; payloads: unknown[] } | { type: 'finish' };
 
 /** Child → supervisor. */
-export type R1FromChild =
-  | { type: 'ready' }
-  | { type: 'ack'; index: number }
-  | { type: 'ingested'; events: number }
-  | { type: 'finished'; passes: number }
-  | { type: 'error'; message: string };
+export type R1FromChild = { type: 'ready' } | { type: 'ack'; index: number } | { type: 'ingested'; events: number } | { type: 'finished'; passes: number } | { type: 'error'; message: string };
 
 const config = JSON.parse(process.env.HEARTH_R1_CHILD ?? 'null') as R1ChildConfig | null;
 if (!config || !process.send) {
@@ -66,7 +61,8 @@ function fail(error: unknown): void {
 
 try {
   let loop: DispatchLoop | undefined;
-  const queue = config.mode === 'queue' ? await createEventQueue({ redisUrl: config.redisUrl, prefix: config.prefix, onError: (e) => process.stderr.write(`r1-child queue: ${e.message}\n`) }) : undefined;
+  const queue =
+    config.mode === 'queue' ? await createEventQueue({ redisUrl: config.redisUrl, prefix: config.prefix, onError: (e) => process.stderr.write(`r1-child queue: ${e.message}\n`) }) : undefined;
   const runtime = await HearthRuntime.open(config.target, {
     ...(queue ? { queue } : {}),
     dispatcher: { leaseMs: config.leaseMs },
@@ -83,7 +79,7 @@ try {
     if (message.type === 'batch') {
       const events = message.payloads.flatMap((p) => normalizeSandboxPayload(p));
       runtime.receive({ workspaceId: config.workspaceId, events }).then(() => tell({ type: 'ack', index: message.index }), fail);
-    } else if (message.type === 'finish') {
+    } else if (message.type === 'finish' && !finishing) {
       finishing = true;
       finish(runtime, loop!).catch(fail);
     }

@@ -41,6 +41,7 @@ export class CrashLoop {
   #finishRequested = false;
   #current: R1ChildProcess | undefined;
   #currentReady = false;
+  #finishSent = false;
   readonly #stats: CrashLoopStats = { kills: 0, crashes: 0, recoveryMs: [] };
 
   constructor(options: { config: R1ChildConfig; rng: Rng; killPoints: number[]; timeoutMs: number }) {
@@ -53,7 +54,13 @@ export class CrashLoop {
   /** Asks the child (and every restarted one) to send what is left and exit. */
   requestFinish(): void {
     this.#finishRequested = true;
-    if (this.#current && this.#currentReady) this.#current.send({ type: 'finish' });
+    this.#sendFinish();
+  }
+
+  #sendFinish(): void {
+    if (!this.#finishRequested || !this.#current || !this.#currentReady || this.#finishSent) return;
+    this.#finishSent = true;
+    this.#current.send({ type: 'finish' });
   }
 
   async run(hooks: CrashLoopHooks): Promise<CrashLoopStats> {
@@ -62,11 +69,12 @@ export class CrashLoop {
     for (;;) {
       let finished = false;
       this.#currentReady = false;
+      this.#finishSent = false;
       const child = R1ChildProcess.start(this.#config, (message) => {
         if (message.type === 'ready') {
           this.#currentReady = true;
           hooks.ready(child);
-          if (this.#finishRequested) child.send({ type: 'finish' });
+          this.#sendFinish();
         } else if (message.type === 'finished') finished = true;
         else if (message.type === 'error') lastError = message.message;
         else {
@@ -89,7 +97,10 @@ export class CrashLoop {
         await hooks.afterKill();
       } else {
         this.#stats.crashes++;
-        if (this.#stats.crashes >= 3) throw new Error(`R1 (${this.#config.mode}): the child process failed ${this.#stats.crashes} times without being killed (exit ${exit.code ?? exit.signal}); last error: ${lastError || 'none reported'}`);
+        if (this.#stats.crashes >= 3)
+          throw new Error(
+            `R1 (${this.#config.mode}): the child process failed ${this.#stats.crashes} times without being killed (exit ${exit.code ?? exit.signal}); last error: ${lastError || 'none reported'}`,
+          );
       }
     }
   }

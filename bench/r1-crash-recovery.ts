@@ -7,7 +7,7 @@ import { createEventQueue } from '../src/queue/create-event-queue.js';
 import { Rng } from '../src/simulator/random.js';
 import { dropPostgresSchema, openStore, type DatabaseTarget } from '../src/store/database.js';
 import { buildWorkload, setUpBenchWorkspace, type Workload } from './bench-workload.js';
-import { CrashLoop, killPoints, type CrashLoopHooks } from './r1-crash-loop.js';
+import { CrashLoop, type CrashLoopHooks, type CrashLoopStats, killPoints } from './r1-crash-loop.js';
 import type { R1ChildConfig } from './r1-child.js';
 import { inFlightSends, referenceRun, tallyRun, type R1Reference, type R1Tally } from './r1-tally.js';
 
@@ -189,7 +189,7 @@ async function runMode(run: ModeRun): Promise<R1ModeResult> {
     };
 
     let delivered = 0;
-    let stats;
+    let stats: CrashLoopStats;
     if (run.mode === 'embedded') {
       const acked = new Set<number>();
       let ackedUpTo = 0;
@@ -235,7 +235,12 @@ async function runMode(run: ModeRun): Promise<R1ModeResult> {
       [stats] = await Promise.all([crashLoop, produce]);
     }
 
-    const tally = await tallyRun(store.db, workspaceId, payloads.map((p) => normalizeSandboxPayload(p)[0]!.dedupKey), run.reference);
+    const tally = await tallyRun(
+      store.db,
+      workspaceId,
+      payloads.map((p) => normalizeSandboxPayload(p)[0]!.dedupKey),
+      run.reference,
+    );
     const result: R1ModeResult = {
       mode: run.mode,
       events: payloads.length,

@@ -61,7 +61,12 @@ export interface R1Tally {
  * than in the ordered reference run; the welcome must still be there once.
  */
 function actionIdentity(rule: string, group: string, action: Action, dedupKey: string, memberKey: (id: number) => string): string {
-  const target = 'replyTo' in action && action.replyTo ? `reply:${action.replyTo}` : action.type === 'send_message' && action.mentions.length > 0 ? `mention:${action.mentions.map(memberKey).join(',')}` : `event:${dedupKey}`;
+  const target =
+    'replyTo' in action && action.replyTo
+      ? `reply:${action.replyTo}`
+      : action.type === 'send_message' && action.mentions.length > 0
+        ? `mention:${action.mentions.map(memberKey).join(',')}`
+        : `event:${dedupKey}`;
   return `${rule}|${group}|${action.type}|${target}`;
 }
 
@@ -144,7 +149,11 @@ export async function inFlightSends(db: Db, workspaceId: number): Promise<{ inFl
   const there = await db
     .selectFrom('sandbox_message')
     .select('message_id')
-    .where('message_id', 'in', rows.map((r) => `bot:${r.idempotency_key}`))
+    .where(
+      'message_id',
+      'in',
+      rows.map((r) => `bot:${r.idempotency_key}`),
+    )
     .execute();
   return { inFlight: rows.length, deliveredUnmarked: there.length };
 }

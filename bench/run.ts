@@ -2,11 +2,28 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GOALS, formatReport, machineInfo, p3Met, p3Run, type BenchReport, type P3Report } from './bench-report.js';
+import {
+  GOALS,
+  formatReport,
+  loadAverage,
+  machineInfo,
+  p3Met,
+  p3Run,
+  r1Met,
+  ran,
+  type BenchReport,
+  type Failed,
+  type LoadAverage,
+  type P3Report,
+  type P5Report,
+  type Skipped,
+} from './bench-report.js';
 import { buildWorkload } from './bench-workload.js';
 import { runP1 } from './p1-pipeline-throughput.js';
 import { runP2 } from './p2-decision-latency.js';
 import type { P3Options, P3Result } from './p3-telegram-broadcast.js';
+import { runR1, type R1Result } from './r1-crash-recovery.js';
+import type { R6Result } from './r6-fault-broadcast.js';
 
 /** How big a run is. */
 export interface BenchSettings {
@@ -30,31 +47,89 @@ export interface BenchSettings {
   /** P3's second run: groups, and the latency the fake Bot API adds to each answer. 0 groups: not run. */
   p3LatencyGroups: number;
   p3LatencyMs: number;
+  /** R1: events streamed and kills, embedded; the same in queue mode (run when PostgreSQL and Redis are given). */
+  r1Events: number;
+  r1Kills: number;
+  r1QueueEvents: number;
+  r1QueueKills: number;
+  /** R6: groups broadcast to by 2 workers through the fault-injecting fake Bot API. */
+  r6Groups: number;
 }
 
 export const PRESETS = {
-  /** The reported figures: ~150k events × 3 runs, then P3 to 1,000 groups (≥ 33 s by Telegram's limits); 2–3 minutes on 2 cores. */
-  full: { events: 150_000, batchSize: 1_000, runs: 3, p1Warmup: 20_000, p2Events: 60_000, p2Warmup: 10_000, groups: 12, intensity: 2, p3Groups: 1_000, p3LatencyGroups: 100, p3LatencyMs: 50 },
-  /** A quick look: about 15 s (P3's two 100-group broadcasts take ≥ 3.3 s each). */
-  quick: { events: 20_000, batchSize: 1_000, runs: 1, p1Warmup: 5_000, p2Events: 10_000, p2Warmup: 2_000, groups: 12, intensity: 2, p3Groups: 100, p3LatencyGroups: 100, p3LatencyMs: 50 },
+  /**
+   * The reported figures: ~150k events × 3 runs, P3 to 1,000 groups (≥ 33 s by Telegram's
+   * limits), R1 with 5 kills (and 3 in queue mode, each waiting out BullMQ's 30 s stalled-job
+   * check), R6 to 1,000 groups; 10 minutes or more on 2 cores.
+   */
+  full: {
+    events: 150_000,
+    batchSize: 1_000,
+    runs: 3,
+    p1Warmup: 20_000,
+    p2Events: 60_000,
+    p2Warmup: 10_000,
+    groups: 12,
+    intensity: 2,
+    p3Groups: 1_000,
+    p3LatencyGroups: 100,
+    p3LatencyMs: 50,
+    r1Events: 20_000,
+    r1Kills: 5,
+    r1QueueEvents: 6_000,
+    r1QueueKills: 3,
+    r6Groups: 1_000,
+  },
+  /** A quick look: P1–P3 in about 15 s, R1 in about 30 s embedded (plus 1–2 minutes in queue mode), R6 to 100 groups. */
+  quick: {
+    events: 20_000,
+    batchSize: 1_000,
+    runs: 1,
+    p1Warmup: 5_000,
+    p2Events: 10_000,
+    p2Warmup: 2_000,
+    groups: 12,
+    intensity: 2,
+    p3Groups: 100,
+    p3LatencyGroups: 100,
+    p3LatencyMs: 50,
+    r1Events: 3_000,
+    r1Kills: 2,
+    r1QueueEvents: 2_000,
+    r1QueueKills: 2,
+    r6Groups: 100,
+  },
 } satisfies Record<string, BenchSettings>;
 
 export interface RunOptions extends Partial<BenchSettings> {
   quick?: boolean;
   /** Directory for the P1 SQLite files (default: a temp dir, removed afterwards). */
   dir?: string;
-  /** Leave P3 out (the report's p3 is null). */
+  /** Leave P3 out (the report's p3 says skipped). */
   skipP3?: boolean;
+  /** Leave out the parts that kill processes or inject faults (R1, R6). */
+  skipR1?: boolean;
+  skipR6?: boolean;
+  /** PostgreSQL and Redis for the queue-mode parts (P5, R1's queue mode, R6); without both they are reported as skipped. */
+  databaseUrl?: string | undefined;
+  redisUrl?: string | undefined;
+  /** Seeds R1's traffic and kill points. */
+  seed?: number;
   onProgress?: (message: string) => void;
 }
 
 /** The default place the latest report is written (gitignored). */
 export const RESULTS_FILE = resolve(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 
-/** Runs P1, P2 and P3 (unless skipped) and returns the report. */
+/**
+ * Runs every benchmark and returns one report: P1, P2, P3, P5, R1 and R6. A part that
+ * cannot run here (no PostgreSQL/Redis) or was left out says `skipped` with the reason;
+ * a part that throws says `failed` and the others still run.
+ */
 export async function runBenchmarks(options: RunOptions = {}): Promise<BenchReport> {
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;
+  const atStart: Record<string, LoadAverage> = {};
   const mode = options.quick ? 'quick' : 'full';
   const settings: BenchSettings = { ...PRESETS[mode] };
   for (const key of Object.keys(settings) as (keyof BenchSettings)[]) {
@@ -62,6 +137,20 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<BenchRepo
     if (value !== undefined) settings[key] = value;
   }
   const log = options.onProgress ?? (() => {});
+  const queueMissing = [!options.databaseUrl && 'DATABASE_URL (PostgreSQL)', !options.redisUrl && 'REDIS_URL (Redis)'].filter(Boolean).join(' and ');
+  const part = async <T extends object>(name: string, skipped: string | false, run: () => Promise<T | Skipped>): Promise<T | Skipped | Failed> => {
+    if (skipped) {
+      log(`${name}: skipped (${skipped})`);
+      return { skipped };
+    }
+    atStart[name] = loadAverage();
+    try {
+      return await run();
+    } catch (error) {
+      log(`${name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return { failed: error instanceof Error ? error.message : String(error) };
+    }
+  };
 
   const events = Math.max(settings.events, settings.p2Events + settings.p2Warmup);
   log(`generating ${events.toLocaleString('en-US')} simulator payloads (${settings.groups} groups, intensity ${settings.intensity})`);
@@ -69,6 +158,7 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<BenchRepo
   const rssBeforeP1Mb = process.memoryUsage.rss() / (1024 * 1024);
   const p1Workload = events === settings.events ? workload : { ...workload, payloads: workload.payloads.slice(0, settings.events) };
 
+  atStart.p1 = loadAverage();
   const p1 = await runP1(p1Workload, {
     batchSize: settings.batchSize,
     runs: settings.runs,
@@ -76,11 +166,11 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<BenchRepo
     ...(options.dir !== undefined ? { dir: options.dir } : {}),
     onProgress: log,
   });
+  atStart.p2 = loadAverage();
   const p2 = await runP2(workload, { events: settings.p2Events, warmupEvents: settings.p2Warmup, onProgress: log });
 
-  let p3: P3Report | null = null;
   let loadBeforeP3: number | undefined;
-  if (!options.skipP3) {
+  const p3 = await part<P3Report>('p3', options.skipP3 ? '--skip-p3' : false, async () => {
     loadBeforeP3 = loadavg()[0] ?? 0;
     // Loaded only when run: it brings grammY and the fake Bot API along.
     const { runP3Broadcast } = await import('./p3-telegram-broadcast.js');
@@ -91,27 +181,68 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<BenchRepo
     };
     const broadcast = p3Run(await run({ groups: settings.p3Groups }));
     const withLatency = settings.p3LatencyGroups > 0 ? p3Run(await run({ groups: settings.p3LatencyGroups, latencyMs: settings.p3LatencyMs })) : null;
-    p3 = { broadcast, withLatency };
-  }
+    return { ratio: broadcast.ratio, violations: broadcast.limits.violationCount + (withLatency?.limits.violationCount ?? 0), broadcast, withLatency };
+  });
 
+  // P5 (bench/p5-queue-scaling.ts) is not in this build yet; once it is, this becomes
+  // part<P5Report>('p5', queueMissing && `P5 needs …`, () => runP5({ … })).
+  const p5 = { skipped: 'P5 (queue mode, 1 vs 2 workers) is not in this build yet' } as P5Report | Skipped | Failed;
+
+  const r1 = await part<R1Result>('r1', options.skipR1 ? '--skip-r1' : false, () =>
+    runR1({
+      events: settings.r1Events,
+      kills: settings.r1Kills,
+      queue: { databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, events: settings.r1QueueEvents, kills: settings.r1QueueKills },
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.dir !== undefined ? { dir: options.dir } : {}),
+      onProgress: log,
+    }),
+  );
+
+  const r6 = await part<R6Result>('r6', options.skipR6 ? '--skip-r6' : queueMissing ? `R6 needs PostgreSQL and Redis: set ${queueMissing}` : false, async () => {
+    // Loaded only when run: it brings grammY, the fake Bot API and worker processes along.
+    const { runR6 } = await import('./r6-fault-broadcast.js');
+    return runR6({ groups: settings.r6Groups, workers: 2, databaseUrl: options.databaseUrl!, redisUrl: options.redisUrl!, onProgress: log });
+  });
+
+  const custom = [!sameAs(settings, PRESETS[mode]) && 'custom', options.skipP3 && 'P3 skipped', options.skipR1 && 'R1 skipped', options.skipR6 && 'R6 skipped'].filter(Boolean);
   return {
     date: new Date().toISOString(),
-    mode: sameAs(settings, PRESETS[mode]) && !options.skipP3 ? mode : `${mode} (custom${options.skipP3 ? ', P3 skipped' : ''})`,
+    mode: custom.length > 0 ? `${mode} (${custom.join(', ')})` : mode,
     machine: machineInfo(),
-    workload: { events: settings.events, groups: settings.groups, intensity: settings.intensity, seed: workload.seed, mix: mixOf(p1Workload.payloads), generateMs: Math.round(workload.generateMs), rssBeforeP1Mb: Math.round(rssBeforeP1Mb) },
+    workload: {
+      events: settings.events,
+      groups: settings.groups,
+      intensity: settings.intensity,
+      seed: workload.seed,
+      mix: mixOf(p1Workload.payloads),
+      generateMs: Math.round(workload.generateMs),
+      rssBeforeP1Mb: Math.round(rssBeforeP1Mb),
+    },
     p1,
     p2,
     p3,
+    p5,
+    r1,
+    r6,
     goals: GOALS,
     met: {
       p1: p1.ratio >= GOALS.p1RatioAtLeast,
       p2: p2.decision.p99 / 1000 < GOALS.p2P99BelowMs,
-      p3: p3 ? p3Met(p3.broadcast) : null,
-      p3Latency: p3?.withLatency ? p3Met(p3.withLatency) : null,
+      p3: ran(p3) ? p3Met(p3.broadcast) : null,
+      p3Latency: ran(p3) && p3.withLatency ? p3Met(p3.withLatency) : null,
+      p5: ran(p5) ? p5.ratio >= GOALS.p5RatioAtLeast && p5.lost === 0 && p5.duplicated === 0 : null,
+      r1: ran(r1) ? r1Met(r1) : null,
+      r6: ran(r6) ? r6.delivered === r6.expected && r6.duplicated === 0 && r6.violations === 0 && r6.ratio <= GOALS.r6RatioAtMost : null,
     },
-    load: { before: loadBefore, ...(loadBeforeP3 !== undefined ? { beforeP3: loadBeforeP3 } : {}), after: loadavg()[0] ?? 0 },
+    load: { before: loadBefore, ...(loadBeforeP3 !== undefined ? { beforeP3: loadBeforeP3 } : {}), after: loadavg()[0] ?? 0, atStart },
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** Parts of the report that threw (`hearth bench` exits non-zero when there are any). */
+export function failedParts(report: BenchReport): string[] {
+  return (['p3', 'p5', 'r1', 'r6'] as const).filter((k) => 'failed' in report[k]);
 }
 
 /** Writes the report as JSON (default: bench/results/latest.json). */
@@ -131,7 +262,7 @@ function mixOf(payloads: readonly { type: string }[]): Record<string, number> {
   return mix;
 }
 
-// `npx tsx bench/run.ts [--quick] [--skip-p3]` runs it without the CLI.
+// `npx tsx bench/run.ts [--quick] [--skip-p3]` runs it without the CLI (and without the queue-mode parts).
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const report = await runBenchmarks({ quick: process.argv.includes('--quick'), skipP3: process.argv.includes('--skip-p3'), onProgress: (m) => process.stderr.write(`${m}\n`) });
   console.log(formatReport(report));

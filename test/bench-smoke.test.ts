@@ -1,8 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatReport } from '../bench/bench-report.js';
+import { formatReport, ran } from '../bench/bench-report.js';
 import { BENCH_RULE_COUNT, buildWorkload } from '../bench/bench-workload.js';
 import { runP1 } from '../bench/p1-pipeline-throughput.js';
 import { runP2 } from '../bench/p2-decision-latency.js';
@@ -65,27 +68,52 @@ describe('benchmarks (tiny run, no timing assertions)', () => {
     expect(Number.isFinite(p3.ratio) && p3.ratio > 0).toBe(true);
   });
 
-  it('runs all three from the bench entry point and formats a report', async () => {
-    const report = await runBenchmarks({ quick: true, events: 2_000, runs: 1, p2Events: 1_000, p3Groups: 10, p3LatencyGroups: 10, p3LatencyMs: 5, dir });
+  it('runs them from the bench entry point and formats a report', async () => {
+    const report = await runBenchmarks({ quick: true, events: 2_000, runs: 1, p2Events: 1_000, p3Groups: 10, p3LatencyGroups: 10, p3LatencyMs: 5, skipR1: true, skipR6: true, dir });
     expect(report.p1.events).toBe(2_000);
     expect(report.p2.events).toBe(1_000);
-    expect(report.p3?.broadcast.sent).toBe(10);
-    expect(report.p3?.broadcast.limitsExceeded).toBe(false);
-    expect(report.p3?.withLatency?.sent).toBe(10);
-    expect(report.p3?.withLatency?.latencyMs).toBe(5);
-    expect(report.p3?.withLatency?.limitsExceeded).toBe(false);
+    if (!ran(report.p3)) throw new Error(`P3 did not run: ${JSON.stringify(report.p3)}`);
+    expect(report.p3.broadcast.sent).toBe(10);
+    expect(report.p3.broadcast.limitsExceeded).toBe(false);
+    expect(report.p3.ratio).toBe(report.p3.broadcast.ratio);
+    expect(report.p3.violations).toBe(0);
+    expect(report.p3.withLatency?.sent).toBe(10);
+    expect(report.p3.withLatency?.latencyMs).toBe(5);
+    expect(report.p3.withLatency?.limitsExceeded).toBe(false);
     expect(typeof report.met.p3).toBe('boolean');
     expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.load.atStart.p1).toHaveLength(3);
     const text = formatReport(report);
     expect(text).toMatch(/P1 ratio pipeline \/ baseline/);
     expect(text).toMatch(/P3 broadcast to 10 Telegram groups/);
     expect(text).toMatch(/P3 10 groups, 5 ms Bot API latency/);
+    expect(text).toMatch(/R1 crash recovery\s+skipped\s+--skip-r1/);
   });
 
-  it('leaves P3 out when asked', async () => {
-    const report = await runBenchmarks({ quick: true, events: 500, runs: 1, p1Warmup: 0, p2Events: 200, p2Warmup: 0, skipP3: true, dir });
-    expect(report.p3).toBeNull();
+  it('says why a part did not run: left out, or no PostgreSQL and Redis', async () => {
+    const report = await runBenchmarks({ quick: true, events: 500, runs: 1, p1Warmup: 0, p2Events: 200, p2Warmup: 0, skipP3: true, skipR1: true, dir });
+    expect(report.p3).toEqual({ skipped: '--skip-p3' });
     expect(report.met.p3).toBeNull();
+    expect(report.r1).toEqual({ skipped: '--skip-r1' });
+    expect(report.r6).toEqual({ skipped: expect.stringMatching(/DATABASE_URL.*REDIS_URL/) });
+    expect(report.p5).toHaveProperty('skipped');
     expect(formatReport(report)).toMatch(/P3 Telegram broadcast\s+skipped/);
+  });
+
+  it('`hearth bench --json` prints one JSON document on stdout with every part, progress on stderr', async () => {
+    const out = join(dir, 'report.json');
+    const bin = fileURLToPath(new URL('../bin/hearth.js', import.meta.url));
+    const env = { ...process.env, HEARTH_DATA_DIR: join(dir, 'data'), DATABASE_URL: '', REDIS_URL: '' };
+    const args = ['bench', '--quick', '--events', '500', '--runs', '1', '--p2-events', '200', '--skip-p3', '--skip-r1', '--json', '--out', out];
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env, cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+    const report = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['machine', 'load', 'p1', 'p2', 'p3', 'p5', 'r1', 'r6']));
+    expect(report.p1!.ratio).toEqual(expect.any(Number));
+    expect(report.p1!.peakRssMb).toEqual(expect.any(Number));
+    expect(report.r6!.skipped).toMatch(/PostgreSQL and Redis/);
+    expect(stderr).toMatch(/\[bench\] /);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(report);
+    rmSync(out);
+    rmSync(join(dir, 'data'), { recursive: true, force: true });
   });
 });
