@@ -64,6 +64,7 @@ const CASES: Record<string, Case> = {
     ],
   },
   'GET /api/workspaces': { probes: () => [get('/api/workspaces', 200)] },
+  'GET /api/platforms': { probes: () => [get('/api/platforms', 200)] },
   'GET /api/workspaces/:ws/groups': { probes: (z) => [get(`/api/workspaces/${z.slug}/groups`, 404), get(`/api/workspaces/${z.workspaceId}/groups`, 404)] },
   'GET /api/workspaces/:ws/overview': { probes: (z) => [get(`/api/workspaces/${z.slug}/overview`, 404), get(`/api/workspaces/${z.workspaceId}/overview?days=7`, 404)] },
   'GET /api/groups': { probes: (z) => [get('/api/groups', 200), get(`/api/groups?workspace=${z.slug}`, 404), get(`/api/groups?workspace=${z.workspaceId}`, 404)] },

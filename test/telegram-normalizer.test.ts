@@ -5,7 +5,6 @@ import { parseEvent, type Event, type EventInput } from '../src/core/event.js';
 import { InvalidPayloadError } from '../src/platforms/platform-adapter.js';
 import { normalizeTelegramUpdate, readTelegramUpdate, type TelegramChatMigration } from '../src/platforms/telegram/normalizer.js';
 import { TelegramReceiver } from '../src/platforms/telegram/receiver.js';
-import { applyTelegramChatMigration } from '../src/platforms/telegram/telegram-connection.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { ensureWorkspace } from '../src/store/workspaces.js';
 import { backends } from './helpers/backends.js';
@@ -304,7 +303,7 @@ describe.skipIf(!haveData)('telegram normalizer on every real payload in ../shar
     const runtime = await HearthRuntime.open(made.target);
     runtimes.push(made.cleanup, () => runtime.close());
     const { id: workspaceId } = await ensureWorkspace(runtime.store.db, 'real-migration');
-    const receiver = new TelegramReceiver({ onChatMigration: async (m) => void (await applyTelegramChatMigration(runtime, workspaceId, m)) });
+    const receiver = new TelegramReceiver({ onChatMigration: async (m) => void (await runtime.moveGroup(workspaceId, 'telegram', m)) });
     const ingest = async (update: unknown) => {
       const out: EventInput[] = await receiver.receive([update]);
       return runtime.ingest(out, { workspaceId, automations: false });

@@ -23,18 +23,18 @@ describe('telegram long polling against the fake Bot API', () => {
     while (open.length) await open.pop()!();
   });
 
-  async function setup(onError?: (e: Error) => void) {
+  async function setup(sink: (events: EventInput[]) => Promise<void>, onError?: (e: Error) => void) {
     const fake = await FakeBotApi.start({ token: TOKEN });
-    const adapter = new TelegramAdapter({ settings: { token: TOKEN, mode: 'polling', apiRoot: fake.apiRoot }, pollTimeoutSeconds: 1, ...(onError ? { onError } : {}) });
+    const adapter = new TelegramAdapter({ settings: { token: TOKEN, mode: 'polling', apiRoot: fake.apiRoot }, pollTimeoutSeconds: 1, sink, ...(onError ? { onError } : {}) });
     open.push(() => fake.close(), () => adapter.stop());
     return { fake, adapter };
   }
 
   it('hands updates from getUpdates to the sink as events, asking for chat_member and message_reaction', async () => {
-    const { fake, adapter } = await setup();
     const received: EventInput[] = [];
+    const { fake, adapter } = await setup(async (events) => void received.push(...events));
     fake.queueUpdates({ message: { message_id: 1, date, chat, from: fay, text: 'anyone up?' } });
-    await adapter.start(async (events) => void received.push(...events));
+    await adapter.start();
     fake.queueUpdates(
       { message_reaction: { chat, message_id: 1, user: gus, date: date + 5, old_reaction: [], new_reaction: [{ type: 'emoji', emoji: '🦉' }] } },
       { chat_member: { chat, from: gus, date: date + 9, old_chat_member: { status: 'member', user: gus }, new_chat_member: { status: 'left', user: gus } } },
@@ -57,19 +57,19 @@ describe('telegram long polling against the fake Bot API', () => {
   });
 
   it('retries a failing sink before moving on, and refuses to start with a wrong token', async () => {
-    const { fake, adapter } = await setup();
     let calls = 0;
     const stored: EventInput[] = [];
-    await adapter.start(async (events) => {
+    const { fake, adapter } = await setup(async (events) => {
       if (++calls === 1) throw new Error('database busy');
       stored.push(...events);
     });
+    await adapter.start();
     fake.queueUpdates({ message: { message_id: 2, date, chat, from: fay, text: 'retry me' } });
     await until(() => stored.length === 1);
     expect(calls).toBe(2);
 
-    const wrong = new TelegramAdapter({ settings: { token: '555000111:another-token_abcdefghijklmnopq', mode: 'polling', apiRoot: fake.apiRoot }, pollTimeoutSeconds: 1 });
-    const error = await wrong.start(async () => {}).then(
+    const wrong = new TelegramAdapter({ settings: { token: '555000111:another-token_abcdefghijklmnopq', mode: 'polling', apiRoot: fake.apiRoot }, pollTimeoutSeconds: 1, sink: async () => {} });
+    const error = await wrong.start().then(
       () => undefined,
       (e: unknown) => e as Error,
     );

@@ -4,7 +4,7 @@ import { addAutomation } from '../src/automations/automation-store.js';
 import { ConnectionStore } from '../src/connections/connection-store.js';
 import { SecretBox } from '../src/connections/secret-box.js';
 import type { TelegramAdapter } from '../src/platforms/telegram/telegram-adapter.js';
-import { applyTelegramChatMigration, openTelegramConnection } from '../src/platforms/telegram/telegram-connection.js';
+import { openTelegramConnection } from '../src/platforms/telegram/telegram-connection.js';
 import { ensureGroup } from '../src/store/groups.js';
 import { telegramWebhookRoutes } from '../src/platforms/telegram/receiver.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
@@ -146,13 +146,13 @@ describe('telegram webhook → real runtime on SQLite', () => {
     const say = (chatId: string, id: string) => ({ platform: 'telegram', kind: 'message', dedupKey: `tg:${chatId}:${id}`, occurredAt: at, group: { id: chatId }, actor: { id: '7770001' }, messageId: id });
     await runtime.ingest([say('-7771000', '1')], { workspaceId, automations: false });
     const empty = await ensureGroup(runtime.store.db, { workspaceId, platform: 'telegram', externalId: '-1007771000', name: 'made ahead' });
-    const moved = await applyTelegramChatMigration(runtime, workspaceId, { from: '-7771000', to: '-1007771000', occurredAt: at });
+    const moved = await runtime.moveGroup(workspaceId, 'telegram', { from: '-7771000', to: '-1007771000' });
     expect(moved.status).toBe('moved');
     expect(await runtime.store.db.selectFrom('chat_group').select('id').where('id', '=', empty.id).execute()).toEqual([]);
-    expect(await applyTelegramChatMigration(runtime, workspaceId, { from: '-7771000', to: '-1007771000', occurredAt: at })).toEqual({ status: 'nothing-to-move' });
+    expect(await runtime.moveGroup(workspaceId, 'telegram', { from: '-7771000', to: '-1007771000' })).toEqual({ status: 'nothing-to-move' });
 
     await runtime.ingest([say('-7772000', '1'), say('-1007772000', '1')], { workspaceId, automations: false });
-    const conflict = await applyTelegramChatMigration(runtime, workspaceId, { from: '-7772000', to: '-1007772000', occurredAt: at });
+    const conflict = await runtime.moveGroup(workspaceId, 'telegram', { from: '-7772000', to: '-1007772000' });
     expect(conflict.status).toBe('conflict');
     const left = await runtime.store.db.selectFrom('chat_group').select('external_id').where('external_id', 'in', ['-7772000', '-1007772000']).orderBy('external_id').execute();
     expect(left.map((g) => g.external_id)).toEqual(['-1007772000', '-7772000']);

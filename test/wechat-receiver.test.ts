@@ -4,7 +4,8 @@ import { ConnectionStore } from '../src/connections/connection-store.js';
 import { SecretBox } from '../src/connections/secret-box.js';
 import type { Event } from '../src/core/event.js';
 import { WechatAdapter } from '../src/platforms/wechat/wechat-adapter.js';
-import { openWechatConnection } from '../src/platforms/wechat/wechat-connection.js';
+import { openContextFor } from '../src/platforms/connection-host.js';
+import { wechatPlatform } from '../src/platforms/wechat/wechat-platform.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { setUpWorkspace } from '../src/runtime/workspace-setup.js';
 import { backends } from './helpers/backends.js';
@@ -41,7 +42,11 @@ describe('wechat connection: puppet-mock → HearthRuntime (SQLite)', () => {
     const [ann, bo, cy, dee, eve] = ['Ann', 'Bo', 'Cy', 'Dee', 'Eve'].map((name) => mocker.createContact({ name }));
     const room = mocker.createRoom({ topic: 'Growth Club', memberIdList: [self.id, ann!.id, bo!.id] });
 
-    const adapter = await openWechatConnection(runtime, { ...connection, settings: { ...connection.settings, puppetOptions: { mocker } } });
+    // Opened as the connection supervisor opens it: the module, the runtime's queue as the sink.
+    const withMock = { ...connection, settings: { ...connection.settings, puppetOptions: { mocker } } };
+    const adapter = wechatPlatform.open(withMock, openContextFor(runtime, withMock, { receive: { poll: true, webhook: true } }));
+    runtime.connections.set(connection.id, adapter);
+    await adapter.start();
     cleanups.push(() => adapter.stop());
     expect(runtime.connections.get(connection.id)).toBe(adapter);
     mocker.login(self);
@@ -113,13 +118,18 @@ describe('wechat receiver: delivery', () => {
     const self = mocker.createContact({ name: 'Bot' });
     const ann = mocker.createContact({ name: 'Ann' });
     const room = mocker.createRoom({ topic: 'T', memberIdList: [self.id, ann.id] });
-    const adapter = new WechatAdapter({ puppet: 'wechaty-puppet-mock', puppetOptions: { mocker } });
     const got: string[] = [];
     let calls = 0;
-    await adapter.start(async (events) => {
-      if (calls++ === 0) throw new Error('database is busy');
-      for (const e of events) if (e.kind === 'message') got.push(e.text ?? '');
-    });
+    const adapter = new WechatAdapter(
+      { puppet: 'wechaty-puppet-mock', puppetOptions: { mocker } },
+      {
+        sink: async (events) => {
+          if (calls++ === 0) throw new Error('database is busy');
+          for (const e of events) if (e.kind === 'message') got.push(e.text ?? '');
+        },
+      },
+    );
+    await adapter.start();
     try {
       mocker.login(self);
       await until(async () => adapter.status().state === 'logged-in', 'login');

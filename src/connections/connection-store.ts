@@ -1,18 +1,25 @@
 import type { Kysely } from 'kysely';
 import { platformSchema, type Platform } from '../core/event.js';
+import type { Connection } from '../platforms/platform-module.js';
 import type { Database } from '../store/schema.js';
 import type { SecretBox } from './secret-box.js';
 
-/** A platform connection with its credentials decrypted: only for the adapter that uses it. */
-export interface Connection {
-  id: number;
-  workspaceId: number;
-  platform: Platform;
-  name: string;
-  status: 'active' | 'paused';
-  /** Platform settings and credentials (token, webhook secret, puppet…). Never printed or logged. */
-  settings: Record<string, unknown>;
-  createdAt: number;
+/** A platform connection with its credentials decrypted (defined below both this folder and the platforms). */
+export type { Connection };
+
+/**
+ * Whether a connection works, as the process receiving for it last saw it:
+ * `connecting` (starting, or not opened by a server yet), `running`, `failing` (with
+ * the reason, and when it is tried again), `paused` (an operator paused it).
+ */
+export interface ConnectionHealth {
+  state: 'connecting' | 'running' | 'failing' | 'paused';
+  /** Why the last attempt failed: the platform's words, never a credential. */
+  lastError?: string;
+  /** When the next attempt is due (ISO 8601), while failing. */
+  retryAt?: string;
+  /** When this was last recorded (ISO 8601). */
+  since?: string;
 }
 
 /** What may be shown of a connection: never its credentials. */
@@ -23,7 +30,17 @@ export interface ConnectionSummary {
   name: string;
   status: 'active' | 'paused';
   createdAt: string;
+  health: ConnectionHealth;
 }
+
+/** A health record as the supervisor writes it. */
+export interface HealthRecord {
+  state: 'connecting' | 'running' | 'failing' | 'stopped';
+  lastError?: string | null;
+  retryAt?: number | null;
+}
+
+const SUMMARY = ['id', 'workspace_id', 'platform', 'name', 'status', 'created_at', 'health_state', 'health_error', 'health_retry_at', 'health_at'] as const;
 
 export class ConnectionNotFoundError extends Error {
   override readonly name = 'ConnectionNotFoundError';
@@ -55,13 +72,13 @@ export class ConnectionStore {
   }
 
   async list(workspaceId?: number): Promise<ConnectionSummary[]> {
-    let q = this.db.selectFrom('connection').select(['id', 'workspace_id', 'platform', 'name', 'status', 'created_at']).orderBy('id');
+    let q = this.db.selectFrom('connection').select(SUMMARY).orderBy('id');
     if (workspaceId !== undefined) q = q.where('workspace_id', '=', workspaceId);
     return (await q.execute()).map(present);
   }
 
   async summary(id: number): Promise<ConnectionSummary> {
-    const row = await this.db.selectFrom('connection').select(['id', 'workspace_id', 'platform', 'name', 'status', 'created_at']).where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('connection').select(SUMMARY).where('id', '=', id).executeTakeFirst();
     if (!row) throw new ConnectionNotFoundError(id);
     return present(row);
   }
@@ -78,12 +95,21 @@ export class ConnectionStore {
     const byId = typeof ref === 'number' || /^\d+$/.test(ref);
     const row = await this.db
       .selectFrom('connection')
-      .select(['id', 'workspace_id', 'platform', 'name', 'status', 'created_at'])
+      .select(SUMMARY)
       .where('workspace_id', '=', workspaceId)
       .where(byId ? 'id' : 'name', '=', byId ? Number(ref) : String(ref))
       .executeTakeFirst();
     if (!row) throw new ConnectionNotFoundError(ref);
     return present(row);
+  }
+
+  /** Records a connection's health (the supervisor of the process that receives for it). */
+  async setHealth(id: number, health: HealthRecord, now = Date.now()): Promise<void> {
+    await this.db
+      .updateTable('connection')
+      .set({ health_state: health.state, health_error: health.lastError ?? null, health_retry_at: health.retryAt ?? null, health_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   async setStatus(id: number, status: 'active' | 'paused'): Promise<ConnectionSummary> {
@@ -100,6 +126,22 @@ export class ConnectionStore {
   }
 }
 
-function present(row: { id: number; workspace_id: number; platform: string; name: string; status: 'active' | 'paused'; created_at: number }): ConnectionSummary {
-  return { id: row.id, workspaceId: row.workspace_id, platform: platformSchema.parse(row.platform), name: row.name, status: row.status, createdAt: new Date(Number(row.created_at)).toISOString() };
+type SummaryRow = { id: number; workspace_id: number; platform: string; name: string; status: 'active' | 'paused'; created_at: number; health_state: HealthRecord['state'] | null; health_error: string | null; health_retry_at: number | null; health_at: number | null };
+
+function present(row: SummaryRow): ConnectionSummary {
+  return { id: row.id, workspaceId: row.workspace_id, platform: platformSchema.parse(row.platform), name: row.name, status: row.status, createdAt: iso(row.created_at), health: healthOf(row) };
 }
+
+function healthOf(row: SummaryRow): ConnectionHealth {
+  if (row.status === 'paused') return { state: 'paused' };
+  // Not opened yet, or stopped by a process before it was resumed: it connects when a server opens it.
+  const state = row.health_state === null || row.health_state === 'stopped' ? 'connecting' : row.health_state;
+  return {
+    state,
+    ...(state === 'failing' && row.health_error ? { lastError: row.health_error } : {}),
+    ...(state === 'failing' && row.health_retry_at !== null ? { retryAt: iso(row.health_retry_at) } : {}),
+    ...(row.health_at !== null ? { since: iso(row.health_at) } : {}),
+  };
+}
+
+const iso = (ms: number | string) => new Date(Number(ms)).toISOString();

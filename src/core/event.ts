@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPlatform, platformNames, type Platform } from './platform-names.js';
 import { isStorable, NOT_STORABLE, toStorable } from './stored-text.js';
 
 /**
@@ -11,9 +12,9 @@ import { isStorable, NOT_STORABLE, toStorable } from './stored-text.js';
  */
 export const EVENT_VERSION = 1;
 
-export const PLATFORMS = ['sandbox', 'telegram', 'wechat', 'discord'] as const;
-export const platformSchema = z.enum(PLATFORMS);
-export type Platform = z.infer<typeof platformSchema>;
+export { PLATFORMS, type Platform } from './platform-names.js';
+/** A platform Hearth knows: built in, or registered in the platform registry (see platform-names.ts). */
+export const platformSchema = z.string().refine(isPlatform, { error: (issue) => `unknown platform ${JSON.stringify(issue.input)}; platforms: ${platformNames().join(', ')}` }) as unknown as z.ZodType<Platform, string>;
 
 const externalId = z.string().min(1).max(200);
 const displayName = z.string().max(512);

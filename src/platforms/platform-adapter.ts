@@ -1,5 +1,6 @@
-import type { Action, ActionType } from '../core/action.js';
+import type { Action } from '../core/action.js';
 import type { EventInput, Platform } from '../core/event.js';
+import type { PlatformSender } from './platform-module.js';
 
 /** An action ready for a platform: Hearth's ids resolved to the platform's. */
 export interface OutboundAction {
@@ -14,6 +15,12 @@ export interface OutboundAction {
 export interface SendReceipt {
   /** The platform's id for a message it created. */
   messageId?: string;
+  /**
+   * The platform accepted the action but a person must still confirm it (a WeCom
+   * group send waits for the owning staff member in their app): it is pending a
+   * person, not done. Platforms that send unattended never set it.
+   */
+  awaitingConfirmation?: { by: string; reference?: string };
 }
 
 /** How often an adapter may send: at most `limit` sends per `windowMs`, per group or for the whole connection. */
@@ -57,46 +64,7 @@ export class InvalidPayloadError extends Error {
 export type EventSink = (events: EventInput[]) => Promise<void>;
 
 /**
- * The one shape every platform takes (sandbox, Telegram, WeChat, Discord): a
- * normalizer from the platform's payloads to Events, a sender of Actions, its rate
- * limits, and optionally a receiver that listens on its own (long polling, a
- * gateway). Platform SDK types never leave the adapter's folder.
+ * What the dispatcher sends through: the sending side of a platform connection (see
+ * platform-module.ts, where `PlatformSender` and `PlatformConnection` are defined).
  */
-export interface PlatformAdapter {
-  readonly platform: Platform;
-  readonly rateLimits: readonly RateLimit[];
-  /** What this platform can do (WeChat cannot delete or mute); automations and the dashboard ask before planning. */
-  readonly supportedActions: readonly ActionType[];
-  /** Payload → Events (several, or none for updates Hearth ignores). Throws InvalidPayloadError. */
-  normalize(payload: unknown): EventInput[];
-  /** Performs one action. Throws PlatformError when the platform refuses. */
-  send(outbound: OutboundAction): Promise<SendReceipt>;
-  start?(sink: EventSink): Promise<void>;
-  stop?(): Promise<void>;
-}
-
-/** What a live connection needs of the runtime, by shape (HearthRuntime has it). */
-export interface ConnectionRuntime {
-  readonly connections: Map<number, PlatformAdapter>;
-  readonly clock: () => number;
-  /** Live events in: ingested here (embedded) or by a worker (scale mode). */
-  receive(batch: { workspaceId: number; connectionId?: number | null; events: readonly unknown[] }): Promise<void>;
-}
-
-/**
- * Registers a connection's adapter for the dispatcher and, when `listen`, starts it
- * receiving into the runtime for the connection's workspace. A start that fails
- * unregisters it again.
- */
-export async function runConnection<A extends PlatformAdapter>(runtime: ConnectionRuntime, connection: { id: number; workspaceId: number }, adapter: A, listen: boolean): Promise<A> {
-  const { id, workspaceId } = connection;
-  runtime.connections.set(id, adapter);
-  if (!listen || !adapter.start) return adapter;
-  try {
-    await adapter.start((events) => runtime.receive({ workspaceId, connectionId: id, events }));
-  } catch (error) {
-    runtime.connections.delete(id);
-    throw error;
-  }
-  return adapter;
-}
+export type PlatformAdapter = PlatformSender;

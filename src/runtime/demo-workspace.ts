@@ -51,7 +51,8 @@ export class DemoWorkspace {
     const demo = new DemoWorkspace(runtime, community, { workspaceId: workspace.id, seed, start, groups: community.groups.length, until: start });
     const history = community.payloadsBetween(start, options.now);
     for (let i = 0; i < history.length; i += 2_000) {
-      await runtime.deliverSandbox(workspace.id, history.slice(i, i + 2_000), { automations: false, dispatch: false });
+      // Back-story: through the queue like live traffic, stored and counted, no rule runs.
+      await runtime.sandboxFor(workspace.id).deliver(history.slice(i, i + 2_000), { automations: false });
       options.onProgress?.(Math.min(i + 2_000, history.length), history.length);
     }
     await demo.#save(options.now);
@@ -79,7 +80,7 @@ export class DemoWorkspace {
     const from = Math.max(this.state.until, now - DAY);
     if (now <= from) return 0;
     const payloads = this.community.payloadsBetween(from, now);
-    if (payloads.length > 0) await this.runtime.receive({ workspaceId: this.state.workspaceId, events: await this.runtime.sandbox.receive(payloads) });
+    if (payloads.length > 0) await this.runtime.sandboxFor(this.state.workspaceId).deliver(payloads);
     await this.#save(now);
     return payloads.length;
   }

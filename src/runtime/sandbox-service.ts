@@ -42,7 +42,9 @@ export class SandboxError extends Error {
 /**
  * The operator's test-bed: add sandbox groups, act as members (say, join, leave),
  * let time pass (tick) and read the conversation. Every action goes through the
- * sandbox adapter and the whole pipeline, exactly as live traffic does.
+ * workspace's sandbox connection, the event queue and the whole pipeline, exactly as
+ * live traffic does; the service waits for its event to be ingested and dispatched
+ * to show what the bot did.
  */
 export class SandboxService {
   constructor(

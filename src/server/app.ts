@@ -10,6 +10,7 @@ import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { outboxRoutes } from './routes/outbox-routes.js';
+import { platformRoutes } from './routes/platform-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -56,6 +57,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', automationRoutes(deps, authorize));
   api.route('/', privacyRoutes(deps, authorize));
   api.route('/', outboxRoutes(deps, authorize));
+  api.route('/', platformRoutes(authorize));
   api.all('*', publicRoute(), (c) => c.json({ error: `no such API route: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
   assertEveryApiRouteGuarded(app);

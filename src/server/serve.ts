@@ -3,11 +3,9 @@ import { serve as serveHttp } from '@hono/node-server';
 import type { Config } from '../config/env.js';
 import { createLogger } from '../config/logger.js';
 import { ConnectionStore } from '../connections/connection-store.js';
-import { closeConnections, openConnections, reloadConnection } from '../connections/platform-connections.js';
+import { ConnectionSupervisor, type ConnectionSupervisorOptions } from '../connections/connection-supervisor.js';
 import { SecretBox } from '../connections/secret-box.js';
 import { RedisLeaderLease, soleLeader } from '../scheduler/leader-lease.js';
-import { createEventQueue } from '../queue/create-event-queue.js';
-import { DispatchLoop } from '../outbox/dispatch-loop.js';
 import { DEMO_EMAIL, ensureDemoOperator } from '../auth/demo-operator.js';
 import { DemoWorkspace } from '../runtime/demo-workspace.js';
 import { HearthRuntime } from '../runtime/hearth-runtime.js';
@@ -26,6 +24,8 @@ export interface ServeOptions {
   print?: (line: string) => void;
   /** Host to listen on; defaults to all interfaces. */
   hostname?: string;
+  /** How connections that cannot start are retried (tests shorten it). */
+  connections?: Pick<ConnectionSupervisorOptions, 'retry' | 'startTimeoutMs'>;
 }
 
 export interface RunningServer {
@@ -40,26 +40,31 @@ const LIVE_INTERVAL_MS = 5_000;
 export const DASHBOARD_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 /**
- * `hearth serve`: the HTTP server with the dashboard (web), the dispatch loop
- * (worker), the live demo community (scheduler). On an empty database it first
- * creates the demo workspace, unless HEARTH_DEMO=0.
+ * `hearth serve`: the HTTP server with the dashboard (web), ingest and the dispatch
+ * loop (worker), the live demo community (scheduler), the platform connections'
+ * receivers (bots). The runtime is the composition root for every role; this adds
+ * HTTP, the connections and the timers. On an empty database it first creates the
+ * demo workspace, unless HEARTH_DEMO=0. A connection whose platform cannot be
+ * reached never holds start-up: it shows as failing and is retried.
  */
 export async function startServer(config: Config, options: ServeOptions): Promise<RunningServer> {
   const print = options.print ?? (() => {});
   const log = createLogger(config.logLevel);
   const roles = new Set(options.roles);
-  let loop: DispatchLoop | undefined;
-  const queue = await createEventQueue({
-    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
-    onFailed: (err, batch) => log.error({ err, workspace: batch.workspaceId, connection: batch.connectionId, events: batch.events.length }, 'event batch given up after retries'),
-    onError: (err) => log.error({ err }, 'event queue error'),
-  });
   const metrics = new HearthMetrics();
-  const runtime = await HearthRuntime.open(config.database, { logger: log, queue, onActionsPlanned: () => loop?.wake(), onIngested: metrics.recordIngest, dispatcher: { onDone: metrics.recordDispatch } });
+  const runtime = await HearthRuntime.open(config.database, {
+    logger: log,
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    queueEvents: {
+      onFailed: (err, batch) => log.error({ err, workspace: batch.workspaceId, connection: batch.connectionId, events: batch.events.length }, 'event batch given up after retries'),
+      onError: (err) => log.error({ err }, 'event queue error'),
+    },
+    work: { consume: roles.has('worker'), dispatch: roles.has('worker') },
+    onIngested: metrics.recordIngest,
+    dispatcher: { onDone: metrics.recordDispatch },
+  });
   metrics.watch(sourcesOf(runtime, Date.now));
   const operations = { metrics, redisUrl: config.redisUrl, metricsToken: config.metricsToken };
-  // Embedded mode has no other consumer whatever the roles; in scale mode only workers consume.
-  if (roles.has('worker') || queue.kind === 'in-process') void runtime.consumeEvents();
 
   let demo = await DemoWorkspace.load(runtime);
   const empty = !(await runtime.store.db.selectFrom('workspace').select('id').limit(1).executeTakeFirst());
@@ -91,17 +96,14 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     signIn = 'Nobody can sign in yet: add an operator with `hearth user add --email E --password-stdin --workspace W --role owner`';
   }
 
-  // Every process that sends or receives needs the connections' adapters; which ones
-  // receive (poll, gateway, WeChat puppet) follows the roles.
+  // Every process that sends or receives needs the connections; which ones receive
+  // (poll, gateway, WeChat puppet; webhooks) follows the roles. Registered now, started
+  // in the background: an unreachable platform holds nothing up.
   const connections = new ConnectionStore(runtime.store.db, new SecretBox(config.secret));
-  const connectionOptions = { receive: roles.has('bots'), webhooks: roles.has('web'), logger: log, dataDir: config.dataDir, print };
-  await openConnections(runtime, connections, connectionOptions);
+  const supervisor = new ConnectionSupervisor(runtime, connections, { receive: { poll: roles.has('bots'), webhook: roles.has('web') }, logger: log, dataDir: config.dataDir, print, ...options.connections });
+  await supervisor.openAll();
 
   const timers: NodeJS.Timeout[] = [];
-  if (roles.has('worker')) {
-    loop = new DispatchLoop(runtime.dispatcher, undefined, (error) => log.error({ err: error }, 'dispatch pass failed'));
-    loop.wake();
-  }
   // Several scheduler processes in scale mode: the one holding the Redis lease works.
   const leadership = roles.has('scheduler') && config.redisUrl ? await RedisLeaderLease.start({ redisUrl: config.redisUrl, onChange: (leader) => log.info({ leader }, 'scheduler leadership') }) : soleLeader;
   if (roles.has('scheduler') && demo) {
@@ -123,7 +125,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const app = createApp({
     runtime,
     connections,
-    connectionChanged: (id) => reloadConnection(runtime, connections, id, connectionOptions),
+    connectionChanged: (id) => supervisor.reload(id),
     clock: Date.now,
     sandbox: (workspaceId) => {
       let sandbox = sandboxes.get(workspaceId);
@@ -165,9 +167,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       timers.forEach(clearInterval);
       await new Promise<void>((resolve) => (httpServer ? httpServer.close(() => resolve()) : resolve()));
       await leadership.close();
-      await closeConnections(runtime);
-      await runtime.queue.close();
-      await loop?.stop();
+      await supervisor.close();
       await runtime.close();
     },
   };

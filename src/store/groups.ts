@@ -64,3 +64,60 @@ export async function findGroup(db: Kysely<Database>, workspaceId: number, ref: 
   if (!rows[0]) throw new GroupNotFoundError(ref);
   return rows[0];
 }
+
+/** What moving a group to a new platform id did (see `rekeyGroup`). */
+export type RekeyOutcome =
+  /** The group now answers to the new id, its history kept; `dropped` is an empty group that held the new id. */
+  | { status: 'moved'; groupId: number; dropped?: number }
+  /** Already done (a second notice), or the old id was never seen. */
+  | { status: 'nothing-to-move' }
+  /** Both ids already have history in Hearth: left as two groups, to be merged by an operator. */
+  | { status: 'conflict'; fromGroupId: number; toGroupId: number };
+
+/**
+ * A platform gave a group a new id (Telegram: a group became a supergroup). The
+ * Hearth group keeps its id, history and settings and takes the new external id, so
+ * events and sends go on in the same group. When the new id already has a group of
+ * its own that nothing refers to (created ahead of the notice), that empty one is
+ * dropped; when anything refers to it (events, memberships, a rule), both are left
+ * as they are and the outcome says so. Callers that cache groups forget both ids.
+ */
+export async function rekeyGroup(db: Kysely<Database>, move: { workspaceId: number; platform: string; from: string; to: string }): Promise<RekeyOutcome> {
+  try {
+    return await db.transaction().execute(async (trx): Promise<RekeyOutcome> => {
+      const find = (externalId: string) =>
+        trx.selectFrom('chat_group').select(['id']).where('workspace_id', '=', move.workspaceId).where('platform', '=', move.platform).where('external_id', '=', externalId).executeTakeFirst();
+      const from = await find(move.from);
+      if (!from) return { status: 'nothing-to-move' };
+      const to = await find(move.to);
+      if (to) {
+        try {
+          // Every table that refers to a group does so by foreign key: the delete fails if anything does.
+          await trx.deleteFrom('chat_group').where('id', '=', to.id).execute();
+        } catch (error) {
+          if (isForeignKeyViolation(error)) throw new GroupInUse(from.id, to.id);
+          throw error;
+        }
+      }
+      await trx.updateTable('chat_group').set({ external_id: move.to }).where('id', '=', from.id).execute();
+      return { status: 'moved', groupId: from.id, ...(to ? { dropped: to.id } : {}) };
+    });
+  } catch (error) {
+    if (error instanceof GroupInUse) return { status: 'conflict', fromGroupId: error.fromGroupId, toGroupId: error.toGroupId };
+    throw error;
+  }
+}
+
+class GroupInUse extends Error {
+  constructor(
+    readonly fromGroupId: number,
+    readonly toGroupId: number,
+  ) {
+    super('the group\'s new id already has history');
+  }
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}

@@ -5,6 +5,7 @@ import { operatorsMigration } from './migrations/0002-operators.js';
 import { privacyMigration } from './migrations/0003-privacy.js';
 import { outboxParkedMigration } from './migrations/0004-outbox-parked.js';
 import { automationProblemsMigration } from './migrations/0005-automation-problems.js';
+import { connectionHealthMigration } from './migrations/0006-connection-health.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0003-privacy': privacyMigration(dialect),
     '0004-outbox-parked': outboxParkedMigration(dialect),
     '0005-automation-problems': automationProblemsMigration(dialect),
+    '0006-connection-health': connectionHealthMigration(dialect),
   };
 }
 

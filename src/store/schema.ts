@@ -47,6 +47,11 @@ export interface ConnectionTable {
   /** Platform settings; secrets in it are encrypted by the connections module. */
   config: string;
   created_at: number;
+  /** Health as the receiving process last saw it (migration 0006); null until one opened it. */
+  health_state: 'connecting' | 'running' | 'failing' | 'stopped' | null;
+  health_error: string | null;
+  health_retry_at: number | null;
+  health_at: number | null;
 }
 
 export interface ChatGroupTable {

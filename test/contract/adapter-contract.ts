@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionInput, ActionType } from '../../src/core/action.js';
 import { actionSchema } from '../../src/core/action.js';
+import { capabilityFor } from '../../src/core/capabilities.js';
 import { parseEvent, type EventKind } from '../../src/core/event.js';
-import { InvalidPayloadError, type PlatformAdapter } from '../../src/platforms/platform-adapter.js';
+import { ConnectionSettingsError, validateConnectionSettings } from '../../src/connections/platform-connections.js';
+import { InvalidPayloadError, PlatformError } from '../../src/platforms/platform-adapter.js';
+import type { PlatformConnection, PlatformModule } from '../../src/platforms/platform-module.js';
 import { HearthRuntime } from '../../src/runtime/hearth-runtime.js';
 import { ensureGroup } from '../../src/store/groups.js';
 import { ensureWorkspace } from '../../src/store/workspaces.js';
@@ -26,9 +29,9 @@ export interface SentCall {
   text?: string;
 }
 
-/** An adapter wired to a fake of its platform, for the contract suite. */
-export interface AdapterUnderTest {
-  adapter: PlatformAdapter;
+/** A platform connection opened on a fake of its platform, for the contract suite. */
+export interface ConnectionUnderTest {
+  connection: PlatformConnection;
   /** A group and a member the fake platform knows. */
   group: { externalId: string; name: string };
   member: { externalId: string; name: string };
@@ -42,28 +45,34 @@ export interface AdapterUnderTest {
   close(): Promise<void>;
 }
 
-export interface ContractOptions {
+/** How the contract suite runs one platform: a fake of it, and settings an operator could store for it. */
+export interface PlatformFixture {
+  /** What the fake is (named in the suite's title). */
   name: string;
-  /** Builds a fresh adapter on a fresh fake platform. `clock` is the test's clock. */
-  setup(clock: () => number): Promise<AdapterUnderTest>;
-  /** The action types this platform can perform. send_message is required. */
-  actions: ActionType[];
+  /** Builds a fresh connection (through the module, wherever the fake allows) on a fresh fake platform. `clock` is the test's clock. */
+  setup(clock: () => number): Promise<ConnectionUnderTest>;
+  /** Settings its schema accepts (a platform with no settings, like the sandbox, has none). */
+  validSettings?: Record<string, unknown>;
 }
 
 const REQUIRED_KINDS: EventKind[] = ['message', 'member.joined', 'member.left'];
 const T0 = Date.parse('2026-06-01T10:00:00Z');
+/** The actions a platform may carry out; which it does follows from its declared capabilities. */
+const PLATFORM_ACTIONS: ActionType[] = ['send_message', 'delete_message', 'mute_member', 'remove_member', 'ban_member'];
 
 /**
- * The one contract every platform adapter passes (the sandbox included): it turns
- * its payloads into valid Events with stable dedup keys, refuses malformed ones with
- * a clear error, performs each action it claims, and — driven by the real dispatcher
- * — stays within its rate limits and retries what the platform refuses.
+ * The one contract every platform module passes (the sandbox included, and any
+ * platform registered at run time): its connection turns its payloads into valid
+ * Events with stable dedup keys, refuses malformed ones with a clear error, performs
+ * each action its capabilities declare and refuses — never silently drops — the ones
+ * they do not, and, driven by the real dispatcher, stays within its rate limits and
+ * retries what the platform refuses. Its settings are checked by its own schema.
  */
-export function runAdapterContract(options: ContractOptions): void {
-  describe(`adapter contract: ${options.name}`, () => {
+export function runPlatformContract(module: PlatformModule, fixture: PlatformFixture): void {
+  describe(`platform contract: ${module.platform} (${fixture.name})`, () => {
     let clockNow = T0;
     const clock = () => clockNow;
-    const open: AdapterUnderTest[] = [];
+    const open: ConnectionUnderTest[] = [];
     const cleanups: (() => Promise<void>)[] = [];
     afterEach(async () => {
       while (open.length) await open.pop()!.close();
@@ -71,21 +80,23 @@ export function runAdapterContract(options: ContractOptions): void {
       clockNow = T0;
     });
     async function setup() {
-      const subject = await options.setup(clock);
+      const subject = await fixture.setup(clock);
       open.push(subject);
       return subject;
     }
+    const supported = (subject: ConnectionUnderTest) => PLATFORM_ACTIONS.filter((type) => subject.connection.capabilities.has(capabilityFor({ type } as never)!));
 
-    /** A runtime on SQLite whose dispatcher sends through the adapter under test. */
-    async function pipeline(subject: AdapterUnderTest) {
+    /** A runtime on SQLite whose dispatcher sends through the connection under test. */
+    async function pipeline(subject: ConnectionUnderTest) {
       const made = backends[0]!.create();
       const runtime = await HearthRuntime.open(made.target, { clock, dispatcher: { backoffBaseMs: 1_000 } });
       cleanups.push(made.cleanup, () => runtime.close());
-      runtime.adapters.set(subject.adapter.platform, subject.adapter);
+      const platform = subject.connection.platform;
+      runtime.adapters.set(platform, subject.connection);
       const ws = await ensureWorkspace(runtime.store.db, 'contract');
-      const group = await ensureGroup(runtime.store.db, { workspaceId: ws.id, platform: subject.adapter.platform, externalId: subject.group.externalId, name: subject.group.name });
+      const group = await ensureGroup(runtime.store.db, { workspaceId: ws.id, platform, externalId: subject.group.externalId, name: subject.group.name });
       const results = await runtime.ingest(
-        [{ platform: subject.adapter.platform, kind: 'member.joined', dedupKey: 'contract-join', occurredAt: new Date(T0).toISOString(), group: { id: subject.group.externalId }, member: { id: subject.member.externalId, name: subject.member.name } }],
+        [{ platform, kind: 'member.joined', dedupKey: 'contract-join', occurredAt: new Date(T0).toISOString(), group: { id: subject.group.externalId }, member: { id: subject.member.externalId, name: subject.member.name } }],
         { workspaceId: ws.id, automations: false },
       );
       expect(results[0]!.status).toBe('stored');
@@ -101,18 +112,32 @@ export function runAdapterContract(options: ContractOptions): void {
       return { runtime, groupId: group.id, memberId: member.member_id, enqueue };
     }
 
+    it('is the module it says: its connection names the platform and declares the module\'s capabilities; settings go through its schema', async () => {
+      const subject = await setup();
+      expect(subject.connection.platform).toBe(module.platform);
+      expect([...subject.connection.capabilities].sort()).toEqual([...module.capabilities].sort());
+      expect(module.capabilities.has('send'), 'every platform can at least send').toBe(true);
+      if (module.settingsSchema === null) {
+        expect(() => validateConnectionSettings(module.platform, {})).toThrow(ConnectionSettingsError);
+      } else {
+        expect(fixture.validSettings, 'a connectable platform gives settings its schema accepts').toBeDefined();
+        expect(validateConnectionSettings(module.platform, fixture.validSettings)).toEqual(fixture.validSettings);
+        expect(() => validateConnectionSettings(module.platform, { unexpected: 'x'.repeat(40) })).toThrow(ConnectionSettingsError);
+      }
+    });
+
     it('normalizes each kind of payload into a valid Event with a stable dedup key', async () => {
       const subject = await setup();
       const kinds = new Set(subject.samples.map((s) => s.kind));
       for (const kind of REQUIRED_KINDS) expect(kinds, `a ${kind} sample`).toContain(kind);
       const keys = new Set<string>();
       for (const sample of subject.samples) {
-        const events = subject.adapter.normalize(sample.payload).map(parseEvent);
+        const events = subject.connection.normalize(sample.payload).map(parseEvent);
         expect(events.map((e) => e.kind), JSON.stringify(sample.payload).slice(0, 200)).toContain(sample.kind);
         const event = events.find((e) => e.kind === sample.kind)!;
-        expect(event.platform).toBe(subject.adapter.platform);
+        expect(event.platform).toBe(module.platform);
         if (sample.expect) expect(event).toMatchObject(sample.expect);
-        const again = subject.adapter.normalize(structuredClone(sample.payload)).map(parseEvent);
+        const again = subject.connection.normalize(structuredClone(sample.payload)).map(parseEvent);
         expect(again.map((e) => e.dedupKey)).toEqual(events.map((e) => e.dedupKey));
         for (const e of events) keys.add(e.dedupKey);
       }
@@ -125,7 +150,7 @@ export function runAdapterContract(options: ContractOptions): void {
       for (const { payload, mentions } of subject.malformed) {
         let error: unknown;
         try {
-          subject.adapter.normalize(payload);
+          subject.connection.normalize(payload);
         } catch (e) {
           error = e;
         }
@@ -134,10 +159,10 @@ export function runAdapterContract(options: ContractOptions): void {
       }
     });
 
-    it('performs every action it supports', async () => {
+    it('performs every action its capabilities declare, and refuses the others for good', async () => {
       const subject = await setup();
-      expect(options.actions).toContain('send_message');
-      expect([...subject.adapter.supportedActions].sort()).toEqual([...options.actions].sort());
+      const wanted = supported(subject);
+      expect(wanted).toContain('send_message');
       const { runtime, groupId, memberId, enqueue } = await pipeline(subject);
       const all: Record<ActionType, ActionInput> = {
         send_message: { type: 'send_message', groupId, text: 'Contract hello', mentions: [memberId] },
@@ -147,7 +172,6 @@ export function runAdapterContract(options: ContractOptions): void {
         ban_member: { type: 'ban_member', groupId, memberId },
         alert_operator: { type: 'alert_operator', groupId, severity: 'info', text: 'internal' },
       };
-      const wanted = options.actions.filter((t) => t !== 'alert_operator');
       for (const type of wanted) {
         await enqueue(all[type]);
         clockNow += 60_000;
@@ -158,11 +182,19 @@ export function runAdapterContract(options: ContractOptions): void {
       expect(sent.map((s) => s.type)).toEqual(wanted);
       expect(sent.every((s) => s.groupExternalId === subject.group.externalId)).toBe(true);
       expect(sent[0]!.text).toContain('Contract hello');
+      for (const type of PLATFORM_ACTIONS.filter((t) => !wanted.includes(t))) {
+        const refused = await subject.connection
+          .send({ idempotencyKey: `unsupported-${type}`, action: actionSchema.parse(all[type]), group: { id: groupId, ...subject.group }, members: new Map([[memberId, subject.member]]) })
+          .catch((e: unknown) => e);
+        expect(refused, type).toBeInstanceOf(PlatformError);
+        expect((refused as PlatformError).retryable, type).toBe(false);
+      }
+      expect((await subject.sent()).length).toBe(sent.length);
     });
 
     it('never sends faster than its rate limits allow', async () => {
       const subject = await setup();
-      const limits = subject.adapter.rateLimits;
+      const limits = subject.connection.rateLimits;
       expect(limits.length).toBeGreaterThan(0);
       const { runtime, groupId, enqueue } = await pipeline(subject);
       const tightest = Math.min(...limits.filter((l) => l.scope === 'group').map((l) => l.limit), 50);

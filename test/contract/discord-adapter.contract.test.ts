@@ -26,368 +26,14 @@ import { InvalidSettingsError } from '../../src/platforms/connection-settings.js
 import { PlatformError, type OutboundAction } from '../../src/platforms/platform-adapter.js';
 import { ConnectionStore } from '../../src/connections/connection-store.js';
 import { SecretBox } from '../../src/connections/secret-box.js';
-import { openDiscordConnection } from '../../src/platforms/discord/discord-connection.js';
+import { ConnectionSupervisor } from '../../src/connections/connection-supervisor.js';
+import { discordPlatform } from '../../src/platforms/discord/discord-platform.js';
+import pino from 'pino';
 import { HearthRuntime } from '../../src/runtime/hearth-runtime.js';
 import { setUpWorkspace } from '../../src/runtime/workspace-setup.js';
 import { backends } from '../helpers/backends.js';
-import { runAdapterContract, type SentCall } from './adapter-contract.js';
+import { BOT, CHANNEL, GUILD, LATE_THREAD, OTHER_CHANNEL, THREAD, TOKEN, adapterOn, at, bo, fakeDiscordRest, guildCreate, memberAdd, memberRemove, message, reactionAdd, ready, threadCreate, user } from './fixtures/discord-fixture.js';
 
-// Invented ids and names, in Discord's shapes (https://discord.com/developers/docs/topics/gateway-events).
-const GUILD = '1100000000000000001';
-const CHANNEL = '1100000000000000010';
-const OTHER_CHANNEL = '1100000000000000011';
-const THREAD = '1100000000000000020';
-/** A thread created before the bot connected: the gateway never announces it. */
-const LATE_THREAD = '1100000000000000021';
-const BOT = '1100000000000000099';
-const TOKEN = 'MTEwMDAwMDAwMDAwMDAwMDA5OQ.Gabcde.fake-token-for-tests_0123456789';
-const at = '2026-06-01T09:00:00.000000+00:00';
-const receivedAt = Date.parse('2026-06-01T09:05:00Z');
-
-const noFlags = 0 as GuildMemberFlags;
-const user = (id: string, username: string, extra: Partial<APIUser> = {}): APIUser => ({ id, username, discriminator: '0', global_name: null, avatar: null, ...extra });
-const ann = user('1100000000000000101', 'ann', { global_name: 'Ann' });
-const bo = user('1100000000000000102', 'bo');
-
-function message(d: Partial<GatewayMessageCreateDispatchData> & { id: string }, s = 10): GatewayMessageCreateDispatch {
-  return {
-    op: GatewayOpcodes.Dispatch,
-    t: GatewayDispatchEvents.MessageCreate,
-    s,
-    d: {
-      type: MessageType.Default,
-      channel_id: CHANNEL,
-      guild_id: GUILD,
-      author: ann,
-      member: { nick: null, roles: [], joined_at: '2026-05-01T00:00:00.000000+00:00', deaf: false, mute: false, flags: noFlags },
-      content: 'hello',
-      timestamp: at,
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      embeds: [],
-      pinned: false,
-      ...d,
-    },
-  };
-}
-
-const guildCreate = {
-  op: GatewayOpcodes.Dispatch,
-  t: GatewayDispatchEvents.GuildCreate,
-  s: 2,
-  // Trimmed to the fields Hearth reads; a real GUILD_CREATE carries the whole guild.
-  d: {
-    id: GUILD,
-    name: 'Makers',
-    system_channel_id: OTHER_CHANNEL,
-    joined_at: '2026-01-01T00:00:00.000000+00:00',
-    large: false,
-    member_count: 3,
-    channels: [
-      { id: CHANNEL, type: 0, name: 'general', position: 0, parent_id: null },
-      { id: OTHER_CHANNEL, type: 0, name: 'welcome', position: 1, parent_id: null },
-    ],
-    threads: [],
-  },
-};
-
-const ready = { op: GatewayOpcodes.Dispatch, t: GatewayDispatchEvents.Ready, s: 1, d: { v: 10, user: user(BOT, 'hearth', { bot: true }), guilds: [{ id: GUILD, unavailable: true }], session_id: 's', resume_gateway_url: 'wss://example.invalid', application: { id: BOT, flags: 0 } } };
-
-const threadCreate: GatewayThreadCreateDispatch = {
-  op: GatewayOpcodes.Dispatch,
-  t: GatewayDispatchEvents.ThreadCreate,
-  s: 3,
-  d: {
-    id: THREAD,
-    type: ChannelType.PublicThread,
-    guild_id: GUILD,
-    parent_id: CHANNEL,
-    name: 'Show and tell',
-    owner_id: ann.id,
-    last_message_id: null,
-    thread_metadata: { archived: false, auto_archive_duration: ThreadAutoArchiveDuration.OneDay, archive_timestamp: at, locked: false },
-    member_count: 1,
-    message_count: 0,
-    total_message_sent: 0,
-    newly_created: true,
-  },
-};
-
-const reactionAdd: GatewayMessageReactionAddDispatch & { received_at: number } = {
-  op: GatewayOpcodes.Dispatch,
-  t: GatewayDispatchEvents.MessageReactionAdd,
-  s: 20,
-  d: { user_id: bo.id, channel_id: THREAD, message_id: '1100000000000001003', guild_id: GUILD, member: { user: bo, nick: 'Bobby', roles: [], joined_at: at, deaf: false, mute: false, flags: noFlags }, emoji: { id: null, name: '🔥' }, burst: false, type: ReactionType.Normal },
-  received_at: receivedAt,
-};
-
-const reactionRemove: GatewayMessageReactionRemoveDispatch & { received_at: number } = {
-  op: GatewayOpcodes.Dispatch,
-  t: GatewayDispatchEvents.MessageReactionRemove,
-  s: 21,
-  d: { user_id: bo.id, channel_id: CHANNEL, message_id: '1100000000000001001', guild_id: GUILD, emoji: { id: '1100000000000009001', name: 'party' }, burst: false, type: ReactionType.Normal },
-  received_at: receivedAt + 1,
-};
-
-const memberAdd: GatewayGuildMemberAddDispatch = {
-  op: GatewayOpcodes.Dispatch,
-  t: GatewayDispatchEvents.GuildMemberAdd,
-  s: 30,
-  d: { guild_id: GUILD, user: bo, nick: null, roles: [], joined_at: '2026-06-01T08:59:00.000000+00:00', deaf: false, mute: false, flags: noFlags, pending: false },
-};
-
-const memberRemove: GatewayGuildMemberRemoveDispatch & { received_at: number } = {
-  op: GatewayOpcodes.Dispatch,
-  t: GatewayDispatchEvents.GuildMemberRemove,
-  s: 31,
-  d: { guild_id: GUILD, user: bo },
-  received_at: receivedAt,
-};
-
-interface Recorded {
-  method: string;
-  path: string;
-  body: Record<string, unknown> | undefined;
-  authorization: string | undefined;
-  reason: string | undefined;
-}
-
-async function read(req: IncomingMessage): Promise<string> {
-  let data = '';
-  for await (const chunk of req) data += chunk;
-  return data;
-}
-
-/**
- * A local stand-in for Discord's gateway, enough for discord.js to log in: a bare
- * WebSocket (RFC 6455 framing, no compression) that says HELLO, takes IDENTIFY,
- * answers READY and GUILD_CREATE, then sends whatever dispatches a test pushes.
- */
-function fakeGateway() {
-  const sockets = new Set<Socket>();
-  /** Set to a close code (4014: disallowed intents) to refuse the next IDENTIFY. */
-  let refuseIdentify: number | undefined;
-  let identify: Record<string, unknown> | undefined;
-  let seq = 0;
-  let onIdentified: () => void = () => {};
-  const identified = new Promise<void>((resolve) => (onIdentified = resolve));
-  const frame = (opcode: number, payload: Buffer) => {
-    const len = payload.length;
-    const head = len < 126 ? Buffer.from([0x80 | opcode, len]) : len < 65536 ? Buffer.from([0x80 | opcode, 126, len >> 8, len & 255]) : Buffer.concat([Buffer.from([0x80 | opcode, 127]), (() => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(len)); return b; })()]);
-    return Buffer.concat([head, payload]);
-  };
-  const send = (socket: Socket, body: unknown) => socket.write(frame(1, Buffer.from(JSON.stringify(body))));
-  const sendAll = (body: unknown) => sockets.forEach((s) => send(s, body));
-  function onMessage(socket: Socket, text: string) {
-    const packet = JSON.parse(text) as { op: number; d: Record<string, unknown> };
-    if (packet.op === GatewayOpcodes.Heartbeat) return send(socket, { op: GatewayOpcodes.HeartbeatAck });
-    if (packet.op !== GatewayOpcodes.Identify) return;
-    identify = packet.d;
-    if (refuseIdentify !== undefined) {
-      const code = Buffer.alloc(2);
-      code.writeUInt16BE(refuseIdentify);
-      socket.end(frame(8, Buffer.concat([code, Buffer.from('Disallowed intent(s).')])));
-      return;
-    }
-    send(socket, { ...ready, s: ++seq });
-    send(socket, { ...guildCreate, s: ++seq });
-    onIdentified();
-  }
-  function upgrade(req: IncomingMessage, socket: Socket) {
-    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => sockets.delete(socket));
-    let buffer = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      for (;;) {
-        if (buffer.length < 2) return;
-        const opcode = buffer[0]! & 0x0f;
-        let len = buffer[1]! & 0x7f;
-        let offset = 2;
-        if (len === 126) [len, offset] = [buffer.readUInt16BE(2), 4];
-        else if (len === 127) [len, offset] = [Number(buffer.readBigUInt64BE(2)), 10];
-        const masked = (buffer[1]! & 0x80) !== 0;
-        const mask = masked ? buffer.subarray(offset, offset + 4) : undefined;
-        if (masked) offset += 4;
-        if (buffer.length < offset + len) return;
-        const payload = Buffer.from(buffer.subarray(offset, offset + len));
-        if (mask) for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i % 4]!;
-        buffer = buffer.subarray(offset + len);
-        if (opcode === 1) onMessage(socket, payload.toString('utf8'));
-        else if (opcode === 8) socket.end(frame(8, payload.subarray(0, 2)));
-        else if (opcode === 9) socket.write(frame(10, payload));
-      }
-    });
-    send(socket, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: 45_000 }, s: null, t: null });
-  }
-  return {
-    upgrade,
-    identified,
-    get identify() {
-      return identify;
-    },
-    refuseIdentify(code: number) {
-      refuseIdentify = code;
-    },
-    /** Sends a dispatch to every connected client. */
-    dispatch(packet: { t: string; d: unknown }) {
-      sendAll({ op: GatewayOpcodes.Dispatch, t: packet.t, d: packet.d, s: ++seq });
-    },
-    close() {
-      sockets.forEach((s) => s.destroy());
-    },
-  };
-}
-
-/**
- * A local stand-in for Discord's REST API: records what it is asked to do, answers
- * like Discord (message objects, 204s, nonce deduplication), and refuses on demand
- * with 429 + retry_after or 403.
- */
-async function fakeDiscordRest() {
-  const calls: Recorded[] = [];
-  const refused: Recorded[] = [];
-  const refusals: { status: number; retryAfterMs?: number; global?: boolean; message?: string; code?: number }[] = [];
-  const byNonce = new Map<string, unknown>();
-  let nextId = 1100000000000005000n;
-  const gateway = fakeGateway();
-  const server = createServer((req, res) => {
-    void read(req).then((raw) => {
-      const path = new URL(req.url!, 'http://fake').pathname.replace(/^\/api\/v10/, '');
-      const call: Recorded = { method: req.method!, path, body: raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined, authorization: req.headers.authorization, reason: req.headers['x-audit-log-reason'] as string | undefined };
-      const reply = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
-        res.end(body === undefined ? undefined : JSON.stringify(body));
-      };
-      const refusal = refusals.shift();
-      if (refusal) {
-        refused.push(call);
-        if (refusal.status === 429) {
-          const seconds = (refusal.retryAfterMs ?? 1000) / 1000;
-          return reply(429, { message: 'You are being rate limited.', retry_after: seconds, global: !!refusal.global }, { 'retry-after': String(seconds), ...(refusal.global ? { 'x-ratelimit-global': 'true' } : {}) });
-        }
-        return reply(refusal.status, { message: refusal.message ?? 'Missing Permissions', code: refusal.code ?? 50013 });
-      }
-      let m: RegExpExecArray | null;
-      if (req.method === 'GET' && path === '/gateway/bot') {
-        const { port } = server.address() as AddressInfo;
-        return reply(200, { url: `ws://127.0.0.1:${port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } });
-      }
-      if (req.method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) {
-        if (m[1] === LATE_THREAD) return reply(200, { id: LATE_THREAD, guild_id: GUILD, type: ChannelType.PublicThread, name: 'Older thread', parent_id: CHANNEL });
-        return m[1] === CHANNEL || m[1] === OTHER_CHANNEL ? reply(200, { id: m[1], guild_id: GUILD, type: 0, name: 'general', parent_id: null }) : reply(404, { message: 'Unknown Channel', code: 10003 });
-      }
-      calls.push(call);
-      if (req.method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
-        const nonce = call.body?.nonce as string | undefined;
-        const earlier = nonce && call.body?.enforce_nonce ? byNonce.get(nonce) : undefined;
-        if (earlier) return reply(200, earlier);
-        const created = { id: String(nextId++), channel_id: m[1], content: call.body?.content, timestamp: at, type: call.body?.message_reference ? 19 : 0, nonce };
-        if (nonce) byNonce.set(nonce, created);
-        return reply(200, created);
-      }
-      if (req.method === 'DELETE' && /^\/channels\/\d+\/messages\/\d+$/.test(path)) return reply(204);
-      if (req.method === 'PATCH' && /^\/guilds\/\d+\/members\/\d+$/.test(path)) return reply(200, { user: bo, roles: [], communication_disabled_until: call.body?.communication_disabled_until });
-      if (req.method === 'DELETE' && /^\/guilds\/\d+\/members\/\d+$/.test(path)) return reply(204);
-      if (req.method === 'PUT' && /^\/guilds\/\d+\/bans\/\d+$/.test(path)) return reply(204);
-      return reply(404, { message: '404: Not Found', code: 0 });
-    });
-  });
-  server.on('upgrade', (req, socket) => gateway.upgrade(req, socket as Socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    api: `http://127.0.0.1:${port}/api`,
-    calls,
-    refused,
-    refusals,
-    gateway,
-    close: () => {
-      gateway.close();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** What the fake performed, as the contract counts it: guild-level calls belong to the guild's channel here. */
-function asSent(call: Recorded): SentCall | undefined {
-  const channel = /^\/channels\/(\d+)/.exec(call.path)?.[1] ?? (call.path.startsWith(`/guilds/${GUILD}/`) ? CHANNEL : undefined);
-  if (!channel) return undefined;
-  const type: SentCall['type'] | undefined =
-    call.method === 'POST' && call.path.endsWith('/messages') ? 'send_message'
-    : call.method === 'DELETE' && call.path.includes('/messages/') ? 'delete_message'
-    : call.method === 'PATCH' && call.path.includes('/members/') ? 'mute_member'
-    : call.method === 'DELETE' && call.path.includes('/members/') ? 'remove_member'
-    : call.method === 'PUT' && call.path.includes('/bans/') ? 'ban_member'
-    : undefined;
-  return type && { type, groupExternalId: channel, ...(typeof call.body?.content === 'string' ? { text: call.body.content } : {}) };
-}
-
-function adapterOn(api: string, clock: () => number = Date.now) {
-  const adapter = new DiscordAdapter({ token: TOKEN, homeChannels: { [GUILD]: CHANNEL } }, { api, clock });
-  for (const p of [ready, guildCreate, threadCreate]) expect(adapter.normalize(p)).toEqual([]);
-  return adapter;
-}
-
-runAdapterContract({
-  name: 'discord (gateway payloads, fake REST)',
-  actions: ['send_message', 'delete_message', 'mute_member', 'remove_member', 'ban_member'],
-  async setup(clock) {
-    const fake = await fakeDiscordRest();
-    const adapter = adapterOn(fake.api, clock);
-    return {
-      adapter,
-      group: { externalId: CHANNEL, name: 'Makers #general' },
-      member: { externalId: bo.id, name: 'bo' },
-      samples: [
-        {
-          kind: 'message',
-          payload: message({ id: '1100000000000001001', content: 'hello <@1100000000000000102>', mentions: [bo] }),
-          expect: { dedupKey: 'discord:msg:1100000000000001001', messageId: '1100000000000001001', text: 'hello <@1100000000000000102>', mentions: [bo.id], group: { id: CHANNEL, title: 'Makers #general' }, actor: { id: ann.id, name: 'Ann', username: 'ann' } },
-        },
-        {
-          kind: 'message',
-          payload: message({ id: '1100000000000001002', type: MessageType.Reply, author: bo, content: 'agreed', message_reference: { type: MessageReferenceType.Default, message_id: '1100000000000001001', channel_id: CHANNEL, guild_id: GUILD } }),
-          expect: { replyTo: '1100000000000001001', actor: { id: bo.id, name: 'bo' } },
-        },
-        {
-          kind: 'message',
-          payload: message({ id: '1100000000000001003', channel_id: THREAD, content: 'my project', attachments: [{ id: '1100000000000008001', filename: 'shot.png', size: 1024, url: 'https://cdn.example.invalid/shot.png', proxy_url: 'https://media.example.invalid/shot.png', content_type: 'image/png' }] }),
-          expect: { group: { id: CHANNEL }, media: 'photo' },
-        },
-        { kind: 'command', payload: message({ id: '1100000000000001004', content: '/checkin today' }), expect: { name: 'checkin', args: 'today' } },
-        { kind: 'reaction', payload: reactionAdd, expect: { emoji: '🔥', added: true, group: { id: CHANNEL }, actor: { id: bo.id, name: 'Bobby' }, occurredAt: new Date(receivedAt).toISOString() } },
-        { kind: 'reaction', payload: reactionRemove, expect: { emoji: '<:party:1100000000000009001>', added: false } },
-        { kind: 'member.joined', payload: memberAdd, expect: { group: { id: CHANNEL }, member: { id: bo.id, name: 'bo' }, occurredAt: '2026-06-01T08:59:00.000Z' } },
-        { kind: 'member.left', payload: memberRemove, expect: { group: { id: CHANNEL }, member: { id: bo.id } } },
-      ],
-      malformed: [
-        { payload: null, mentions: 'payload' },
-        { payload: { op: GatewayOpcodes.Heartbeat, d: 41 }, mentions: 'op' },
-        { payload: { ...message({ id: '1100000000000001010' }), d: { ...message({ id: '1100000000000001010' }).d, author: undefined } }, mentions: 'd.author' },
-        { payload: message({ id: 'not-a-snowflake' }), mentions: 'd.id' },
-        { payload: message({ id: '1100000000000001011', timestamp: 'yesterday' }), mentions: 'd.timestamp' },
-        { payload: { ...reactionAdd, received_at: undefined }, mentions: 'received_at' },
-        { payload: { ...memberAdd, d: { ...memberAdd.d, guild_id: undefined } }, mentions: 'd.guild_id' },
-      ],
-      sent: async () => fake.calls.map(asSent).filter((c): c is SentCall => !!c),
-      refuseNext(count, refusal) {
-        for (let i = 0; i < count; i++) fake.refusals.push(refusal.retryable ? { status: 429, ...(refusal.retryAfterMs !== undefined ? { retryAfterMs: refusal.retryAfterMs } : {}) } : { status: 403 });
-      },
-      async close() {
-        await adapter.stop();
-        await fake.close();
-      },
-    };
-  },
-});
 
 describe('discord adapter', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -554,13 +200,17 @@ describe('discord receiver: a discord.js Client on a local gateway → HearthRun
     const fake = await fakeDiscordRest();
     const made = backends[0]!.create();
     const runtime = await HearthRuntime.open(made.target);
-    let adapter: DiscordAdapter | undefined;
+    const connections = new ConnectionStore(runtime.store.db, new SecretBox('test-secret-'.repeat(4)));
+    // The server's way: the supervisor opens the stored connection through the registry's Discord module.
+    const supervisor = new ConnectionSupervisor(runtime, connections, { receive: { poll: true, webhook: true }, logger: pino({ level: 'silent' }) });
     try {
       const ws = await setUpWorkspace(runtime.store.db, 'acme', 'Acme');
-      const connections = new ConnectionStore(runtime.store.db, new SecretBox('test-secret-'.repeat(4)));
-      const summary = await connections.add({ workspaceId: ws.id, platform: 'discord', name: 'makers', settings: { token: TOKEN, homeChannels: { [GUILD]: CHANNEL } } });
-      adapter = await openDiscordConnection(runtime, await connections.get(summary.id), { api: fake.api });
-      expect(runtime.connections.get(summary.id)).toBe(adapter);
+      const summary = await connections.add({ workspaceId: ws.id, platform: 'discord', name: 'makers', settings: { token: TOKEN, homeChannels: { [GUILD]: CHANNEL }, api: fake.api } });
+      await supervisor.openAll();
+      await supervisor.settled(summary.id);
+      expect((await connections.summary(summary.id)).health.state).toBe('running');
+      const adapter = runtime.connections.get(summary.id) as DiscordAdapter;
+      expect(adapter).toBeInstanceOf(DiscordAdapter);
       await fake.gateway.identified;
       // Guilds | GuildMembers | GuildMessages | GuildMessageReactions | MessageContent
       expect(fake.gateway.identify).toMatchObject({ token: TOKEN, intents: 1 | 2 | 512 | 1024 | 32768 });
@@ -591,7 +241,7 @@ describe('discord receiver: a discord.js Client on a local gateway → HearthRun
       const groups = await runtime.store.db.selectFrom('chat_group').select(['external_id', 'name', 'connection_id']).execute();
       expect(groups).toEqual([{ external_id: CHANNEL, name: 'Makers #general', connection_id: summary.id }]);
     } finally {
-      await adapter?.stop();
+      await supervisor.close();
       await runtime.close();
       await made.cleanup();
       await fake.close();
@@ -600,14 +250,12 @@ describe('discord receiver: a discord.js Client on a local gateway → HearthRun
 
   it('opens a send-only connection for a worker, without a gateway session', async () => {
     const fake = await fakeDiscordRest();
-    const connections = new Map();
-    const adapter = await openDiscordConnection(
-      { connections, clock: Date.now, receive: async () => expect.fail('a send-only connection receives nothing') },
-      { id: 3, workspaceId: 1, platform: 'discord', name: 'makers', status: 'active', settings: { token: TOKEN }, createdAt: 0 },
-      { api: fake.api, listen: false },
+    const adapter = discordPlatform.open(
+      { id: 3, workspaceId: 1, platform: 'discord', name: 'makers', status: 'active', settings: { token: TOKEN, api: fake.api }, createdAt: 0 },
+      { clock: Date.now, log: pino({ level: 'silent' }), sink: async () => expect.fail('a send-only connection receives nothing'), moveGroup: async () => ({ status: 'nothing-to-move' }), receive: { poll: false, webhook: false } },
     );
     try {
-      expect(connections.get(3)).toBe(adapter);
+      await adapter.start();
       await adapter.send({ idempotencyKey: 'w1', action: { type: 'send_message', groupId: 1, text: 'from a worker', mentions: [] }, group: { id: 1, externalId: CHANNEL, name: 'general' }, members: new Map() });
       expect(fake.gateway.identify).toBeUndefined();
       expect(fake.calls.map((c) => c.body?.content)).toEqual(['from a worker']);
@@ -622,7 +270,7 @@ describe('discord receiver: a discord.js Client on a local gateway → HearthRun
     fake.gateway.refuseIdentify(4014);
     const adapter = new DiscordAdapter({ token: TOKEN }, { api: fake.api });
     try {
-      const error = await adapter.start(async () => {}).catch((e: unknown) => e);
+      const error = await adapter.start().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PlatformError);
       expect(error).toMatchObject({ platform: 'discord', method: 'login', retryable: false, code: 4014 });
       expect((error as Error).message).toContain('Message Content Intent');
@@ -637,7 +285,7 @@ describe('discord receiver: a discord.js Client on a local gateway → HearthRun
     fake.refusals.push({ status: 401, message: '401: Unauthorized', code: 0 });
     const adapter = new DiscordAdapter({ token: TOKEN }, { api: fake.api });
     try {
-      const error = await adapter.start(async () => {}).catch((e: unknown) => e);
+      const error = await adapter.start().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PlatformError);
       expect(error).toMatchObject({ platform: 'discord', method: 'login', retryable: false });
       expect((error as Error).message).not.toContain(TOKEN);

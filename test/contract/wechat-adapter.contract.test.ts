@@ -1,110 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { mock, type PuppetMock } from 'wechaty-puppet-mock';
 import { parseEvent } from '../../src/core/event.js';
-import { PlatformError, type OutboundAction } from '../../src/platforms/platform-adapter.js';
+import { PlatformError } from '../../src/platforms/platform-adapter.js';
 import { InvalidSettingsError } from '../../src/platforms/connection-settings.js';
-import type { WechatSendFault } from '../../src/platforms/wechat/sender.js';
 import { WechatAdapter } from '../../src/platforms/wechat/wechat-adapter.js';
-import { runAdapterContract, type SentCall } from './adapter-contract.js';
-
-const at = Date.parse('2026-06-01T09:00:00Z');
-const room = 'r1@chatroom';
-const ann = { id: 'wxid_ann', name: 'Ann' };
-const bo = { id: 'wxid_bo', name: 'Bo' };
-
-async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/**
- * A WeChat account on puppet-mock: the bot, Ann and Bo in one room. The puppet's
- * own calls are recorded (what reached "WeChat"); nothing of Hearth is replaced.
- */
-async function mockWechat(clock: () => number = Date.now) {
-  const mocker = new mock.Mocker();
-  const self = mocker.createContact({ name: 'Hearth Bot' });
-  const people = { ann: mocker.createContact({ name: 'Ann' }), bo: mocker.createContact({ name: 'Bo' }) };
-  const mockRoom = mocker.createRoom({ topic: 'Contract Room', memberIdList: [self.id, people.ann.id, people.bo.id] });
-  const refusals: WechatSendFault[] = [];
-  const adapter = new WechatAdapter({ puppet: 'wechaty-puppet-mock', puppetOptions: { mocker }, botName: 'contract' }, { clock, sendFault: () => refusals.shift() });
-  await adapter.start(async () => {});
-  const puppet = mocker.puppet as PuppetMock;
-  const calls: (SentCall & { mentionIds?: string[]; memberId?: string })[] = [];
-  // Wechaty passes the mentioned ids as a third argument the mock's signature leaves out.
-  type SendText = (conversationId: string, text: string, mentionIds?: string[]) => Promise<void>;
-  const say = puppet.messageSendText.bind(puppet) as SendText;
-  (puppet as unknown as { messageSendText: SendText }).messageSendText = async (conversationId, text, mentionIds) => {
-    calls.push({ type: 'send_message', groupExternalId: conversationId, text, mentionIds: mentionIds ?? [] });
-    return say(conversationId, text, mentionIds);
-  };
-  const del = puppet.roomDel.bind(puppet);
-  puppet.roomDel = async (roomId, contactId) => {
-    calls.push({ type: 'remove_member', groupExternalId: roomId, memberId: contactId });
-    return del(roomId, contactId);
-  };
-  const add = puppet.roomAdd.bind(puppet);
-  puppet.roomAdd = async (roomId, contactId, ...rest) => {
-    calls.push({ type: 'invite_member' as SentCall['type'], groupExternalId: roomId, memberId: contactId });
-    return add(roomId, contactId, ...rest);
-  };
-  mocker.login(self);
-  await until(() => adapter.status().state === 'logged-in', 'login');
-  return { mocker, adapter, puppet, self, people, room: mockRoom, calls, refusals };
-}
-
-const outbound = (action: OutboundAction['action'], members: [number, string][] = [], key = 'k1'): OutboundAction => ({
-  idempotencyKey: key,
-  action,
-  group: { id: 1, externalId: '', name: 'Contract Room' },
-  members: new Map(members.map(([id, externalId]) => [id, { externalId, name: externalId }])),
-});
-
-runAdapterContract({
-  name: 'wechat (wechaty-puppet-mock)',
-  actions: ['send_message', 'remove_member'],
-  async setup(clock) {
-    const w = await mockWechat(clock);
-    return {
-      adapter: w.adapter,
-      group: { externalId: w.room.id, name: 'Contract Room' },
-      member: { externalId: w.people.ann.id, name: 'Ann' },
-      samples: [
-        {
-          kind: 'message',
-          payload: { type: 'message', id: 'm1', roomId: room, roomTopic: 'Contract Room', at, talker: ann, kind: 'text', text: 'hello @Bo', mentionIds: [bo.id], quoteId: 'm0' },
-          expect: { dedupKey: 'wechat:msg:m1', text: 'hello @Bo', mentions: [bo.id], replyTo: 'm0', group: { id: room, title: 'Contract Room' }, actor: { id: ann.id, name: 'Ann' } },
-        },
-        { kind: 'message', payload: { type: 'message', id: 'm2', roomId: room, at, talker: ann, kind: 'image', text: '<msg><img/></msg>' }, expect: { media: 'photo', text: '' } },
-        { kind: 'command', payload: { type: 'message', id: 'm3', roomId: room, at, talker: ann, kind: 'text', text: '/checkin today' }, expect: { name: 'checkin', args: 'today' } },
-        {
-          kind: 'member.joined',
-          payload: { type: 'room-join', roomId: room, roomTopic: 'Contract Room', at, inviteeList: [ann], inviter: bo },
-          expect: { method: 'invite', member: { id: ann.id }, inviter: { id: bo.id } },
-        },
-        { kind: 'member.left', payload: { type: 'room-leave', roomId: room, at, leaverList: [ann], remover: bo }, expect: { member: { id: ann.id }, removedBy: { id: bo.id } } },
-        { kind: 'member.left', payload: { type: 'room-leave', roomId: room, at: at + 1, leaverList: [bo], remover: bo }, expect: { member: { id: bo.id } } },
-      ],
-      malformed: [
-        { payload: null, mentions: 'payload' },
-        { payload: { type: 'message', roomId: room, at, talker: ann, kind: 'text', text: 'no id' }, mentions: 'id' },
-        { payload: { type: 'room-dance', roomId: room, at }, mentions: 'type' },
-        { payload: { type: 'room-join', roomId: room, at, inviteeList: [] }, mentions: 'inviteeList' },
-        { payload: { type: 'room-leave', roomId: room, at: -1, leaverList: [ann] }, mentions: 'at' },
-        { payload: { type: 'message', id: 'm', roomId: room, at, talker: { id: '', name: 'x' }, kind: 'text', text: 'hi' }, mentions: 'talker.id' },
-        { payload: { type: 'message', id: 'm', roomId: room, at, talker: ann, kind: 'hologram', text: 'hi' }, mentions: 'kind' },
-      ],
-      sent: async () => w.calls.map(({ type, groupExternalId, text }) => ({ type, groupExternalId, ...(text !== undefined ? { text } : {}) })),
-      refuseNext(count, refusal) {
-        for (let i = 0; i < count; i++) w.refusals.push(refusal);
-      },
-      close: () => w.adapter.stop(),
-    };
-  },
-});
+import { ann, at, bo, mockWechat, outbound, room, until } from './fixtures/wechat-fixture.js';
 
 describe('wechat adapter', () => {
   it('turns an invite of three people into three joins, each naming the inviter', () => {
@@ -152,7 +52,7 @@ describe('wechat adapter', () => {
 
   it('says plainly when the puppet package is not installed', async () => {
     const adapter = new WechatAdapter({ puppet: 'wechaty-puppet-not-installed-anywhere', puppetOptions: { token: 'secret-token-value' } });
-    const error = await adapter.start(async () => {}).catch((e: unknown) => e);
+    const error = await adapter.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformError);
     expect(error).toMatchObject({ platform: 'wechat', method: 'start', retryable: false, code: 'puppet_missing' });
     expect((error as Error).message).toContain('npm install wechaty-puppet-not-installed-anywhere');
@@ -185,7 +85,7 @@ describe('wechat adapter', () => {
   it('refuses what WeChat cannot do, and does not claim it', async () => {
     const w = await mockWechat();
     try {
-      expect(w.adapter.supportedActions).toEqual(['send_message', 'remove_member']);
+      expect([...w.adapter.capabilities].sort()).toEqual(['mention', 'read_messages', 'remove', 'reply', 'send', 'send_unattended']);
       for (const action of [
         { type: 'delete_message', groupId: 1, messageId: 'm1' },
         { type: 'mute_member', groupId: 1, memberId: 7, seconds: 60 },
@@ -210,7 +110,7 @@ describe('wechat adapter', () => {
     const self = mocker.createContact({ name: 'Bot' });
     const r = mocker.createRoom({ topic: 'T', memberIdList: [self.id] });
     const adapter = new WechatAdapter({ puppet: 'wechaty-puppet-mock', puppetOptions: { mocker, token } });
-    await adapter.start(async () => {});
+    await adapter.start();
     try {
       mocker.login(self);
       await until(() => adapter.status().state === 'logged-in', 'login');

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { recordAudit, SYSTEM_ACTOR } from '../../audit/audit-log.js';
 import { ConnectionStore, type ConnectionSummary } from '../../connections/connection-store.js';
-import { CONNECTABLE, validateConnectionSettings } from '../../connections/platform-connections.js';
+import { validateConnectionSettings } from '../../connections/platform-connections.js';
 import { SecretBox } from '../../connections/secret-box.js';
+import { connectablePlatforms } from '../../platforms/platform-registry.js';
 import { resolveWorkspace } from '../../runtime/workspace-setup.js';
 import { UsageError, printJsonLine, withRuntime } from '../cli-context.js';
 
@@ -36,7 +37,7 @@ export function registerConnectionCommand(program: Command): void {
 
   connection
     .command('add <platform> <name>')
-    .description(`connect an account (${CONNECTABLE.join(', ')}); its settings are a JSON object on standard input, e.g. {"token":"…","mode":"polling"}`)
+    .description(`connect an account (${connectablePlatforms().join(', ')}); its settings are a JSON object on standard input, e.g. {"token":"…","mode":"polling"}`)
     .action(async (platform: string, name: string, _opts: unknown, cmd: Command) => {
       const raw = (await readStdin()).trim();
       if (!raw) throw new UsageError('pipe the settings in as JSON, e.g. echo \'{"token":"…","mode":"polling"}\' | hearth connection add telegram main-bot');

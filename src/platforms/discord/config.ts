@@ -1,6 +1,10 @@
 import { parseSettings } from '../connection-settings.js';
 import { z } from 'zod';
+import type { Capability } from '../../core/capabilities.js';
 import type { RateLimit } from '../platform-adapter.js';
+
+/** A Discord bot with the right permissions can do everything Hearth asks; pins and invites exist too. */
+export const DISCORD_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['send', 'reply', 'mention', 'mute', 'remove', 'ban', 'delete', 'invite_link', 'pin', 'read_messages', 'send_unattended']);
 
 /**
  * Discord's own limits, a little inside them: 5 messages per 5 s per channel (the
@@ -37,6 +41,11 @@ export const discordSettingsSchema = z.object({
    */
   homeChannels: z.record(snowflake, snowflake).default({}),
   rateLimits: z.array(rateLimit).min(1).optional(),
+  /** Discord's REST base URL (the gateway address is asked of it): a proxy, or a local fake in tests. Default https://discord.com/api. */
+  api: z
+    .url({ protocol: /^https?$/ })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
 });
 
 export type DiscordSettings = z.infer<typeof discordSettingsSchema>;

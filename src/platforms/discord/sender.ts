@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
 import { REST, Routes, type RESTOptions } from 'discord.js';
-import type { ActionType } from '../../core/action.js';
 import { PlatformError, type OutboundAction, type SendReceipt } from '../platform-adapter.js';
 import type { ChannelDirectory } from './channel-directory.js';
 import { DISCORD_MAX_CONTENT, DISCORD_MAX_TIMEOUT_MS } from './config.js';
 import { discordError } from './discord-errors.js';
-
-/** Everything Hearth's actions ask for exists on Discord. */
-export const DISCORD_ACTIONS: readonly ActionType[] = ['send_message', 'delete_message', 'mute_member', 'remove_member', 'ban_member'];
 
 /** The REST client's settings Hearth fixes: no waiting or retrying inside it — the outbox owns retries and their timing. */
 export function restOptions(api?: string): Partial<RESTOptions> {

@@ -1,12 +1,12 @@
-import type { SandboxClock } from '../../runtime/sandbox-service.js';
 import type { SandboxWorld } from './sandbox-world.js';
 
 /**
  * The CLI sandbox's own clock, kept in the database between commands. It runs like
  * a wall clock from wherever it was last set: `--at` sets it, `tick --until` moves
- * it forward, and in between it advances with real time.
+ * it forward, and in between it advances with real time. (It is a SandboxClock, by
+ * shape: the runtime's sandbox service drives it.)
  */
-export class StoredSandboxClock implements SandboxClock {
+export class StoredSandboxClock {
   #base: number;
   #realBase: number;
 

@@ -1,6 +1,16 @@
 import { parseSettings } from '../connection-settings.js';
 import { z } from 'zod';
+import type { Capability } from '../../core/capabilities.js';
 import type { RateLimit } from '../platform-adapter.js';
+
+/**
+ * What a Telegram bot can do in a group where it is an admin: everything Hearth asks
+ * for. A message reaches the bot only with privacy mode off or as an admin.
+ */
+export const TELEGRAM_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['send', 'reply', 'mention', 'mute', 'remove', 'ban', 'delete', 'invite_link', 'pin', 'read_messages', 'send_unattended']);
+
+/** Telegram's longest message text. */
+export const TELEGRAM_MAX_TEXT = 4096;
 
 /**
  * Telegram's documented send limits: about one message per second in a chat, 20 per
@@ -39,6 +49,8 @@ export const telegramSettingsSchema = z
       .url({ protocol: /^https?$/ })
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
+    /** Long-poll wait per getUpdates call, seconds (Telegram allows up to 50). Default 30. */
+    pollTimeoutSeconds: z.number().int().min(0).max(50).optional(),
     /** The bot's @username (without @): commands addressed to another bot are then plain messages. */
     botUsername: z
       .string()

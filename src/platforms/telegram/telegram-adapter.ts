@@ -1,13 +1,12 @@
 import { Bot } from 'grammy';
-import type { ActionType } from '../../core/action.js';
 import type { EventInput } from '../../core/event.js';
 import { redactSecrets } from '../../core/redact-secrets.js';
-import type { EventSink, OutboundAction, PlatformAdapter, SendReceipt } from '../platform-adapter.js';
+import type { EventSink, OutboundAction, SendReceipt } from '../platform-adapter.js';
 import { PlatformError } from '../platform-adapter.js';
-import { TELEGRAM_ALLOWED_UPDATES, TELEGRAM_RATE_LIMITS, parseTelegramSettings, type TelegramSettings } from './config.js';
+import type { PlatformConnection } from '../platform-module.js';
+import { TELEGRAM_ALLOWED_UPDATES, TELEGRAM_CAPABILITIES, TELEGRAM_RATE_LIMITS, parseTelegramSettings, type TelegramSettings } from './config.js';
 import { normalizeTelegramUpdate, type TelegramNormalizeOptions } from './normalizer.js';
 import { TelegramPoller, TelegramReceiver, webhookSecretMatches, type ChatMigrationHandler, type TelegramWebhookTarget } from './receiver.js';
-import { sendSpacing } from './send-spacing.js';
 import { chatIdOf, createTelegramSender, toPlatformError } from './sender.js';
 
 export interface TelegramAdapterOptions {
@@ -23,6 +22,14 @@ export interface TelegramAdapterOptions {
   onError?: (error: Error) => void;
   /** Long-poll wait per getUpdates call, seconds. Default 30. */
   pollTimeoutSeconds?: number;
+  /** Where received events go (the runtime's event queue). Unset: the connection only sends. */
+  sink?: EventSink;
+  /**
+   * Which receiving `start` does in this process (default both). Only one process may
+   * poll a bot (Telegram answers 409 to a second), so in scale mode the `bots` role
+   * polls and the `web` role takes webhooks; a worker only sends and sets both false.
+   */
+  receive?: { poll: boolean; webhook: boolean };
 }
 
 /** An invite link Hearth created, to attribute joins to it (`member.joined.code` is its name). */
@@ -37,21 +44,22 @@ export interface TelegramInviteLink {
 const SINK_ATTEMPTS = 4;
 
 /**
- * A Telegram bot behind Hearth's adapter contract, on grammY. Updates arrive by
- * webhook (`deliver`, from `telegramWebhookRoutes` in receiver.ts) or long polling
- * (`start`, when the connection's mode is polling); both go through one receiver and
- * into the sink given to `start`. Actions go out through grammY's `Api`.
+ * The Telegram platform connection, on grammY (opened by `telegramPlatform`).
+ * Updates arrive by webhook (`deliver`, from `telegramWebhookRoutes` in receiver.ts)
+ * or long polling (`start`, when the connection's mode is polling); both go through
+ * one receiver and into the sink it was opened with. Actions go out through
+ * grammY's `Api`.
  *
  * @example
- *   const adapter = new TelegramAdapter({ settings: { token, mode: 'polling' }, connection: { id, workspaceId } });
- *   runtime.connections.set(id, adapter);
- *   await adapter.start((events) => runtime.ingest(events, { workspaceId, connectionId: id }).then(() => {}));
+ *   const bot = new TelegramAdapter({ settings: { token, mode: 'polling' }, sink: async (events) => void queue.push(...events) });
+ *   await bot.start();
  */
-export class TelegramAdapter implements PlatformAdapter, TelegramWebhookTarget {
+export class TelegramAdapter implements PlatformConnection, TelegramWebhookTarget {
   readonly platform = 'telegram' as const;
   readonly rateLimits = TELEGRAM_RATE_LIMITS;
-  readonly supportedActions: readonly ActionType[] = ['send_message', 'delete_message', 'mute_member', 'remove_member', 'ban_member'];
+  readonly capabilities = TELEGRAM_CAPABILITIES;
   readonly connection: { id: number; workspaceId: number } | undefined;
+  readonly connectionId: number | null;
   readonly mode: TelegramSettings['mode'];
   readonly #settings: TelegramSettings;
   readonly #normalizeOptions: TelegramNormalizeOptions;
@@ -59,6 +67,8 @@ export class TelegramAdapter implements PlatformAdapter, TelegramWebhookTarget {
   readonly #receiver: TelegramReceiver;
   readonly #send: (outbound: OutboundAction) => Promise<SendReceipt>;
   readonly #poller: TelegramPoller;
+  readonly #givenSink: EventSink | undefined;
+  readonly #receive: { poll: boolean; webhook: boolean };
   #sink: EventSink | undefined;
 
   constructor(options: TelegramAdapterOptions) {
@@ -66,15 +76,17 @@ export class TelegramAdapter implements PlatformAdapter, TelegramWebhookTarget {
     this.#settings = settings;
     this.mode = settings.mode;
     this.connection = options.connection;
+    this.connectionId = options.connection?.id ?? null;
+    this.#givenSink = options.sink;
+    this.#receive = options.receive ?? { poll: true, webhook: true };
     this.#normalizeOptions = settings.botUsername ? { botUsername: settings.botUsername } : {};
     this.#bot = new Bot(settings.token, { client: { ...(settings.apiRoot ? { apiRoot: settings.apiRoot } : {}) } });
-    this.#bot.api.config.use(sendSpacing(TELEGRAM_RATE_LIMITS));
     this.#receiver = new TelegramReceiver({ normalize: this.#normalizeOptions, ...(options.onChatMigration ? { onChatMigration: options.onChatMigration } : {}) });
     const receiver = this.#receiver;
     this.#send = createTelegramSender(this.#bot.api, { token: settings.token, clock: options.clock ?? Date.now, ...(options.onChatMigration ? { onChatMigration: (m) => receiver.migrate(m) } : {}) });
     const onError = options.onError;
     this.#poller = new TelegramPoller(this.#bot, {
-      timeoutSeconds: options.pollTimeoutSeconds ?? 30,
+      timeoutSeconds: options.pollTimeoutSeconds ?? settings.pollTimeoutSeconds ?? 30,
       ...(onError ? { onError: (e: Error) => onError(redacted(e, settings.token)) } : {}),
     });
   }
@@ -103,10 +115,15 @@ export class TelegramAdapter implements PlatformAdapter, TelegramWebhookTarget {
   }
 
   /**
-   * Starts receiving into `sink`: long polling when the connection polls; for a
-   * webhook connection it only records the sink for `deliver`.
+   * Starts receiving into the sink: long polling when the connection polls; for a
+   * webhook connection it only opens `deliver`. Does nothing where this process does
+   * not receive for the connection's mode. Rejects with a PlatformError (token
+   * redacted) when polling cannot start: a wrong token, an unreachable API.
    */
-  async start(sink: EventSink): Promise<void> {
+  async start(): Promise<void> {
+    const sink = this.#givenSink;
+    if (!sink) return;
+    if (this.mode === 'polling' ? !this.#receive.poll : !this.#receive.webhook) return;
     this.#sink = sink;
     if (this.mode !== 'polling') return;
     try {

@@ -1,6 +1,7 @@
 import { parseSettings } from '../connection-settings.js';
 import { z } from 'zod';
 import { isTimeZone } from '../../core/calendar.js';
+import type { Capability } from '../../core/capabilities.js';
 import type { RateLimit } from '../platform-adapter.js';
 
 /**
@@ -20,6 +21,14 @@ export const WECHAT_RATE_LIMITS: readonly RateLimit[] = [
   { scope: 'group', limit: 10, windowMs: 60_000 },
   { scope: 'global', limit: 20, windowMs: 60_000 },
 ];
+
+/**
+ * What a WeChat bot account can do in a room: post (a reply is an @ of the replied
+ * member, since bots cannot quote), @mention, and remove members where it owns or
+ * manages the room. WeChat has no mute, ban or deleting others' messages: rules that
+ * ask get their fallback.
+ */
+export const WECHAT_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['send', 'reply', 'mention', 'remove', 'read_messages', 'send_unattended']);
 
 /** After a send the puppet could not perform (no wait given), wait at least this long: WeChat errors under load are risk signals too. */
 export const WECHAT_FAILURE_COOLDOWN_MS = 60_000;

@@ -1,12 +1,8 @@
 import type { Contact, Room, Wechaty } from 'wechaty';
-import type { ActionType } from '../../core/action.js';
 import { PlatformError, type OutboundAction, type SendReceipt } from '../platform-adapter.js';
 import { WECHAT_FAILURE_COOLDOWN_MS } from './config.js';
 import type { DailySendCounter } from './send-counter.js';
 import { wechatError } from './wechat-errors.js';
-
-/** What WeChat lets a bot do in a room. Deleting others' messages, muting and banning do not exist there. */
-export const WECHAT_ACTIONS: readonly ActionType[] = ['send_message', 'remove_member'];
 
 /** A refusal a test makes the platform give, before the call reaches the puppet. */
 export interface WechatSendFault {

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { ActionType } from '../../core/action.js';
-import type { EventSink, OutboundAction, PlatformAdapter, RateLimit, SendReceipt } from '../platform-adapter.js';
-import { parseWechatSettings, WECHAT_RATE_LIMITS, type WechatSettings } from './config.js';
+import type { EventSink, OutboundAction, RateLimit, SendReceipt } from '../platform-adapter.js';
+import type { PlatformConnection } from '../platform-module.js';
+import { parseWechatSettings, WECHAT_CAPABILITIES, WECHAT_RATE_LIMITS, type WechatSettings } from './config.js';
 import { normalizeWechatPayload } from './normalizer.js';
 import { WechatReceiver, type WechatStatus } from './receiver.js';
 import { DailySendCounter, type DailySendCount } from './send-counter.js';
-import { WECHAT_ACTIONS, WechatSender, type WechatSendFault } from './sender.js';
+import { WechatSender, type WechatSendFault } from './sender.js';
 import { secretsOf } from './wechat-errors.js';
 
 export interface WechatAdapterOptions {
@@ -16,6 +16,10 @@ export interface WechatAdapterOptions {
   sessionFile?: string;
   /** Told when the account waits for a QR scan, logs in or out. */
   onStatus?: (status: WechatStatus) => void;
+  /** Where received events go (the runtime's event queue). */
+  sink?: EventSink;
+  /** The stored connection this serves. */
+  connectionId?: number | null;
   /**
    * For tests: a refusal to give instead of calling the puppet (a contract suite's
    * "the platform refuses the next send"). Never set in production.
@@ -24,30 +28,34 @@ export interface WechatAdapterOptions {
 }
 
 /**
- * A WeChat / WeCom account, through Wechaty and whichever puppet the operator
- * installed. Receives room messages, joins (one per invitee, with the inviter),
- * leaves and topic changes; sends messages (with @mentions), removes and invites
- * members. Slow on purpose (see WECHAT_RATE_LIMITS), and counts its sends per day.
+ * A WeChat / WeCom account's connection (opened by `wechatPlatform`), through Wechaty
+ * and whichever puppet the operator installed. Receives room messages, joins (one per
+ * invitee, with the inviter), leaves and topic changes; sends messages (with
+ * @mentions), removes and invites members. Slow on purpose (see WECHAT_RATE_LIMITS),
+ * and counts its sends per day.
  *
  * @example
- * const adapter = new WechatAdapter(connection.settings, { logger, sessionFile: join(dataDir, `wechat-${connection.id}`) });
- * runtime.connections.set(connection.id, adapter);
- * await adapter.start((events) => runtime.ingest(events, { workspaceId, connectionId: connection.id }).then(() => {}));
+ * const account = new WechatAdapter(connection.settings, { logger, sessionFile: join(dataDir, `wechat-${connection.id}`), sink });
+ * await account.start();
  */
-export class WechatAdapter implements PlatformAdapter {
+export class WechatAdapter implements PlatformConnection {
   readonly platform = 'wechat' as const;
   readonly rateLimits: readonly RateLimit[];
-  /** The action types WeChat can perform; delete, mute and ban are refused. */
-  readonly supportedActions: readonly ActionType[] = WECHAT_ACTIONS;
+  /** What WeChat lets a bot do: no delete, mute or ban. */
+  readonly capabilities = WECHAT_CAPABILITIES;
+  readonly connectionId: number | null;
   /** The settings hold the puppet's credentials: kept private. */
   readonly #settings: WechatSettings;
   readonly #receiver: WechatReceiver;
   readonly #sender: WechatSender;
   readonly #counter: DailySendCounter;
+  readonly #sink: EventSink;
 
   /** `settings` as stored in the connection; validated here (InvalidSettingsError names bad fields, never values). */
   constructor(settings: unknown, options: WechatAdapterOptions = {}) {
     this.#settings = parseWechatSettings(settings);
+    this.connectionId = options.connectionId ?? null;
+    this.#sink = options.sink ?? (async () => {});
     this.rateLimits = this.#settings.rateLimits ?? WECHAT_RATE_LIMITS;
     const secrets = secretsOf(this.#settings.puppetOptions);
     this.#counter = new DailySendCounter(this.#settings.timezone, options.clock ?? Date.now);
@@ -75,9 +83,13 @@ export class WechatAdapter implements PlatformAdapter {
     return this.#sender.send(outbound);
   }
 
-  /** Starts the puppet and listens. Resolves once the puppet runs — logging in may still wait for a QR scan (see `status()`). */
-  start(sink: EventSink): Promise<void> {
-    return this.#receiver.start(sink);
+  /**
+   * Starts the puppet and listens. Resolves once the puppet runs — logging in may
+   * still wait for a QR scan (see `status()`). Rejects with a PlatformError when the
+   * puppet package is missing or does not start.
+   */
+  start(): Promise<void> {
+    return this.#receiver.start(this.#sink);
   }
 
   stop(): Promise<void> {

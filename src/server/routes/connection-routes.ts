@@ -5,19 +5,20 @@ import { recordAudit } from '../../audit/audit-log.js';
 import { workspaceAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
 import { actorOf } from '../../auth/principal.js';
 import { ConnectionNotFoundError, type ConnectionStore, type ConnectionSummary } from '../../connections/connection-store.js';
-import { CONNECTABLE, ConnectionSettingsError, validateConnectionSettings } from '../../connections/platform-connections.js';
+import { ConnectionSettingsError, validateConnectionSettings } from '../../connections/platform-connections.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam, readJson } from '../http-errors.js';
 
 const addBody = z.object({
   workspace: z.string().trim().min(1).max(100).optional(),
-  platform: z.enum(CONNECTABLE),
+  /** Checked against the platform registry by validateConnectionSettings (400 naming the platforms). */
+  platform: z.string().trim().min(1).max(40),
   name: z.string().trim().min(1, 'is required').max(63),
   settings: z.record(z.string(), z.unknown()),
 });
 
 /** What leaves the server about a connection: never its settings (they hold tokens). */
-const present = (c: ConnectionSummary) => ({ id: c.id, platform: c.platform, name: c.name, status: c.status, createdAt: c.createdAt });
+const present = (c: ConnectionSummary) => ({ id: c.id, platform: c.platform, name: c.name, status: c.status, createdAt: c.createdAt, health: c.health });
 
 /** Platform connections: list (configure), add, pause, resume, remove. Credentials go in, never out. */
 export function connectionRoutes(deps: ServerDeps, authorize: Authorize) {
