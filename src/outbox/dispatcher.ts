@@ -9,6 +9,9 @@ import type { Store } from '../store/database.js';
 import type { OutboxParkedReason, OutboxTable } from '../store/schema.js';
 
 type OutboxRow = Selectable<OutboxTable>;
+
+/** How long a pass waits in place for a connection's window to free a slot, rather than ending (ms). */
+const SHORT_WAIT_MS = 30;
 type GroupRow = { id: number; platform: string; connection_id: number | null; external_id: string; name: string };
 
 /** Finds the adapter that sends for a group; undefined when none is connected (or it is paused). */
@@ -218,7 +221,15 @@ export class Dispatcher {
     }
     if (!(await this.#claim(row, at))) return undefined;
     const windows = limitWindows(owner, adapter.rateLimits, group.external_id);
-    const slot = await this.limiter.reserve(windows, at, this.#options.leaseMs);
+    let slot = await this.limiter.reserve(windows, at, this.#options.leaseMs);
+    // A connection's window frees one slot per answer, a few ms apart: waiting a moment
+    // here keeps the pacing even, where a new pass per freed slot would cost a query each.
+    for (let tries = 0; tries < 5 && !slot.granted && isConnectionWide(slot.blockedKey); tries++) {
+      const waitMs = slot.retryAt - this.clock();
+      if (waitMs > SHORT_WAIT_MS) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, waitMs)));
+      slot = await this.limiter.reserve(windows, this.clock(), this.#options.leaseMs);
+    }
     if (!slot.granted) {
       await this.#release(row);
       if (isConnectionWide(slot.blockedKey)) pass.blockedOwners.set(owner, slot.retryAt);
