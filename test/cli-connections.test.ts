@@ -29,6 +29,8 @@ describe('hearth connection (CLI)', { timeout: 120_000 }, () => {
     expect(JSON.parse(added.stdout)).toMatchObject({ platform: 'telegram', name: 'main-bot', status: 'active' });
     const listed = await hearth(['connection', 'list']);
     expect(listed.stdout).toContain('main-bot');
+    // Its health, as a server would record it: no server has opened it yet.
+    expect(JSON.parse(listed.stdout.trim().split('\n')[0]!)).toMatchObject({ name: 'main-bot', status: 'active', health: { state: 'connecting' } });
     for (const out of [added.stdout, added.stderr, listed.stdout, listed.stderr]) expect(out).not.toContain('CLI-secret-token');
     for (const file of readdirSync(dataDir).filter((f) => f.startsWith('hearth.db'))) expect(readFileSync(join(dataDir, file)).includes('CLI-secret-token')).toBe(false);
   });

@@ -127,12 +127,15 @@ export class TelegramAdapter implements PlatformConnection, TelegramWebhookTarge
     this.#sink = sink;
     if (this.mode !== 'polling') return;
     try {
+      // Asked here, once, rather than by grammY's start, which retries an unreachable API
+      // for ever: an unreachable or refusing Bot API fails the start, with its reason.
+      this.#bot.botInfo = await this.#bot.api.getMe();
+      // From now on /cmd@otherbot is not a command for this bot.
+      this.#normalizeOptions.botUsername ??= this.#bot.botInfo.username;
       await this.#poller.start(async (update) => {
         const events = await this.receive([update]);
         if (events.length > 0) await this.#deliverWithRetry(events);
       });
-      // Polling asked getMe: from now on /cmd@otherbot is not a command for this bot.
-      this.#normalizeOptions.botUsername ??= this.#bot.botInfo.username;
     } catch (error) {
       this.#sink = undefined;
       throw toPlatformError('getUpdates', error, this.#settings.token);
