@@ -75,6 +75,12 @@ export interface R6Result {
   ratio: number;
   ok: boolean;
   outbox: Record<string, number>;
+  /**
+   * The window in which a worker dying would double a message: from Telegram accepting
+   * it (arrival at the fake) to the outbox row marked done (the row's done_at, stamped
+   * just before its UPDATE), over every delivered message, in ms.
+   */
+  crashWindowMs: { p50: number; p99: number; max: number };
   workerReports: R6WorkerReport[];
 }
 
@@ -167,6 +173,11 @@ export async function runR6(options: R6Options = {}): Promise<R6Result | { skipp
     const counts: Record<string, number> = {};
     for (const c of sends) if (c.fault !== undefined) counts[String(c.fault)] = (counts[String(c.fault)] ?? 0) + 1;
     const floorMs = floorOf(sends, t0, n, backoffBaseMs);
+    const doneAt = new Map(
+      (await db.selectFrom('outbox').innerJoin('chat_group', 'chat_group.id', 'outbox.group_id').select(['chat_group.external_id', 'outbox.done_at']).where('outbox.status', '=', 'done').execute()).map((r) => [r.external_id, Number(r.done_at)]),
+    );
+    const windows = accepted.map((c) => (doneAt.get(String(c.payload.chat_id)) ?? c.at) - c.at).sort((a, b) => a - b);
+    const quantile = (q: number) => windows[Math.min(windows.length - 1, Math.floor(q * windows.length))] ?? 0;
     const theoreticalMinMs = ((n - 1) / 30) * 1000;
     const ratio = elapsedMs / floorMs;
     return {
@@ -187,6 +198,7 @@ export async function runR6(options: R6Options = {}): Promise<R6Result | { skipp
       ratio,
       ok: delivered === n && duplicated === 0 && limits.violations.length === 0 && ratio <= 1.1,
       outbox,
+      crashWindowMs: { p50: quantile(0.5), p99: quantile(0.99), max: windows.at(-1) ?? 0 },
       workerReports: reports,
     };
   } finally {
