@@ -171,14 +171,15 @@ export class HearthRuntime implements ConnectionHost {
     const timeoutMs = options.timeoutMs ?? 30_000;
     const deadline = Date.now() + timeoutMs;
     const results = new Map<string, IngestResult>();
-    for (;;) {
+    for (let polls = 0; ; polls++) {
       for (const key of keys) {
         const known = this.#recent.get(`${workspaceId}|${key}`);
         if (!results.has(key) && known && known.seq > after) results.set(key, known.result);
       }
       const missing = keys.filter((k) => !results.has(k));
-      // Another process's consumer (scale mode): the event log is the witness.
-      if (missing.length > 0 && !this.#consuming) for (const [key, result] of await this.#storedResults(workspaceId, missing)) results.set(key, result);
+      // Another process's consumer (scale mode; several workers): the event log is the
+      // witness. This process's own consumer, if any, gets a moment to give the exact outcome.
+      if (missing.length > 0 && (!this.#consuming || polls >= 4)) for (const [key, result] of await this.#storedResults(workspaceId, missing)) results.set(key, result);
       if (keys.every((k) => results.has(k)) || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
