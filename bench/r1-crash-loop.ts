@@ -42,6 +42,7 @@ export class CrashLoop {
   #current: R1ChildProcess | undefined;
   #currentReady = false;
   #finishSent = false;
+  #aborted: Error | undefined;
   readonly #stats: CrashLoopStats = { kills: 0, crashes: 0, recoveryMs: [] };
 
   constructor(options: { config: R1ChildConfig; rng: Rng; killPoints: number[]; timeoutMs: number }) {
@@ -49,6 +50,12 @@ export class CrashLoop {
     this.#rng = options.rng;
     this.#killPoints = [...options.killPoints].sort((a, b) => a - b);
     this.#timeoutMs = options.timeoutMs;
+  }
+
+  /** Stops the run: the child is killed and `run` rejects with this error. */
+  abort(error: Error): void {
+    this.#aborted = error;
+    this.#current?.kill();
   }
 
   /** Asks the child (and every restarted one) to send what is left and exit. */
@@ -67,6 +74,7 @@ export class CrashLoop {
     const deadline = Date.now() + this.#timeoutMs;
     let lastError = '';
     for (;;) {
+      if (this.#aborted) throw this.#aborted;
       let finished = false;
       this.#currentReady = false;
       this.#finishSent = false;
@@ -89,6 +97,7 @@ export class CrashLoop {
       clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#current = undefined;
+      if (this.#aborted) throw this.#aborted;
       if (finished && exit.code === 0) return this.#stats;
       if (Date.now() >= deadline) throw new Error(`R1 (${this.#config.mode}): not finished within ${Math.round(this.#timeoutMs / 1000)} s`);
       if (exit.killed) {

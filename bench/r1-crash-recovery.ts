@@ -196,7 +196,8 @@ async function runMode(run: ModeRun): Promise<R1ModeResult> {
       let sentUpTo = 0;
       const pump = (child: Parameters<CrashLoopHooks['ready']>[0]) => {
         while (sentUpTo < batches.length && sentUpTo < ackedUpTo + WINDOW) {
-          child.send({ type: 'batch', index: sentUpTo, payloads: batches[sentUpTo]! });
+          // A process already gone (its last ack can arrive after it died): the next one starts from the first unacknowledged batch.
+          if (!child.send({ type: 'batch', index: sentUpTo, payloads: batches[sentUpTo]! })) break;
           sentUpTo++;
         }
         if (ackedUpTo === batches.length) loop.requestFinish();
@@ -231,8 +232,10 @@ async function runMode(run: ModeRun): Promise<R1ModeResult> {
         await q.drained();
         loop.requestFinish();
       })();
-      const crashLoop = loop.run({ ready: () => {}, message: (message) => (message.type === 'ingested' ? 1 : 0), afterKill });
-      [stats] = await Promise.all([crashLoop, produce]);
+      // Redis refusing the stream ends the run; should the crash loop give up first, the queue is closed under this and its error is not the one to report.
+      produce.catch((error: unknown) => loop.abort(error instanceof Error ? error : new Error(String(error))));
+      stats = await loop.run({ ready: () => {}, message: (message) => (message.type === 'ingested' ? 1 : 0), afterKill });
+      await produce;
     }
 
     const tally = await tallyRun(
