@@ -7,8 +7,8 @@ const SQLITE_HEADER = 'SQLite format 3\0';
 
 /**
  * Copies a live SQLite database into `file` with SQLite's online backup API: a
- * consistent snapshot, taken page by page while the server goes on reading and
- * writing (a write restarts the copy of what changed). The copy is written beside
+ * consistent snapshot, taken page by page inside one read transaction while the
+ * server goes on reading and writing (WAL mode lets it). The copy is written beside
  * `file` and renamed into place when complete, in rollback-journal mode so it is one
  * self-contained file.
  */
@@ -20,6 +20,10 @@ export async function backupSqlite(source: string, file: string, onProgress: Bac
   const db = new SQLite(source, { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
+    // One read transaction for the whole copy: every step reads the same snapshot, so
+    // the server's writes meanwhile (into the WAL) never restart it, however busy it is.
+    db.exec('BEGIN');
+    db.prepare('select count(*) from sqlite_master').get();
     const { totalPages } = await db.backup(partial, {
       progress: ({ totalPages, remainingPages }) => {
         onProgress(totalPages - remainingPages, totalPages, 'pages');
@@ -31,6 +35,7 @@ export async function backupSqlite(source: string, file: string, onProgress: Bac
     rmSync(partial, { force: true });
     throw new BackupError(`the backup of ${source} failed: ${(error as Error).message}`);
   } finally {
+    if (db.inTransaction) db.exec('COMMIT');
     db.close();
   }
   const copy = new SQLite(partial);
