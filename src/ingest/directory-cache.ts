@@ -1,10 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { GroupRef, PersonRef } from '../core/event.js';
 import { isTimeZone } from '../core/calendar.js';
 import { erasedExternalId, idHoldsName } from '../privacy/pseudonyms.js';
-import type { Database } from '../store/schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { IngestWriter } from './ingest-writer.js';
 
 export interface KnownGroup {
   id: number;
@@ -20,21 +17,60 @@ export interface KnownMember {
   isBot: boolean;
 }
 
-const MAX_CACHED = 200_000;
+/** Members kept per generation: at most twice this many are cached (about 10 MB). */
+const MEMBERS_PER_GENERATION = 25_000;
+
+/**
+ * A bounded map that keeps what is used: entries live in the current generation; when
+ * it is full it becomes the old one (the previous old one is dropped), and an entry
+ * found in the old generation moves back to the current one. Cheaper than an exact
+ * LRU (no reordering on every hit) and never more than twice `size` entries.
+ */
+export class GenerationalCache<K, V> {
+  #current = new Map<K, V>();
+  #old = new Map<K, V>();
+
+  constructor(private readonly size: number) {}
+
+  get(key: K): V | undefined {
+    const hit = this.#current.get(key);
+    if (hit !== undefined) return hit;
+    const old = this.#old.get(key);
+    if (old !== undefined) this.set(key, old);
+    return old;
+  }
+
+  set(key: K, value: V): void {
+    if (this.#current.size >= this.size && !this.#current.has(key)) {
+      this.#old = this.#current;
+      this.#current = new Map();
+    }
+    this.#current.set(key, value);
+  }
+
+  get count(): number {
+    return this.#current.size + this.#old.size;
+  }
+
+  clear(): void {
+    this.#current.clear();
+    this.#old.clear();
+  }
+}
 
 /**
  * Resolves platform ids to Hearth's groups and members, creating them on first
- * sight. Lookups are cached across batches. Each ingest transaction works through its
- * own `begin()` view: what it creates is staged there and joins the shared cache only
- * when it commits, so neither a rolled-back batch nor a concurrent transaction ever
- * sees ids that are not committed.
+ * sight. Lookups are cached across batches; the member cache is bounded (a
+ * community of 100k members need not sit in memory). Each ingest transaction works
+ * through its own `begin()` view: what it creates is staged there and joins the
+ * shared cache only when it commits, so neither a rolled-back batch nor a concurrent
+ * transaction ever sees ids that are not committed.
  */
 export class DirectoryCache {
   readonly groupsCache = new Map<string, KnownGroup>();
-  readonly membersCache = new Map<string, KnownMember>();
+  readonly membersCache = new GenerationalCache<string, KnownMember>(MEMBERS_PER_GENERATION);
 
   begin(): DirectoryTransaction {
-    if (this.membersCache.size > MAX_CACHED) this.membersCache.clear();
     return new DirectoryTransaction(this);
   }
 
@@ -52,7 +88,7 @@ export class DirectoryCache {
 /** One transaction's view of the directory (see DirectoryCache). */
 export class DirectoryTransaction {
   #groups: Map<string, KnownGroup>;
-  #members: Map<string, KnownMember>;
+  #members: GenerationalCache<string, KnownMember>;
   #stagedGroups = new Map<string, KnownGroup>();
   #stagedMembers = new Map<string, KnownMember>();
 
@@ -67,35 +103,26 @@ export class DirectoryTransaction {
     for (const [k, v] of this.#stagedMembers) this.#members.set(k, v);
   }
 
-  async groups(db: Db, workspaceId: number, platform: string, refs: GroupRef[], connectionId: number | null, now: number): Promise<Map<string, KnownGroup>> {
+  async groups(writer: IngestWriter, workspaceId: number, platform: string, refs: GroupRef[], connectionId: number | null, now: number): Promise<Map<string, KnownGroup>> {
     const out = new Map<string, KnownGroup>();
-    const missing: GroupRef[] = [];
     for (const ref of refs) {
-      const hit = this.#groups.get(`${workspaceId}|${platform}|${ref.id}`) ?? this.#stagedGroups.get(`${workspaceId}|${platform}|${ref.id}`);
-      if (hit) out.set(ref.id, hit);
-      else missing.push(ref);
-    }
-    for (const ref of missing) {
-      await db
-        .insertInto('chat_group')
-        .values({ workspace_id: workspaceId, connection_id: connectionId, platform, external_id: ref.id, name: ref.title || ref.id, created_at: now })
-        .onConflict((oc) => oc.columns(['workspace_id', 'platform', 'external_id']).doNothing())
-        .execute();
-      const row = await db
-        .selectFrom('chat_group')
-        .select(['id', 'workspace_id', 'name', 'platform', 'timezone'])
-        .where('workspace_id', '=', workspaceId)
-        .where('platform', '=', platform)
-        .where('external_id', '=', ref.id)
-        .executeTakeFirstOrThrow();
+      const key = `${workspaceId}|${platform}|${ref.id}`;
+      const hit = this.#groups.get(key) ?? this.#stagedGroups.get(key);
+      if (hit) {
+        out.set(ref.id, hit);
+        continue;
+      }
+      await writer.createGroup({ workspace_id: workspaceId, connection_id: connectionId, platform, external_id: ref.id, name: ref.title || ref.id, created_at: now });
+      const row = await writer.findGroup(workspaceId, platform, ref.id);
+      if (!row) throw new Error(`group ${platform}:${ref.id} was neither found nor created`);
       const group: KnownGroup = { id: row.id, workspaceId, name: row.name, platform, timezone: isTimeZone(row.timezone) ? row.timezone : 'UTC' };
-      this.#stagedGroups.set(`${workspaceId}|${platform}|${ref.id}`, group);
+      this.#stagedGroups.set(key, group);
       out.set(ref.id, group);
     }
     return out;
   }
 
-  async members(db: Db, workspaceId: number, platform: string, refs: PersonRef[], firstSeenAt: (externalId: string) => number): Promise<Map<string, KnownMember>> {
+  async members(writer: IngestWriter, workspaceId: number, platform: string, refs: PersonRef[], firstSeenAt: (externalId: string) => number): Promise<Map<string, KnownMember>> {
     const out = new Map<string, KnownMember>();
     const missing = new Map<string, PersonRef>();
     for (const ref of refs) {
@@ -112,35 +139,19 @@ export class DirectoryTransaction {
       storedIds.set(id, id);
       if (idHoldsName(platform, id)) storedIds.set(erasedExternalId(platform, id), id);
     }
-    const ids = [...storedIds.keys()];
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await db
-        .selectFrom('identity')
-        .innerJoin('member', 'member.id', 'identity.member_id')
-        .select(['identity.external_id', 'member.id', 'member.display_name', 'member.is_bot'])
-        .where('identity.workspace_id', '=', workspaceId)
-        .where('identity.platform', '=', platform)
-        .where('identity.external_id', 'in', ids.slice(i, i + 500))
-        .execute();
-      for (const row of rows) {
-        const refId = storedIds.get(row.external_id)!;
-        const known = { id: row.id, displayName: row.display_name, isBot: row.is_bot === 1 };
-        this.#members.set(`${workspaceId}|${platform}|${refId}`, known);
-        out.set(refId, known);
-        missing.delete(refId);
-      }
+    for (const row of await writer.findMembers(workspaceId, platform, [...storedIds.keys()])) {
+      const refId = storedIds.get(row.external_id)!;
+      const known = { id: row.id, displayName: row.display_name, isBot: row.is_bot === 1 };
+      this.#members.set(`${workspaceId}|${platform}|${refId}`, known);
+      out.set(refId, known);
+      missing.delete(refId);
     }
     for (const ref of missing.values()) {
       const name = ref.name || ref.username || ref.id;
-      const { id } = await db
-        .insertInto('member')
-        .values({ workspace_id: workspaceId, display_name: name, is_bot: ref.isBot ? 1 : 0, first_seen_at: firstSeenAt(ref.id) })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await db
-        .insertInto('identity')
-        .values({ workspace_id: workspaceId, member_id: id, platform, external_id: ref.id, display_name: name, username: ref.username ?? null })
-        .execute();
+      const id = await writer.createMember(
+        { workspace_id: workspaceId, display_name: name, is_bot: ref.isBot ? 1 : 0, first_seen_at: firstSeenAt(ref.id) },
+        { platform, external_id: ref.id, username: ref.username ?? null },
+      );
       const known = { id, displayName: name, isBot: !!ref.isBot };
       this.#stagedMembers.set(`${workspaceId}|${platform}|${ref.id}`, known);
       out.set(ref.id, known);

@@ -8,6 +8,7 @@ import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { DirectoryCache, type DirectoryTransaction, type KnownGroup, type KnownMember } from './directory-cache.js';
 import { RollupAccumulator } from './rollup-accumulator.js';
+import { ingestWriterFor, type EventRow, type GroupMember, type IngestWriter, type IngestWriterFactory, type OutboxRow } from './ingest-writer.js';
 import { pseudonymizeEvent, pseudonymOf } from '../privacy/pseudonyms.js';
 
 type Trx = Transaction<Database>;
@@ -42,8 +43,6 @@ interface StagedEvent {
   member: KnownMember | null;
 }
 
-const CHUNK = 500;
-
 /**
  * The one way events enter Hearth. A batch is validated item by item, then stored in
  * one transaction: the event log (deduplicated on the platform's key), members and
@@ -52,13 +51,17 @@ const CHUNK = 500;
  */
 export class Ingestor {
   readonly #directory = new DirectoryCache();
+  readonly #writerFor: IngestWriterFactory;
+  readonly #days = new DayCache();
 
   constructor(
     private readonly store: Store,
     private readonly automations: AutomationRegistry,
     private readonly clock: () => number,
     private readonly onActionsPlanned: ActionsPlanned = () => {},
-  ) {}
+  ) {
+    this.#writerFor = ingestWriterFor(store);
+  }
 
   get directory(): DirectoryCache {
     return this.#directory;
@@ -87,7 +90,7 @@ export class Ingestor {
     for (let attempt = 1; ; attempt++) {
       try {
         const directory = this.#directory.begin();
-        planned = await this.store.db.transaction().execute((trx) => this.#store(trx, directory, valid, options, results));
+        planned = await this.store.db.transaction().execute((trx) => this.#store(trx, this.#writerFor(trx), directory, valid, options, results));
         directory.commit();
         break;
       } catch (error) {
@@ -100,7 +103,7 @@ export class Ingestor {
     return results;
   }
 
-  async #store(trx: Trx, directory: DirectoryTransaction, valid: { index: number; event: Event }[], options: IngestOptions, results: IngestResult[]): Promise<number> {
+  async #store(trx: Trx, writer: IngestWriter, directory: DirectoryTransaction, valid: { index: number; event: Event }[], options: IngestOptions, results: IngestResult[]): Promise<number> {
     const { workspaceId } = options;
     const now = this.clock();
     const staged: StagedEvent[] = [];
@@ -108,7 +111,7 @@ export class Ingestor {
     const people = new Map<string, Map<string, KnownMember>>();
     for (const [platform, items] of groupBy(valid, (v) => v.event.platform)) {
       const groupRefs = new Map(items.map((v) => [v.event.group.id, v.event.group]));
-      const groups = await directory.groups(trx, workspaceId, platform, [...groupRefs.values()], options.connectionId ?? null, now);
+      const groups = await directory.groups(writer, workspaceId, platform, [...groupRefs.values()], options.connectionId ?? null, now);
       const firstSeen = new Map<string, number>();
       const persons: PersonRef[] = [];
       for (const { event } of items) {
@@ -120,7 +123,7 @@ export class Ingestor {
           }
         }
       }
-      const members = await directory.members(trx, workspaceId, platform, persons, (id) => firstSeen.get(id) ?? now);
+      const members = await directory.members(writer, workspaceId, platform, persons, (id) => firstSeen.get(id) ?? now);
       people.set(platform, members);
       for (const { index, event } of items) {
         const subject = subjectOf(event);
@@ -128,27 +131,14 @@ export class Ingestor {
       }
     }
     staged.sort((a, b) => a.index - b.index);
-    const erased = await this.#pseudonymizeErased(trx, staged, people);
+    const erased = await this.#pseudonymizeErased(writer, staged, people);
 
-    const inserted = new Map<string, number>();
-    for (let i = 0; i < staged.length; i += CHUNK) {
-      const rows = staged.slice(i, i + CHUNK).map((s) => ({
-        workspace_id: workspaceId,
-        group_id: s.group.id,
-        member_id: s.member?.id ?? null,
-        kind: s.event.kind,
-        dedup_key: s.event.dedupKey,
-        occurred_at: s.at,
-        payload: JSON.stringify(s.event),
-      }));
-      const returned = await trx
-        .insertInto('event')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['workspace_id', 'dedup_key']).doNothing())
-        .returning(['id', 'dedup_key'])
-        .execute();
-      for (const r of returned) inserted.set(r.dedup_key, r.id);
+    const rows: EventRow[] = new Array(staged.length);
+    for (let i = 0; i < staged.length; i++) {
+      const s = staged[i]!;
+      rows[i] = { workspace_id: workspaceId, group_id: s.group.id, member_id: s.member?.id ?? null, kind: s.event.kind, dedup_key: s.event.dedupKey, occurred_at: s.at, payload: JSON.stringify(s.event) };
     }
+    const inserted = await writer.insertEvents(rows);
 
     const fresh = staged.filter((s) => {
       const id = inserted.get(s.event.dedupKey);
@@ -158,25 +148,26 @@ export class Ingestor {
     if (fresh.length === 0) return 0;
 
     const withMember = fresh.filter((s) => s.member !== null);
-    const memberships = await this.#loadMemberships(trx, withMember);
-    const memberCounts = await this.#loadMemberCounts(trx, fresh);
-    const messageCounts = options.automations === false ? new Map<string, number>() : await this.#loadMessageCounts(trx, withMember);
+    const memberships = await this.#loadMemberships(writer, withMember);
+    const memberCounts = await writer.openMemberCounts(unique(fresh.map((s) => s.group.id)));
+    const messageCounts = options.automations === false ? new Map<string, number>() : await this.#loadMessageCounts(writer, withMember);
     const rollups = new RollupAccumulator();
-    const outbox: { workspace_id: number; group_id: number; platform: string; idempotency_key: string; action: string; status: 'pending'; attempts: number; next_attempt_at: number; created_at: number }[] = [];
+    const outbox: OutboxRow[] = [];
+    const pipelines = new Map<number, Awaited<ReturnType<AutomationRegistry['pipelineFor']>>>();
     const problems: RuleProblem[] = [];
 
     for (const s of fresh) {
       const { event, group, at } = s;
       const eventId = inserted.get(event.dedupKey)!;
       if (event.kind === 'group.renamed') {
-        await trx.updateTable('chat_group').set({ name: event.title }).where('id', '=', group.id).execute();
+        await writer.renameGroup(group.id, event.title);
         directory.renamedGroup(workspaceId, event.platform, event.group.id, group, event.title);
         results[s.index] = { status: 'stored', dedupKey: event.dedupKey, eventId, actions: 0 };
         continue;
       }
       // An edit is kept in the log, but it is not a new message: not counted, not answered again.
       const isEdit = event.kind === 'message' && event.edited === true;
-      const day = dayIn(group.timezone, at);
+      const day = this.#days.dayIn(group.timezone, at);
       const member = s.member!;
       const key = `${group.id}|${member.id}`;
       let membership = memberships.get(key);
@@ -186,7 +177,7 @@ export class Ingestor {
         case 'message':
         case 'command':
           if (isEdit) break;
-          if (!membership.open) await this.#openMembership(trx, group.id, member.id, at, null, null, null, membership, memberCounts);
+          if (!membership.open) await this.#openMembership(writer, group.id, member.id, at, null, null, null, membership, memberCounts);
           rollups.message(group.id, member.id, day, at, event.kind === 'message' && event.replyTo !== undefined);
           break;
         case 'reaction':
@@ -196,19 +187,15 @@ export class Ingestor {
           rollups.join(group.id, day);
           membership.joins++;
           if (!membership.open) {
-            const inviter = event.inviter ? (await directory.members(trx, workspaceId, event.platform, [event.inviter], () => at)).get(event.inviter.id) : undefined;
-            await this.#openMembership(trx, group.id, member.id, at, event.method, inviter?.id ?? null, event.code ?? null, membership, memberCounts);
+            const inviter = event.inviter ? (await directory.members(writer, workspaceId, event.platform, [event.inviter], () => at)).get(event.inviter.id) : undefined;
+            await this.#openMembership(writer, group.id, member.id, at, event.method, inviter?.id ?? null, event.code ?? null, membership, memberCounts);
           }
           break;
         }
         case 'member.left':
           rollups.leave(group.id, day);
           if (membership.open && membership.id !== null) {
-            await trx
-              .updateTable('membership')
-              .set({ left_at: at, left_reason: event.removedBy ? 'removed' : 'left' })
-              .where('id', '=', membership.id)
-              .execute();
+            await writer.closeMembership(membership.id, at, event.removedBy ? 'removed' : 'left');
             membership.open = false;
             membership.id = null;
             memberCounts.set(group.id, (memberCounts.get(group.id) ?? 1) - 1);
@@ -217,21 +204,16 @@ export class Ingestor {
         case 'member.renamed':
           // An erased member keeps the pseudonym: a new name from the platform does not bring a name back.
           if (erased.has(member.id)) break;
-          await trx.updateTable('member').set({ display_name: event.newName }).where('id', '=', member.id).execute();
-          await trx
-            .updateTable('identity')
-            .set({ display_name: event.newName })
-            .where('workspace_id', '=', workspaceId)
-            .where('platform', '=', event.platform)
-            .where('external_id', '=', event.member.id)
-            .execute();
+          await writer.renameMember(member.id, workspaceId, event.platform, event.member.id, event.newName);
           directory.renamed(workspaceId, event.platform, event.member.id, member, event.newName);
           break;
       }
 
       let actions = 0;
       if (options.automations !== false && !isEdit) {
-        const pipeline = await this.automations.pipelineFor(trx, workspaceId, group.id);
+        // One lookup per group and batch, not per event: it awaits even when cached.
+        let pipeline = pipelines.get(group.id);
+        if (!pipeline) pipelines.set(group.id, (pipeline = await this.automations.pipelineFor(trx, workspaceId, group.id)));
         const messagesBefore = messageCounts.get(key) ?? 0;
         if (event.kind === 'message' || event.kind === 'command') messageCounts.set(key, messagesBefore + 1);
         const traits = this.automations.traitsOf(group.platform);
@@ -250,8 +232,8 @@ export class Ingestor {
       results[s.index] = { status: 'stored', dedupKey: event.dedupKey, eventId, actions };
     }
 
-    await rollups.flush(trx);
-    for (let i = 0; i < outbox.length; i += CHUNK) await trx.insertInto('outbox').values(outbox.slice(i, i + CHUNK)).execute();
+    await rollups.flush(writer);
+    await writer.insertOutbox(outbox);
     if (problems.length > 0) {
       await recordRuleProblems(trx, workspaceId, problems);
       this.automations.report(problems);
@@ -265,13 +247,9 @@ export class Ingestor {
    * database on every batch, not the cache, so an erasure done by another process
    * holds at once. Returns the erased members' ids.
    */
-  async #pseudonymizeErased(trx: Trx, staged: StagedEvent[], people: Map<string, Map<string, KnownMember>>): Promise<Set<number>> {
+  async #pseudonymizeErased(writer: IngestWriter, staged: StagedEvent[], people: Map<string, Map<string, KnownMember>>): Promise<Set<number>> {
     const ids = unique([...people.values()].flatMap((m) => [...m.values()].map((k) => k.id)));
-    const erased = new Set<number>();
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await trx.selectFrom('member').select('id').where('id', 'in', ids.slice(i, i + CHUNK)).where('erased_at', 'is not', null).execute();
-      for (const r of rows) erased.add(r.id);
-    }
+    const erased = await writer.erasedAmong(ids);
     if (erased.size === 0) return erased;
     for (const s of staged) {
       const members = people.get(s.event.platform)!;
@@ -288,7 +266,7 @@ export class Ingestor {
   }
 
   async #openMembership(
-    trx: Trx,
+    writer: IngestWriter,
     groupId: number,
     memberId: number,
     at: number,
@@ -298,67 +276,55 @@ export class Ingestor {
     membership: Membership,
     memberCounts: Map<number, number>,
   ): Promise<void> {
-    const { id } = await trx
-      .insertInto('membership')
-      .values({ group_id: groupId, member_id: memberId, joined_at: at, join_method: method, inviter_member_id: inviterId, code })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    membership.id = id;
+    membership.id = await writer.openMembership({ group_id: groupId, member_id: memberId, joined_at: at, join_method: method, inviter_member_id: inviterId, code });
     membership.open = true;
     memberCounts.set(groupId, (memberCounts.get(groupId) ?? 0) + 1);
   }
 
-  async #loadMemberships(trx: Trx, staged: StagedEvent[]): Promise<Map<string, Membership>> {
+  async #loadMemberships(writer: IngestWriter, staged: StagedEvent[]): Promise<Map<string, Membership>> {
     const out = new Map<string, Membership>();
-    const groupIds = unique(staged.map((s) => s.group.id));
-    const memberIds = unique(staged.map((s) => s.member!.id));
-    for (let i = 0; i < memberIds.length; i += CHUNK) {
-      const rows = await trx
-        .selectFrom('membership')
-        .select(['id', 'group_id', 'member_id', 'left_at'])
-        .where('group_id', 'in', groupIds)
-        .where('member_id', 'in', memberIds.slice(i, i + CHUNK))
-        .orderBy('id')
-        .execute();
-      for (const row of rows) {
-        const key = `${row.group_id}|${row.member_id}`;
-        const m = out.get(key) ?? { id: null, open: false, joins: 0 };
-        m.joins++;
-        if (row.left_at === null) {
-          m.open = true;
-          m.id = row.id;
-        }
-        out.set(key, m);
+    // Ordered by id: the last open stay of a pair is the one that counts.
+    for (const row of await writer.memberships(pairsOf(staged))) {
+      const key = `${row.group_id}|${row.member_id}`;
+      let m = out.get(key);
+      if (!m) out.set(key, (m = { id: null, open: false, joins: 0 }));
+      m.joins++;
+      if (row.left_at === null) {
+        m.open = true;
+        m.id = row.id;
       }
     }
     return out;
   }
 
-  async #loadMemberCounts(trx: Trx, staged: StagedEvent[]): Promise<Map<number, number>> {
-    const rows = await trx
-      .selectFrom('membership')
-      .select((eb) => ['group_id', eb.fn.countAll<number>().as('n')])
-      .where('group_id', 'in', unique(staged.map((s) => s.group.id)))
-      .where('left_at', 'is', null)
-      .groupBy('group_id')
-      .execute();
-    return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
-  }
-
-  async #loadMessageCounts(trx: Trx, staged: StagedEvent[]): Promise<Map<string, number>> {
+  async #loadMessageCounts(writer: IngestWriter, staged: StagedEvent[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const groupIds = unique(staged.map((s) => s.group.id));
-    const memberIds = unique(staged.map((s) => s.member!.id));
-    for (let i = 0; i < memberIds.length; i += CHUNK) {
-      const rows = await trx
-        .selectFrom('member_group_total')
-        .select(['group_id', 'member_id', 'messages'])
-        .where('group_id', 'in', groupIds)
-        .where('member_id', 'in', memberIds.slice(i, i + CHUNK))
-        .execute();
-      for (const r of rows) out.set(`${r.group_id}|${r.member_id}`, r.messages);
-    }
+    for (const r of await writer.messageCounts(pairsOf(staged))) out.set(`${r.group_id}|${r.member_id}`, r.messages);
     return out;
+  }
+}
+
+/**
+ * `dayIn` for many events: Intl formatting costs microseconds per call, and a batch
+ * holds thousands of events in a few groups' same days. Every UTC offset in use since
+ * 1973 is a whole number of quarter hours, and offsets change on quarter-hour
+ * boundaries, so the calendar day is the same across a UTC quarter hour.
+ */
+class DayCache {
+  static readonly #QUARTER_HOUR = 900_000;
+  static readonly #SINCE = Date.UTC(1973, 0, 1);
+  #days = new Map<string, string>();
+
+  dayIn(timezone: string, at: number): string {
+    if (at < DayCache.#SINCE) return dayIn(timezone, at);
+    const key = `${timezone}|${Math.floor(at / DayCache.#QUARTER_HOUR)}`;
+    let day = this.#days.get(key);
+    if (day === undefined) {
+      if (this.#days.size >= 20_000) this.#days.clear();
+      day = dayIn(timezone, at);
+      this.#days.set(key, day);
+    }
+    return day;
   }
 }
 
@@ -393,6 +359,19 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
     const list = out.get(k);
     if (list) list.push(item);
     else out.set(k, [item]);
+  }
+  return out;
+}
+
+/** The distinct (group, member) pairs of events that have a member. */
+function pairsOf(staged: StagedEvent[]): GroupMember[] {
+  const seen = new Set<string>();
+  const out: GroupMember[] = [];
+  for (const s of staged) {
+    const key = `${s.group.id}|${s.member!.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push([s.group.id, s.member!.id]);
   }
   return out;
 }

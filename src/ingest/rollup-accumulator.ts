@@ -1,39 +1,13 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { GroupDayDelta, IngestWriter, MemberDayDelta, MemberTotalDelta } from './ingest-writer.js';
 
-interface GroupDayDelta {
-  group_id: number;
-  day: string;
-  messages: number;
-  replies: number;
-  reactions: number;
-  joins: number;
-  leaves: number;
-}
-
-export interface MemberDayDelta {
-  group_id: number;
-  member_id: number;
-  day: string;
-  messages: number;
-  replies: number;
-  reactions: number;
-}
-
-export interface MemberTotalDelta {
-  group_id: number;
-  member_id: number;
-  messages: number;
-  first_message_at: number | null;
-  last_message_at: number | null;
-}
+export type { MemberDayDelta, MemberTotalDelta } from './ingest-writer.js';
 
 interface BatchMemberTotal extends MemberTotalDelta {
   first_message_at: number;
   last_message_at: number;
 }
-
-const CHUNK = 500;
 
 /**
  * Collects one batch's rollup changes in memory and writes each touched row once,
@@ -91,25 +65,9 @@ export class RollupAccumulator {
     this.#groupDay(groupId, day).leaves++;
   }
 
-  /** Writes everything collected and forgets it. */
-  async flush(trx: Db): Promise<void> {
-    for (const rows of chunks([...this.#groupDays.values()])) {
-      await trx
-        .insertInto('group_day')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.columns(['group_id', 'day']).doUpdateSet({
-            messages: sql`group_day.messages + excluded.messages`,
-            replies: sql`group_day.replies + excluded.replies`,
-            reactions: sql`group_day.reactions + excluded.reactions`,
-            joins: sql`group_day.joins + excluded.joins`,
-            leaves: sql`group_day.leaves + excluded.leaves`,
-          }),
-        )
-        .execute();
-    }
-    for (const rows of chunks([...this.#memberDays.values()])) await addMemberDays(trx, rows);
-    for (const rows of chunks([...this.#memberTotals.values()])) await addMemberTotals(trx, rows);
+  /** Writes everything collected (each touched row once) and forgets it. */
+  async flush(writer: IngestWriter): Promise<void> {
+    await writer.addRollups({ groupDays: this.#groupDays.values(), memberDays: this.#memberDays.values(), memberTotals: this.#memberTotals.values() });
     this.#groupDays.clear();
     this.#memberDays.clear();
     this.#memberTotals.clear();
@@ -148,8 +106,4 @@ export async function addMemberTotals(db: Db, rows: MemberTotalDelta[]): Promise
       }),
     )
     .execute();
-}
-
-function* chunks<T>(rows: T[]): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += CHUNK) yield rows.slice(i, i + CHUNK);
 }

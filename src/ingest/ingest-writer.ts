@@ -1,0 +1,131 @@
+import type { Store } from '../store/database.js';
+import type { Trx } from './kysely-ingest-writer.js';
+import { KyselyIngestWriter } from './kysely-ingest-writer.js';
+import { SqliteIngestWriter } from './sqlite-ingest-writer.js';
+
+/** An event-log row as ingest writes it. */
+export interface EventRow {
+  workspace_id: number;
+  group_id: number;
+  member_id: number | null;
+  kind: string;
+  dedup_key: string;
+  occurred_at: number;
+  payload: string;
+}
+
+export interface GroupRow {
+  id: number;
+  name: string;
+  timezone: string;
+}
+
+export interface MemberRow {
+  external_id: string;
+  id: number;
+  display_name: string;
+  is_bot: number;
+}
+
+/** A (group, member) pair, as `[groupId, memberId]`. */
+export type GroupMember = readonly [number, number];
+
+export interface MembershipRow {
+  id: number;
+  group_id: number;
+  member_id: number;
+  left_at: number | null;
+}
+
+export interface NewMembership {
+  group_id: number;
+  member_id: number;
+  joined_at: number;
+  join_method: string | null;
+  inviter_member_id: number | null;
+  code: string | null;
+}
+
+export interface OutboxRow {
+  workspace_id: number;
+  group_id: number;
+  platform: string;
+  idempotency_key: string;
+  action: string;
+  status: 'pending';
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+}
+
+export interface GroupDayDelta {
+  group_id: number;
+  day: string;
+  messages: number;
+  replies: number;
+  reactions: number;
+  joins: number;
+  leaves: number;
+}
+
+export interface MemberDayDelta {
+  group_id: number;
+  member_id: number;
+  day: string;
+  messages: number;
+  replies: number;
+  reactions: number;
+}
+
+export interface MemberTotalDelta {
+  group_id: number;
+  member_id: number;
+  messages: number;
+  first_message_at: number | null;
+  last_message_at: number | null;
+}
+
+/** One batch's rollup changes, each row to be added to what is stored. */
+export interface RollupDeltas {
+  groupDays: Iterable<GroupDayDelta>;
+  memberDays: Iterable<MemberDayDelta>;
+  memberTotals: Iterable<MemberTotalDelta>;
+}
+
+/**
+ * Everything ingest reads and writes inside its transaction, in the few shapes it
+ * needs. Two backends: prepared better-sqlite3 statements on SQLite, where building
+ * a query costs more than running it (see BENCHMARKS.md, P1), and Kysely with
+ * multi-row statements on PostgreSQL, where the round trip is what costs.
+ */
+export interface IngestWriter {
+  findGroup(workspaceId: number, platform: string, externalId: string): Promise<GroupRow | undefined>;
+  createGroup(row: { workspace_id: number; connection_id: number | null; platform: string; external_id: string; name: string; created_at: number }): Promise<void>;
+  findMembers(workspaceId: number, platform: string, externalIds: readonly string[]): Promise<MemberRow[]>;
+  createMember(member: { workspace_id: number; display_name: string; is_bot: number; first_seen_at: number }, identity: { platform: string; external_id: string; username: string | null }): Promise<number>;
+  /** Inserts the rows new to the log; returns the new ids by dedup key (a row already stored is left out). */
+  insertEvents(rows: readonly EventRow[]): Promise<Map<string, number>>;
+  erasedAmong(memberIds: readonly number[]): Promise<Set<number>>;
+  /** Every stay of these (group, member) pairs, oldest first. */
+  memberships(pairs: readonly GroupMember[]): Promise<MembershipRow[]>;
+  openMemberCounts(groupIds: readonly number[]): Promise<Map<number, number>>;
+  messageCounts(pairs: readonly GroupMember[]): Promise<{ group_id: number; member_id: number; messages: number }[]>;
+  openMembership(row: NewMembership): Promise<number>;
+  closeMembership(id: number, at: number, reason: 'left' | 'removed'): Promise<void>;
+  renameGroup(groupId: number, name: string): Promise<void>;
+  renameMember(memberId: number, workspaceId: number, platform: string, externalId: string, name: string): Promise<void>;
+  addRollups(deltas: RollupDeltas): Promise<void>;
+  insertOutbox(rows: readonly OutboxRow[]): Promise<void>;
+}
+
+/** The writer for one ingest transaction on this store. */
+export type IngestWriterFactory = (trx: Trx) => IngestWriter;
+
+/** Picks the backend's writer: prepared statements when the store has a raw SQLite handle. */
+export function ingestWriterFor(store: Store): IngestWriterFactory {
+  if (store.sqlite) {
+    const writer = new SqliteIngestWriter(store.sqlite);
+    return () => writer;
+  }
+  return (trx) => new KyselyIngestWriter(trx);
+}
