@@ -50,6 +50,6 @@ describe('R1: kill -9 while events stream in, restart, count', () => {
         actionsDuplicated: 0,
       });
     },
-    queueMode ? 480_000 : 180_000,
+    queueMode ? 600_000 : 300_000,
   );
 });
