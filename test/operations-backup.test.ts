@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { restoreDatabase } from '../src/operations/database-backup.js';
 import { DemoWorkspace } from '../src/runtime/demo-workspace.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
+import { setUpWorkspace } from '../src/runtime/workspace-setup.js';
 import { dropPostgresSchema, type DatabaseTarget } from '../src/store/database.js';
 import { backends, type TestBackend } from './helpers/backends.js';
 
@@ -49,7 +50,7 @@ function cliSetup(backend: TestBackend, dir: string) {
   return { target: made.target, env: { ...base, DATABASE_URL: cliUrl }, wipe: () => dropPostgresSchema(url, schema), cleanup: made.cleanup };
 }
 
-describe.each(backends)('hearth backup and hearth restore on $name', { timeout: 300_000 }, (backend) => {
+describe.each(backends)('hearth backup and hearth restore on $name', { timeout: 600_000 }, (backend) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     while (cleanups.length) await cleanups.pop()!();
@@ -83,10 +84,12 @@ describe.each(backends)('hearth backup and hearth restore on $name', { timeout: 
     closed = true;
 
     // A database that holds data is not replaced without --yes.
-    expect((await hearth('sandbox', 'group', 'add', 'Added after the backup')).code).toBe(0);
+    const later = await HearthRuntime.open(setup.target);
+    await setUpWorkspace(later.store.db, 'added-after', 'Added after the backup', NOW);
+    await later.close();
     const refused = await hearth('restore', file);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/already holds 1 workspace\(s\), 7 group\(s\) and \d+ event\(s\).*--yes/);
+    expect(refused.stderr).toMatch(/already holds 2 workspace\(s\), 6 group\(s\) and \d+ event\(s\).*--yes/);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
 
     const replaced = await hearth('restore', file, '--yes');
