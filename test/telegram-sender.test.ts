@@ -49,10 +49,9 @@ describe('telegram sender against the fake Bot API', () => {
       reply_parameters: { message_id: 77, allow_sending_without_reply: true },
     });
     expect((await adapter.send(outbound({ type: 'send_message', groupId: 1, text: 'plain' }))).messageId).toBe('1002');
-    const [first, second] = fake.callsTo('sendMessage');
+    const [, second] = fake.callsTo('sendMessage');
+    // The sender sends when asked: pacing within Telegram's limits is the outbox's shared limiter's job.
     expect(second!.payload).toEqual({ chat_id: -1006660001, text: 'plain' });
-    // Telegram's one message per second in a chat holds on the wire, even when asked to send at once.
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(1_000);
   });
 
   it('mutes until a time, removes by ban + unban, bans, deletes', async () => {
