@@ -76,8 +76,19 @@ export async function runP3Broadcast(options: P3Options = {}): Promise<P3Result>
     await adapter.identity();
 
     const now = Date.now();
-    const groupRows = Array.from({ length: n }, (_, i) => ({ workspace_id: ws.id, connection_id: connection.id, platform: 'telegram', external_id: String(-1001000000000 - i), name: `Broadcast group ${i + 1}`, created_at: now }));
-    for (let i = 0; i < groupRows.length; i += 500) await db.insertInto('chat_group').values(groupRows.slice(i, i + 500)).execute();
+    const groupRows = Array.from({ length: n }, (_, i) => ({
+      workspace_id: ws.id,
+      connection_id: connection.id,
+      platform: 'telegram',
+      external_id: String(-1001000000000 - i),
+      name: `Broadcast group ${i + 1}`,
+      created_at: now,
+    }));
+    for (let i = 0; i < groupRows.length; i += 500)
+      await db
+        .insertInto('chat_group')
+        .values(groupRows.slice(i, i + 500))
+        .execute();
     const groups = await db.selectFrom('chat_group').select('id').where('workspace_id', '=', ws.id).orderBy('id').execute();
     const outbox = groups.map((g, i) => ({
       workspace_id: ws.id,
@@ -90,7 +101,11 @@ export async function runP3Broadcast(options: P3Options = {}): Promise<P3Result>
       next_attempt_at: now,
       created_at: now,
     }));
-    for (let i = 0; i < outbox.length; i += 500) await db.insertInto('outbox').values(outbox.slice(i, i + 500)).execute();
+    for (let i = 0; i < outbox.length; i += 500)
+      await db
+        .insertInto('outbox')
+        .values(outbox.slice(i, i + 500))
+        .execute();
     log(`P3: broadcasting to ${n} groups (fake Bot API latency ${latencyMs} ms); theoretical minimum ${((n - 1) / 30).toFixed(1)} s`);
 
     let sent = 0;
@@ -158,7 +173,9 @@ async function main(argv: string[]): Promise<void> {
   const r = await runP3Broadcast({ groups, latencyMs, onProgress: (m) => console.error(m) });
   const { limits, ...summary } = r;
   console.log(JSON.stringify({ ...summary, tightest: limits.tightest, violations: limits.violations.slice(0, 5) }, null, 2));
-  console.log(`P3: ${r.sent}/${r.groups} in ${(r.elapsedMs / 1000).toFixed(2)} s = ${r.ratio.toFixed(3)} × the (N−1)/30 s minimum; limits ${r.limitsExceeded ? `EXCEEDED (${limits.violations.length} windows)` : 'kept'}`);
+  console.log(
+    `P3: ${r.sent}/${r.groups} in ${(r.elapsedMs / 1000).toFixed(2)} s = ${r.ratio.toFixed(3)} × the (N−1)/30 s minimum; limits ${r.limitsExceeded ? `EXCEEDED (${limits.violations.length} windows)` : 'kept'}`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -128,10 +128,26 @@ export async function runR6(options: R6Options = {}): Promise<R6Result | { skipp
   try {
     const { db } = store;
     const ws = await ensureWorkspace(db, 'r6');
-    const connection = await new ConnectionStore(db, new SecretBox(randomBytes(32).toString('hex'))).add({ workspaceId: ws.id, platform: 'telegram', name: 'r6-bot', settings: { token, mode: 'polling', apiRoot: fake.apiRoot } });
+    const connection = await new ConnectionStore(db, new SecretBox(randomBytes(32).toString('hex'))).add({
+      workspaceId: ws.id,
+      platform: 'telegram',
+      name: 'r6-bot',
+      settings: { token, mode: 'polling', apiRoot: fake.apiRoot },
+    });
     const now = Date.now();
-    const groupRows = Array.from({ length: n }, (_, i) => ({ workspace_id: ws.id, connection_id: connection.id, platform: 'telegram', external_id: String(-1002000000000 - i), name: `R6 group ${i + 1}`, created_at: now }));
-    for (let i = 0; i < groupRows.length; i += 500) await db.insertInto('chat_group').values(groupRows.slice(i, i + 500)).execute();
+    const groupRows = Array.from({ length: n }, (_, i) => ({
+      workspace_id: ws.id,
+      connection_id: connection.id,
+      platform: 'telegram',
+      external_id: String(-1002000000000 - i),
+      name: `R6 group ${i + 1}`,
+      created_at: now,
+    }));
+    for (let i = 0; i < groupRows.length; i += 500)
+      await db
+        .insertInto('chat_group')
+        .values(groupRows.slice(i, i + 500))
+        .execute();
     const groups = await db.selectFrom('chat_group').select('id').where('workspace_id', '=', ws.id).orderBy('id').execute();
     const rows = groups.map((g, i) => ({
       workspace_id: ws.id,
@@ -144,11 +160,29 @@ export async function runR6(options: R6Options = {}): Promise<R6Result | { skipp
       next_attempt_at: now,
       created_at: now,
     }));
-    for (let i = 0; i < rows.length; i += 500) await db.insertInto('outbox').values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await db
+        .insertInto('outbox')
+        .values(rows.slice(i, i + 500))
+        .execute();
 
-    const config: R6WorkerConfig = { databaseUrl, schema, redisUrl, prefix: `hearth:r6:${randomBytes(4).toString('hex')}:`, connectionId: connection.id, workspaceId: ws.id, token, apiRoot: fake.apiRoot, backoffBaseMs };
-    log(`R6: ${n} groups, ${workers} worker ${processes ? 'processes' : 'dispatchers in one process'}, ${Math.round(faultRate * 100)}% of sends faulted; minimum without faults ${((n - 1) / 30).toFixed(1)} s`);
-    const started = processes ? await Promise.all(Array.from({ length: workers }, () => spawnWorker(config, children))) : await Promise.all(Array.from({ length: workers }, () => startR6Worker(config)));
+    const config: R6WorkerConfig = {
+      databaseUrl,
+      schema,
+      redisUrl,
+      prefix: `hearth:r6:${randomBytes(4).toString('hex')}:`,
+      connectionId: connection.id,
+      workspaceId: ws.id,
+      token,
+      apiRoot: fake.apiRoot,
+      backoffBaseMs,
+    };
+    log(
+      `R6: ${n} groups, ${workers} worker ${processes ? 'processes' : 'dispatchers in one process'}, ${Math.round(faultRate * 100)}% of sends faulted; minimum without faults ${((n - 1) / 30).toFixed(1)} s`,
+    );
+    const started = processes
+      ? await Promise.all(Array.from({ length: workers }, () => spawnWorker(config, children)))
+      : await Promise.all(Array.from({ length: workers }, () => startR6Worker(config)));
     const t0 = Date.now();
     for (const w of started) w.go();
     const deadline = t0 + Math.max(120_000, ((n - 1) / 30) * 1000 * 4);
@@ -158,7 +192,12 @@ export async function runR6(options: R6Options = {}): Promise<R6Result | { skipp
     ]);
 
     const outbox: Record<string, number> = {};
-    for (const r of await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute()) outbox[r.status] = Number(r.n);
+    for (const r of await db
+      .selectFrom('outbox')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute())
+      outbox[r.status] = Number(r.n);
     const perChat = fake.deliveries();
     let delivered = 0;
     let duplicated = 0;
@@ -174,7 +213,9 @@ export async function runR6(options: R6Options = {}): Promise<R6Result | { skipp
     for (const c of sends) if (c.fault !== undefined) counts[String(c.fault)] = (counts[String(c.fault)] ?? 0) + 1;
     const floorMs = floorOf(sends, t0, n, backoffBaseMs);
     const doneAt = new Map(
-      (await db.selectFrom('outbox').innerJoin('chat_group', 'chat_group.id', 'outbox.group_id').select(['chat_group.external_id', 'outbox.done_at']).where('outbox.status', '=', 'done').execute()).map((r) => [r.external_id, Number(r.done_at)]),
+      (
+        await db.selectFrom('outbox').innerJoin('chat_group', 'chat_group.id', 'outbox.group_id').select(['chat_group.external_id', 'outbox.done_at']).where('outbox.status', '=', 'done').execute()
+      ).map((r) => [r.external_id, Number(r.done_at)]),
     );
     const windows = accepted.map((c) => (doneAt.get(String(c.payload.chat_id)) ?? c.at) - c.at).sort((a, b) => a - b);
     const quantile = (q: number) => windows[Math.min(windows.length - 1, Math.floor(q * windows.length))] ?? 0;

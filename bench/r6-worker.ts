@@ -64,7 +64,11 @@ export async function startR6Worker(config: R6WorkerConfig): Promise<{ go(): voi
     try {
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        const left = await store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow();
+        const left = await store.db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', 'in', ['pending', 'sending'])
+          .executeTakeFirstOrThrow();
         if (Number(left.n) === 0) break;
       }
     } finally {

@@ -77,7 +77,7 @@ describe.each(implementations)('limiter: $name', (impl) => {
     expect((await a.reserve(w, T, LEASE)).granted).toBe(true);
   });
 
-  it('lets a dead worker\'s reservation count as answered when its lease ends', async () => {
+  it("lets a dead worker's reservation count as answered when its lease ends", async () => {
     const { a, b } = await open();
     const w = [perSecond(1)];
     expect((await a.reserve(w, T, 5_000)).granted).toBe(true); // a dies with it in flight
@@ -98,7 +98,7 @@ describe.each(implementations)('limiter: $name', (impl) => {
     expect(await a.reserve([{ ...chat, key: 'c1:g:-3:1/1000' }, bot], T, LEASE)).toMatchObject({ granted: false, blockedKey: bot.key });
   });
 
-  it('blocks a key for every worker until a platform\'s retry_after is over', async () => {
+  it("blocks a key for every worker until a platform's retry_after is over", async () => {
     const { a, b } = await open();
     const route = { key: 'c7:g:123:5/5000', limit: 5, windowMs: 5_000 };
     await a.block([route.key], T + 2_500, T);

@@ -14,7 +14,20 @@ describe.each(backends)('parked outbox rows through the API on $name', (backend)
     const park = async (workspaceId: number, groupId: number, key: string, text: string) => {
       const [row] = await w.db
         .insertInto('outbox')
-        .values({ workspace_id: workspaceId, group_id: groupId, platform: 'sandbox', idempotency_key: key, action: JSON.stringify({ type: 'send_message', groupId, text, mentions: [], rule: 'welcome' }), status: 'parked', parked_reason: 'refused', parked_at: T0, last_error: 'sandbox send_message: not enough rights to send text messages to the chat', attempts: 1, next_attempt_at: T0, created_at: T0 })
+        .values({
+          workspace_id: workspaceId,
+          group_id: groupId,
+          platform: 'sandbox',
+          idempotency_key: key,
+          action: JSON.stringify({ type: 'send_message', groupId, text, mentions: [], rule: 'welcome' }),
+          status: 'parked',
+          parked_reason: 'refused',
+          parked_at: T0,
+          last_error: 'sandbox send_message: not enough rights to send text messages to the chat',
+          attempts: 1,
+          next_attempt_at: T0,
+          created_at: T0,
+        })
         .returning('id')
         .execute();
       return row!.id;
@@ -25,10 +38,13 @@ describe.each(backends)('parked outbox rows through the API on $name', (backend)
     return { ...w, teaRow, booksRow };
   }
 
-  it('lists a workspace\'s parked rows with their reason, and only the caller\'s groups', async () => {
+  it("lists a workspace's parked rows with their reason, and only the caller's groups", async () => {
     const w = await world();
     const owner = await sessionFor(w.app, w.db, w.acmeOwner.id, T0);
-    const page = (await owner.json('/api/outbox?status=parked')) as { entries: { id: number; groupName: string; parkedReason: string; lastError: string; preview: string; rule: string }[]; next: number | null };
+    const page = (await owner.json('/api/outbox?status=parked')) as {
+      entries: { id: number; groupName: string; parkedReason: string; lastError: string; preview: string; rule: string }[];
+      next: number | null;
+    };
     expect(page.entries.map((e) => [e.id, e.groupName, e.parkedReason, e.rule])).toEqual([
       [w.booksRow, 'Book Club', 'refused', 'welcome'],
       [w.teaRow, 'Tea Lovers', 'refused', 'welcome'],

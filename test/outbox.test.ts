@@ -57,7 +57,10 @@ describe.each(backends)('outbox and dispatcher on $name', (backend) => {
     const [row] = await runtime.store.db.selectFrom('outbox').selectAll().execute();
     // The platform got the message, but the worker died before marking it done.
     await runtime.sandbox.send({ idempotencyKey: row!.idempotency_key, action: JSON.parse(row!.action), group: { id: group.id, externalId: group.external_id, name: group.name }, members: new Map() });
-    await runtime.store.db.updateTable('outbox').set({ status: 'sending', lease_until: T0 + 60_000, attempts: 1 }).execute();
+    await runtime.store.db
+      .updateTable('outbox')
+      .set({ status: 'sending', lease_until: T0 + 60_000, attempts: 1 })
+      .execute();
 
     expect((await runtime.dispatcher.runDue()).dispatched).toEqual([]); // lease still held
     clock.t = T0 + 61_000;
@@ -93,7 +96,7 @@ describe.each(backends)('outbox and dispatcher on $name', (backend) => {
     ]);
   });
 
-  it('parks a row whose stored action no longer validates, and sends every other group\'s row in the same pass', async () => {
+  it("parks a row whose stored action no longer validates, and sends every other group's row in the same pass", async () => {
     const { runtime, sandbox, workspace } = await fixture();
     const groups = [await sandbox.addGroup('One'), await sandbox.addGroup('Two'), await sandbox.addGroup('Three')];
     await runtime.deliverSandbox(
@@ -104,7 +107,11 @@ describe.each(backends)('outbox and dispatcher on $name', (backend) => {
     const rows = await runtime.store.db.selectFrom('outbox').select(['id', 'group_id', 'action']).orderBy('id').execute();
     // The first row was written by an older version: its text is now over the limit; the second is not JSON at all.
     const first = JSON.parse(rows[0]!.action) as Record<string, unknown>;
-    await runtime.store.db.updateTable('outbox').set({ action: JSON.stringify({ ...first, text: 'x'.repeat(5_000) }) }).where('id', '=', rows[0]!.id).execute();
+    await runtime.store.db
+      .updateTable('outbox')
+      .set({ action: JSON.stringify({ ...first, text: 'x'.repeat(5_000) }) })
+      .where('id', '=', rows[0]!.id)
+      .execute();
     await runtime.store.db.updateTable('outbox').set({ action: '{"type":"send_message",' }).where('id', '=', rows[1]!.id).execute();
 
     const pass = await runtime.dispatcher.runDue();
@@ -125,11 +132,30 @@ describe.each(backends)('outbox and dispatcher on $name', (backend) => {
   it('parks an action the platform cannot do, naming the capability', async () => {
     const { runtime, sandbox, workspace } = await fixture();
     const group = await sandbox.addGroup('Send only');
-    const sends = { platform: 'sandbox' as const, rateLimits: runtime.sandbox.rateLimits, capabilities: new Set(['send' as const]), send: (o: Parameters<typeof runtime.sandbox.send>[0]) => runtime.sandbox.send(o) };
-    const dispatcher = new Dispatcher(runtime.store, () => sends, () => T0);
+    const sends = {
+      platform: 'sandbox' as const,
+      rateLimits: runtime.sandbox.rateLimits,
+      capabilities: new Set(['send' as const]),
+      send: (o: Parameters<typeof runtime.sandbox.send>[0]) => runtime.sandbox.send(o),
+    };
+    const dispatcher = new Dispatcher(
+      runtime.store,
+      () => sends,
+      () => T0,
+    );
     await runtime.store.db
       .insertInto('outbox')
-      .values({ workspace_id: workspace.id, group_id: group.id, platform: 'sandbox', idempotency_key: 'mute-1', action: JSON.stringify({ type: 'mute_member', groupId: group.id, memberId: 1, rule: 'flood' }), status: 'pending', attempts: 0, next_attempt_at: T0, created_at: T0 })
+      .values({
+        workspace_id: workspace.id,
+        group_id: group.id,
+        platform: 'sandbox',
+        idempotency_key: 'mute-1',
+        action: JSON.stringify({ type: 'mute_member', groupId: group.id, memberId: 1, rule: 'flood' }),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: T0,
+        created_at: T0,
+      })
       .execute();
     const pass = await dispatcher.runDue();
     expect(pass.dispatched).toMatchObject([{ status: 'parked', parkedReason: 'unsupported', rule: 'flood', error: 'sandbox cannot mute: the platform has no such action' }]);
@@ -146,7 +172,7 @@ describe.each(backends)('outbox and dispatcher on $name', (backend) => {
     expect(await f.runtime.store.db.selectFrom('outbox').select(['status', 'parked_reason', 'attempts']).execute()).toEqual([{ status: 'parked', parked_reason: 'retries_exhausted', attempts: 2 }]);
   });
 
-  it('holds a group for every dispatcher sharing the limiter while the platform\'s retry_after runs', async () => {
+  it("holds a group for every dispatcher sharing the limiter while the platform's retry_after runs", async () => {
     const { runtime, sandbox, workspace, clock } = await fixture();
     const other = new Dispatcher(runtime.store, ({ platform }) => runtime.adapters.get(platform as 'sandbox'), clock.now, { limiter: runtime.dispatcher.limiter });
     const group = await sandbox.addGroup('Throttled');
@@ -155,7 +181,17 @@ describe.each(backends)('outbox and dispatcher on $name', (backend) => {
     // A second action for the same group, planned later: the other worker may not send it before retry_after either.
     await runtime.store.db
       .insertInto('outbox')
-      .values({ workspace_id: workspace.id, group_id: group.id, platform: 'sandbox', idempotency_key: 'ra-extra', action: JSON.stringify({ type: 'send_message', groupId: group.id, text: 'hello', mentions: [] }), status: 'pending', attempts: 0, next_attempt_at: T0, created_at: T0 })
+      .values({
+        workspace_id: workspace.id,
+        group_id: group.id,
+        platform: 'sandbox',
+        idempotency_key: 'ra-extra',
+        action: JSON.stringify({ type: 'send_message', groupId: group.id, text: 'hello', mentions: [] }),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: T0,
+        created_at: T0,
+      })
       .execute();
     await runtime.store.db.updateTable('outbox').set({ next_attempt_at: T0 }).where('idempotency_key', '!=', 'ra-extra').execute();
     clock.t = T0 + 5_000;
@@ -172,13 +208,13 @@ describe.each(backends)('outbox and dispatcher on $name', (backend) => {
     await addAutomation(runtime.store.db, { workspaceId: workspace.id, groupId: group.id, kind: 'welcome', config: { template: 'Hi {name}', delaySeconds: 120 } });
     runtime.automations.invalidate();
     expect(await sandbox.join(group.id, 'Zoe')).toMatchObject([{ type: 'send_message', text: 'Hi Zoe', status: 'pending', at: new Date(T0 + 120_000).toISOString() }]);
-    expect((await botLines(sandbox, group.id))).toHaveLength(0);
+    expect(await botLines(sandbox, group.id)).toHaveLength(0);
     expect(await sandbox.tick(T0 + 60_000)).toEqual([]);
     const out = await sandbox.tick(T0 + 180_000);
     expect(out).toMatchObject([{ type: 'send_message', text: 'Hi Zoe', status: 'done', at: new Date(T0 + 120_000).toISOString() }]);
   });
 
-  it('keeps a group\'s actions within its rate limit and in order', async () => {
+  it("keeps a group's actions within its rate limit and in order", async () => {
     const { runtime, sandbox, workspace, clock } = await fixture();
     const group = await sandbox.addGroup('Busy');
     const joins = Array.from({ length: 25 }, (_, i) => ({ type: 'join', updateId: `burst-${i}`, room: group.external_id, at: T0, member: { id: `m${i}`, name: `Member ${i}` } }));
@@ -193,7 +229,7 @@ describe.each(backends)('outbox and dispatcher on $name', (backend) => {
     expect(texts.map((t) => /Member (\d+)/.exec(t!)![1]).map(Number)).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });
 
-  it('never lets one group\'s backlog hold back another group', async () => {
+  it("never lets one group's backlog hold back another group", async () => {
     const made = backend.create();
     const f = await sandboxFixture(made.target, T0, { dispatcher: { batchSize: 30, perGroup: 10 } });
     cleanups.push(made.cleanup, () => f.runtime.close());

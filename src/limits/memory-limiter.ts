@@ -31,7 +31,7 @@ export class MemoryLimiter implements Limiter {
       const state = this.#state(w.key);
       state.windowMs = w.windowMs;
       this.#expire(state, now, w.windowMs);
-      let at = state.blockedUntil > now ? state.blockedUntil : now;
+      let at = Math.max(state.blockedUntil, now);
       const count = state.done.length + state.flights.size;
       if (count >= w.limit) {
         const k = count - w.limit + 1;

@@ -263,16 +263,15 @@ export class Dispatcher {
     const ranked = db
       .selectFrom('outbox')
       .selectAll()
-      .select((eb) => eb.fn.agg<number>('row_number').over((ob) => ob.partitionBy('group_id').orderBy('id')).as('rank_in_group'))
+      .select((eb) =>
+        eb.fn
+          .agg<number>('row_number')
+          .over((ob) => ob.partitionBy('group_id').orderBy('id'))
+          .as('rank_in_group'),
+      )
       .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]))
       .as('ranked');
-    const rows = await db
-      .selectFrom(ranked)
-      .selectAll()
-      .where('rank_in_group', '<=', this.#options.perGroup)
-      .orderBy('id')
-      .limit(this.#options.batchSize)
-      .execute();
+    const rows = await db.selectFrom(ranked).selectAll().where('rank_in_group', '<=', this.#options.perGroup).orderBy('id').limit(this.#options.batchSize).execute();
     return rows.map(({ rank_in_group: _, ...row }) => row as OutboxRow);
   }
 
@@ -307,7 +306,12 @@ export class Dispatcher {
     const now = this.clock();
     const retryAfterMs = error instanceof PlatformError ? (error.retryAfterMs ?? 0) : 0;
     // The platform's own wait is about this group (Telegram's chat, Discord's route): every worker keeps it.
-    if (retryAfterMs > 0) await this.limiter.block(windows.filter((w) => !isConnectionWide(w.key)).map((w) => w.key), now + retryAfterMs, now);
+    if (retryAfterMs > 0)
+      await this.limiter.block(
+        windows.filter((w) => !isConnectionWide(w.key)).map((w) => w.key),
+        now + retryAfterMs,
+        now,
+      );
     if (retryable && attempts < this.#options.maxAttempts) {
       const backoff = Math.min(this.#options.backoffBaseMs * 2 ** (attempts - 1), this.#options.backoffMaxMs);
       const retryAt = now + Math.max(backoff, retryAfterMs);
@@ -321,12 +325,7 @@ export class Dispatcher {
 
   /** Gives back a claimed action unsent, as it was, for a later pass. */
   async #release(row: OutboxRow): Promise<void> {
-    await this.store.db
-      .updateTable('outbox')
-      .set({ status: 'pending', lease_until: null, attempts: row.attempts })
-      .where('id', '=', row.id)
-      .where('status', '=', 'sending')
-      .execute();
+    await this.store.db.updateTable('outbox').set({ status: 'pending', lease_until: null, attempts: row.attempts }).where('id', '=', row.id).where('status', '=', 'sending').execute();
   }
 
   /** Takes the action for this worker; false when another worker already has it. */

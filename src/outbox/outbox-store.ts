@@ -70,7 +70,10 @@ export async function listOutbox(
   if (query.status) q = q.where('outbox.status', '=', query.status);
   if (query.group !== undefined) q = q.where('outbox.group_id', '=', query.group);
   if (query.before !== undefined) q = q.where('outbox.id', '<', query.before);
-  const rows = await q.orderBy('outbox.id', 'desc').limit(query.limit + 1).execute();
+  const rows = await q
+    .orderBy('outbox.id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
   const page = rows.slice(0, query.limit);
   return {
     entries: page.map((r) => {

@@ -164,7 +164,8 @@ export class FakeBotApi {
         for (let i = limit.limit; i < times.length; i++) {
           const d = times[i]! - times[i - limit.limit]!;
           span = span === null ? d : Math.min(span, d);
-          if (d < limit.windowMs) violations.push({ scope: limit.scope, ...(limit.scope === 'chat' ? { chat } : {}), limit: limit.limit, windowMs: limit.windowMs, from: times[i - limit.limit]!, to: times[i]! });
+          if (d < limit.windowMs)
+            violations.push({ scope: limit.scope, ...(limit.scope === 'chat' ? { chat } : {}), limit: limit.limit, windowMs: limit.windowMs, from: times[i - limit.limit]!, to: times[i]! });
         }
       }
       tightest.push({ scope: limit.scope, limit: limit.limit, windowMs: limit.windowMs, spanMs: span });
@@ -243,7 +244,14 @@ export class FakeBotApi {
         const chat = String(p.chat_id);
         const id = (this.#nextMessageId.get(chat) ?? 1000) + 1;
         this.#nextMessageId.set(chat, id);
-        const result = { message_id: id, date: Math.floor(at / 1000), chat: { id: Number(p.chat_id), type: 'supergroup', title: 'Fake group' }, from: BOT, text: p.text, ...(p.entities ? { entities: p.entities } : {}) };
+        const result = {
+          message_id: id,
+          date: Math.floor(at / 1000),
+          chat: { id: Number(p.chat_id), type: 'supergroup', title: 'Fake group' },
+          from: BOT,
+          text: p.text,
+          ...(p.entities ? { entities: p.entities } : {}),
+        };
         return void (await answer(200, { ok: true, result }));
       }
       case 'deleteMessage': {

@@ -67,7 +67,15 @@ export function outboxRoutes(deps: ServerDeps, authorize: Authorize) {
     return c.json({ id: row.id, status: verb === 'requeued' ? 'pending' : 'discarded' });
   };
 
-  app.post('/outbox/:id/requeue', authorize('act'), decide('requeued', (id, now) => requeueParked(db, id, now)));
-  app.post('/outbox/:id/discard', authorize('act'), decide('discarded', (id, now) => discardParked(db, id, now)));
+  app.post(
+    '/outbox/:id/requeue',
+    authorize('act'),
+    decide('requeued', (id, now) => requeueParked(db, id, now)),
+  );
+  app.post(
+    '/outbox/:id/discard',
+    authorize('act'),
+    decide('discarded', (id, now) => discardParked(db, id, now)),
+  );
   return app;
 }

@@ -93,7 +93,9 @@ export function OutboxPage({ workspace, canAct }: { workspace: Workspace; canAct
           <h1 className="page-head__title">{t('outbox.title')}</h1>
           <p className="page-head__sub">
             {workspace.name}
-            <span className="dot-sep" aria-hidden="true">·</span>
+            <span className="dot-sep" aria-hidden="true">
+              ·
+            </span>
             {t('outbox.intro')}
           </p>
         </div>
