@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import SQLite from 'better-sqlite3';
+import type { P1MemoryResult } from './p1-memory.js';
 import type { P1Result } from './p1-pipeline-throughput.js';
 import type { P2Result } from './p2-decision-latency.js';
 import type { P3Result } from './p3-telegram-broadcast.js';
@@ -15,6 +16,8 @@ export const GOALS = {
   p2P99BelowMs: 2,
   /** P3: broadcast time ÷ the (N − 1) / 30 s minimum Telegram's limits allow, with no limit exceeded. */
   p3RatioAtMost: 1.05,
+  /** P1: peak RSS (MB) while ingesting for 1,000 groups / 100k members. */
+  p1PeakRssBelowMb: 300,
   /** P5: events/s with 2 queue workers ÷ with 1, PostgreSQL + Redis. */
   p5RatioAtLeast: 1.6,
   /** R6: time ÷ the fault-free minimum plus the imposed waits. */
@@ -96,6 +99,17 @@ export function loadAverage(): LoadAverage {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/**
+ * P1 as reported: the throughput runs, with `peakRssMb` taken from the memory run (a
+ * 1,000-group / 100k-member community ingested in a process of its own), which is what
+ * the RSS goal is about. The throughput runs' own peak (their workload held in memory)
+ * stays as `throughputPeakRssMb`. Without a memory run, `peakRssMb` is that one.
+ */
+export interface P1Report extends P1Result {
+  throughputPeakRssMb: number;
+  memory: P1MemoryResult | null;
+}
+
 export interface BenchReport {
   date: string;
   mode: string;
@@ -109,7 +123,7 @@ export interface BenchReport {
     generateMs: number /** Process RSS with the workload generated, before P1 starts. */;
     rssBeforeP1Mb: number;
   };
-  p1: P1Result;
+  p1: P1Report;
   p2: P2Result;
   p3: P3Report | Skipped | Failed;
   /** Queue mode, 1 vs 2 workers (needs PostgreSQL and Redis). */
@@ -197,7 +211,16 @@ export function formatReport(report: BenchReport): string {
     ['P1 baseline (raw better-sqlite3 batched insert, same rows)', `${int(p1.baselineRowsPerSec)} rows/s`, `median of ${p1.runs.length}`],
     ['P1 ratio pipeline / baseline', p1.ratio.toFixed(3), `goal ≥ ${GOALS.p1RatioAtLeast}: ${report.met.p1 ? 'met' : 'NOT met'}`],
     ['P1 ratio by CPU time (less sensitive to other load)', p1.cpuRatio.toFixed(3), 'baseline CPU ms / pipeline CPU ms'],
-    ['P1 peak RSS sampled during pipeline runs', `${p1.peakRssMb.toFixed(0)} MB`, `${w.rssBeforeP1Mb} MB before P1 (workload in memory); maxrss ${p1.processMaxRssMb.toFixed(0)} MB`],
+    ...(p1.memory
+      ? [
+          [
+            `P1 peak RSS ingesting ${int(p1.memory.groups)} groups / ${int(p1.memory.members)} members`,
+            `${p1.memory.peakRssMb.toFixed(0)} MB`,
+            `goal < ${GOALS.p1PeakRssBelowMb} MB: ${p1.memory.peakRssMb < GOALS.p1PeakRssBelowMb ? 'met' : 'NOT met'}; ${int(p1.memory.events)} events at ${int(p1.memory.eventsPerSec)} events/s, ${p1.memory.rssBeforeMb.toFixed(0)} MB before the first batch`,
+          ] as [string, string, string],
+        ]
+      : []),
+    ['P1 peak RSS sampled during the throughput runs', `${p1.throughputPeakRssMb.toFixed(0)} MB`, `${w.rssBeforeP1Mb} MB before P1 (workload in memory); maxrss ${p1.processMaxRssMb.toFixed(0)} MB`],
     ['P1 outbox actions per run', int(p1.runs[0]?.outboxActions ?? 0), `of ${int(p1.events)} events`],
     [
       'P2 decision p50 / p99 / p99.9 / max',

@@ -14,11 +14,13 @@ import {
   type BenchReport,
   type Failed,
   type LoadAverage,
+  type P1Report,
   type P3Report,
   type P5Report,
   type Skipped,
 } from './bench-report.js';
 import { buildWorkload } from './bench-workload.js';
+import { measureP1Memory } from './p1-memory.js';
 import { runP1 } from './p1-pipeline-throughput.js';
 import { runP2 } from './p2-decision-latency.js';
 import type { P3Options, P3Result } from './p3-telegram-broadcast.js';
@@ -47,6 +49,12 @@ export interface BenchSettings {
   /** P3's second run: groups, and the latency the fake Bot API adds to each answer. 0 groups: not run. */
   p3LatencyGroups: number;
   p3LatencyMs: number;
+  /** P1's memory run: groups, and distinct members to ingest (the RSS goal is about 1,000 groups / 100k members). 0 groups: not run. */
+  p1MemoryGroups: number;
+  p1MemoryMembers: number;
+  /** P5: events through the queue with 1 and then 2 workers, per batch. */
+  p5Events: number;
+  p5BatchSize: number;
   /** R1: events streamed and kills, embedded; the same in queue mode (run when PostgreSQL and Redis are given). */
   r1Events: number;
   r1Kills: number;
@@ -58,7 +66,8 @@ export interface BenchSettings {
 
 export const PRESETS = {
   /**
-   * The reported figures: ~150k events × 3 runs, P3 to 1,000 groups (≥ 33 s by Telegram's
+   * The reported figures: ~150k events × 3 runs, P1's memory run to 1,000 groups / 100k
+   * members, P5 with 20k events, P3 to 1,000 groups (≥ 33 s by Telegram's
    * limits), R1 with 5 kills (and 3 in queue mode, each waiting out BullMQ's 30 s stalled-job
    * check), R6 to 1,000 groups; 10 minutes or more on 2 cores.
    */
@@ -74,13 +83,17 @@ export const PRESETS = {
     p3Groups: 1_000,
     p3LatencyGroups: 100,
     p3LatencyMs: 50,
+    p1MemoryGroups: 1_000,
+    p1MemoryMembers: 100_000,
+    p5Events: 20_000,
+    p5BatchSize: 500,
     r1Events: 20_000,
     r1Kills: 5,
     r1QueueEvents: 6_000,
     r1QueueKills: 3,
     r6Groups: 1_000,
   },
-  /** A quick look: P1–P3 in about 15 s, R1 in about 30 s embedded (plus 1–2 minutes in queue mode), R6 to 100 groups. */
+  /** A quick look: P1–P3 in about 15 s (the P1 memory run to 5k members, 20–40 s), P5 with 5k events, R1 in about 30 s embedded (plus 1–2 minutes in queue mode), R6 to 100 groups. */
   quick: {
     events: 20_000,
     batchSize: 1_000,
@@ -93,6 +106,10 @@ export const PRESETS = {
     p3Groups: 100,
     p3LatencyGroups: 100,
     p3LatencyMs: 50,
+    p1MemoryGroups: 1_000,
+    p1MemoryMembers: 5_000,
+    p5Events: 5_000,
+    p5BatchSize: 500,
     r1Events: 3_000,
     r1Kills: 2,
     r1QueueEvents: 2_000,
@@ -159,13 +176,17 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<BenchRepo
   const p1Workload = events === settings.events ? workload : { ...workload, payloads: workload.payloads.slice(0, settings.events) };
 
   atStart.p1 = loadAverage();
-  const p1 = await runP1(p1Workload, {
+  const p1Throughput = await runP1(p1Workload, {
     batchSize: settings.batchSize,
     runs: settings.runs,
     warmupEvents: Math.min(settings.p1Warmup, settings.events),
     ...(options.dir !== undefined ? { dir: options.dir } : {}),
     onProgress: log,
   });
+  // The memory goal is about a large community, in a process of its own (this one holds the P1/P2 workload).
+  atStart.p1Memory = loadAverage();
+  const memory = settings.p1MemoryGroups > 0 ? await measureP1Memory({ groups: settings.p1MemoryGroups, members: settings.p1MemoryMembers, batchSize: settings.batchSize, onProgress: log }) : null;
+  const p1: P1Report = { ...p1Throughput, peakRssMb: memory?.peakRssMb ?? p1Throughput.peakRssMb, throughputPeakRssMb: p1Throughput.peakRssMb, memory };
   atStart.p2 = loadAverage();
   const p2 = await runP2(workload, { events: settings.p2Events, warmupEvents: settings.p2Warmup, onProgress: log });
 
@@ -184,9 +205,11 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<BenchRepo
     return { ratio: broadcast.ratio, violations: broadcast.limits.violationCount + (withLatency?.limits.violationCount ?? 0), broadcast, withLatency };
   });
 
-  // P5 (bench/p5-queue-scaling.ts) is not in this build yet; once it is, this becomes
-  // part<P5Report>('p5', queueMissing && `P5 needs …`, () => runP5({ … })).
-  const p5 = { skipped: 'P5 (queue mode, 1 vs 2 workers) is not in this build yet' } as P5Report | Skipped | Failed;
+  const p5 = await part<P5Report>('p5', queueMissing && `P5 needs PostgreSQL and Redis: set ${queueMissing}`, async () => {
+    // Loaded only when run: it brings BullMQ and worker processes along.
+    const { runP5 } = await import('./p5-queue-scaling.js');
+    return runP5({ events: settings.p5Events, batchSize: settings.p5BatchSize, groups: settings.groups, databaseUrl: options.databaseUrl!, redisUrl: options.redisUrl!, onProgress: log });
+  });
 
   const r1 = await part<R1Result>('r1', options.skipR1 ? '--skip-r1' : false, () =>
     runR1({

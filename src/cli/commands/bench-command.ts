@@ -35,6 +35,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--p2-events <n>', 'events timed in P2', count('--p2-events', 100))
     .option('--p3-groups <n>', 'Telegram groups P3 broadcasts to (default 1000; 100 with --quick)', count('--p3-groups', 2))
     .option('--skip-p3', 'leave out P3 (the Telegram broadcast, at least (N - 1)/30 s)')
+    .option('--skip-p1-memory', "leave out P1's memory run (1,000 groups until 100k members; 5k with --quick)")
     .option('--skip-r1', 'leave out R1 (the crash harness)')
     .option('--skip-r6', 'leave out R6 (the fault-injected broadcast)')
     .option('--seed <n>', "R1's seed (its traffic and kill points)", count('--seed', 0))
@@ -50,6 +51,7 @@ export function registerBenchCommand(program: Command): void {
         p2Events?: number;
         p3Groups?: number;
         skipP3?: boolean;
+        skipP1Memory?: boolean;
         skipR1?: boolean;
         skipR6?: boolean;
         seed?: number;
@@ -67,6 +69,7 @@ export function registerBenchCommand(program: Command): void {
           ...(opts.p2Events !== undefined ? { p2Events: opts.p2Events } : {}),
           ...(opts.p3Groups !== undefined ? { p3Groups: opts.p3Groups } : {}),
           skipP3: opts.skipP3 === true,
+          ...(opts.skipP1Memory ? { p1MemoryGroups: 0 } : {}),
           skipR1: opts.skipR1 === true,
           skipR6: opts.skipR6 === true,
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
