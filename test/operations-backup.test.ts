@@ -3,8 +3,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { restoreDatabase } from '../src/operations/database-backup.js';
+import { metricsReport } from '../src/analytics/metrics-report.js';
+import { backupDatabase, restoreDatabase } from '../src/operations/database-backup.js';
 import { DemoWorkspace } from '../src/runtime/demo-workspace.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { setUpWorkspace } from '../src/runtime/workspace-setup.js';
@@ -116,5 +119,45 @@ describe.each(backends)('hearth backup and hearth restore on $name', { timeout: 
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('is not a Hearth backup');
     await expect(restoreDatabase(setup.target, join(dir, 'missing.backup'))).rejects.toThrow(/there is no backup at/);
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)('hearth restore into PostgreSQL’s public schema', { timeout: 300_000 }, () => {
+  it('replaces Hearth’s tables and leaves another application’s table in the schema alone', async () => {
+    const adminUrl = process.env.DATABASE_URL!;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    const name = `hearth_restore_${Date.now().toString(36)}`;
+    await admin.query(`create database ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    const target = { kind: 'postgres', url: url.toString() } as const;
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-backup-'));
+    try {
+      const runtime = await HearthRuntime.open(target);
+      await DemoWorkspace.create(runtime, { now: NOW, historyDays: 2 });
+      await sql`create table other_app (id integer)`.execute(runtime.store.db);
+      await sql`insert into other_app values (7)`.execute(runtime.store.db);
+      const figures = async () => JSON.stringify(await metricsReport(runtime.store.db, { workspaceId: 1 }));
+      const before = await figures();
+      const file = join(dir, 'public.backup');
+      await backupDatabase(target, file);
+      await setUpWorkspace(runtime.store.db, 'added-after', 'Added after the backup', NOW);
+      await runtime.close();
+
+      await restoreDatabase(target, file, { replace: true });
+      const after = await HearthRuntime.open(target);
+      try {
+        expect(JSON.stringify(await metricsReport(after.store.db, { workspaceId: 1 }))).toBe(before);
+        expect((await sql<{ n: number }>`select count(*) as n from workspace`.execute(after.store.db)).rows[0]!.n).toBe(1);
+        expect((await sql<{ id: number }>`select id from other_app`.execute(after.store.db)).rows).toEqual([{ id: 7 }]);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await admin.query(`drop database ${name} with (force)`);
+      await admin.end();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { BackupError, type BackupProgress } from './backup-error.js';
@@ -40,23 +41,32 @@ export async function backupPostgres(target: PostgresTarget, file: string, onPro
 
 /**
  * Restores a dump made by `backupPostgres` with `pg_restore --clean --if-exists` in
- * one transaction: Hearth's tables in the schema are dropped and made again from the
- * dump, or, if anything fails, nothing changes. The dump must be of the same schema
- * name (a dump of `public` restores into `public`).
+ * one transaction: the tables, sequences and indexes the dump holds are dropped and
+ * made again from it, or, if anything fails, nothing changes. The schema itself is
+ * left alone (made when missing): dropping `public` would fail on anything else in
+ * it, and is not Hearth's to drop. The dump must be of the same schema name (a dump
+ * of `public` restores into `public`).
  */
 export async function restorePostgres(file: string, target: PostgresTarget, onProgress: BackupProgress = () => {}): Promise<void> {
   const dumped = await assertPostgresBackup(file);
-  const { schema } = await inspect(target);
+  const { schema } = await inspect(target, { create: true });
   if (dumped.schema !== schema) throw new BackupError(`${file} holds schema ${dumped.schema}, but this database's tables live in ${schema}; restore it where it was taken`);
+  const listDir = mkdtempSync(join(tmpdir(), 'hearth-restore-'));
+  const listFile = join(listDir, 'toc.list');
+  writeFileSync(listFile, `${dumped.entries.filter((line) => !/^\d+; \d+ \d+ (SCHEMA|COMMENT) - /.test(line)).join('\n')}\n`);
   let done = 0;
   onProgress(0, dumped.tables, 'tables');
-  await run('pg_restore', ['--clean', '--if-exists', '--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', '--verbose', file], target.url, (line) => {
-    if (/processing data for table/.test(line)) onProgress(++done, dumped.tables, 'tables');
-  });
+  try {
+    await run('pg_restore', ['--clean', '--if-exists', '--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', '--verbose', `--use-list=${listFile}`, file], target.url, (line) => {
+      if (/processing data for table/.test(line)) onProgress(++done, dumped.tables, 'tables');
+    });
+  } finally {
+    rmSync(listDir, { recursive: true, force: true });
+  }
 }
 
-/** Checks that `file` is a pg_dump archive of Hearth's tables; gives its schema and how many tables it holds. */
-export async function assertPostgresBackup(file: string): Promise<{ schema: string; tables: number }> {
+/** Checks that `file` is a pg_dump archive of Hearth's tables; gives its schema, how many tables it holds and its table of contents. */
+export async function assertPostgresBackup(file: string): Promise<{ schema: string; tables: number; entries: string[] }> {
   if (!existsSync(file)) throw new BackupError(`there is no backup at ${file}`);
   if (readHeader(file, 5) !== 'PGDMP') {
     throw new BackupError(
@@ -75,11 +85,11 @@ export async function assertPostgresBackup(file: string): Promise<{ schema: stri
   const tables = lines.map((l) => /^\d+; \d+ \d+ TABLE (\S+) (\S+) /.exec(l)).filter((m) => m !== null);
   const workspace = tables.find((m) => m[2] === 'workspace');
   if (!workspace) throw new BackupError(`${file} is a pg_dump archive, but not a Hearth backup (it has no workspace table)`);
-  return { schema: workspace[1]!, tables: tables.filter((m) => m[1] === workspace[1]).length };
+  return { schema: workspace[1]!, tables: tables.filter((m) => m[1] === workspace[1]).length, entries: lines };
 }
 
-/** The schema Hearth's tables live in for this target, and how many tables it holds. */
-async function inspect(target: PostgresTarget): Promise<{ schema: string; tables: number }> {
+/** The schema Hearth's tables live in for this target (made when missing, with `create`), and how many tables it holds. */
+async function inspect(target: PostgresTarget, options: { create?: boolean } = {}): Promise<{ schema: string; tables: number }> {
   const client = new pg.Client({ connectionString: target.url });
   try {
     await client.connect();
@@ -95,6 +105,7 @@ async function inspect(target: PostgresTarget): Promise<{ schema: string; tables
       .find((s) => s !== '$user');
     const schema = target.schema ?? (current?.s || firstInPath);
     if (!schema) throw new BackupError("the connection's search path names no schema for Hearth's tables");
+    if (options.create) await client.query(`create schema if not exists "${schema.replaceAll('"', '""')}"`);
     const { rows } = await client.query<{ n: string }>("select count(*) as n from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'", [schema]);
     return { schema, tables: Number(rows[0]?.n ?? 0) };
   } finally {
