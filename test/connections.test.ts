@@ -27,7 +27,9 @@ describe.each(backends)('platform connections through the API on $name', (backen
     const listed = await owner.get('/api/connections');
     const listedText = await listed.text();
     // No server process has opened it (this app runs no connections): it is still to connect.
-    expect(JSON.parse(listedText)).toEqual({ connections: [expect.objectContaining({ id: connection.id, platform: 'telegram', name: 'main-bot', status: 'active', health: { state: 'connecting' } })] });
+    expect(JSON.parse(listedText)).toEqual({
+      connections: [expect.objectContaining({ id: connection.id, platform: 'telegram', name: 'main-bot', status: 'active', health: { state: 'connecting' } })],
+    });
     expect(listedText).not.toContain('ACME-very-secret');
 
     expect((await (await owner.post(`/api/connections/${connection.id}/pause`)).json()).connection.status).toBe('paused');
@@ -104,11 +106,21 @@ describe('a connection whose platform cannot be reached', () => {
     cleanups.push(() => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), silent.close(() => resolve()))));
     const port = (silent.address() as AddressInfo).port;
     const hung = await w.connections.add({ workspaceId: w.acme.id, platform: 'telegram', name: 'hung-api', settings: { token: TOKEN, mode: 'polling', apiRoot: `http://127.0.0.1:${port}` } });
-    const puppetless = await w.connections.add({ workspaceId: w.acme.id, platform: 'wechat', name: 'no-puppet', settings: { puppet: 'wechaty-puppet-not-installed-here', puppetOptions: { token: 'puppet-secret-value' } } });
+    const puppetless = await w.connections.add({
+      workspaceId: w.acme.id,
+      platform: 'wechat',
+      name: 'no-puppet',
+      settings: { puppet: 'wechaty-puppet-not-installed-here', puppetOptions: { token: 'puppet-secret-value' } },
+    });
     const webhook = await w.connections.add({ workspaceId: w.acme.id, platform: 'telegram', name: 'by-webhook', settings: { token: TOKEN, mode: 'webhook', webhookSecret: 'hook-secret' } });
     await w.connections.setStatus(w.zetaConnection.id, 'paused');
 
-    const supervisor = new ConnectionSupervisor(w.runtime, w.connections, { receive: { poll: true, webhook: true }, logger: pino({ level: 'silent' }), retry: { baseMs: 200, maxMs: 400 }, startTimeoutMs: 300 });
+    const supervisor = new ConnectionSupervisor(w.runtime, w.connections, {
+      receive: { poll: true, webhook: true },
+      logger: pino({ level: 'silent' }),
+      retry: { baseMs: 200, maxMs: 400 },
+      startTimeoutMs: 300,
+    });
     cleanups.push(() => supervisor.close());
     const opening = Date.now();
     await supervisor.openAll();

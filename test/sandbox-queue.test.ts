@@ -42,25 +42,35 @@ describe.each(backends)('sandbox events through the event queue on $name', (back
   });
 
   // Named at the start of the run when REDIS_URL is unset, like the other queue suites.
-  if (REDIS_URL) it('scale mode: a web process enqueues to Redis, a worker ingests and dispatches, the web process shows the welcome', { timeout: 30_000 }, async () => {
-    const made = backend.create();
-    const prefix = `hearth-sandbox-test-${randomUUID()}`;
-    const clock = new ManualClock(T0);
-    const web = await HearthRuntime.open(made.target, { clock: clock.now, queue: new BullmqEventQueue({ redisUrl: REDIS_URL!, prefix }) });
-    const worker = new HearthRuntime(await openStore(made.target, { migrate: false }), { clock: clock.now, queue: new BullmqEventQueue({ redisUrl: REDIS_URL!, prefix }), work: { consume: true, dispatch: true } });
-    cleanups.push(made.cleanup, () => web.close(), () => worker.close(), async () => {
-      const redis = new Redis(REDIS_URL!);
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
+  if (REDIS_URL)
+    it('scale mode: a web process enqueues to Redis, a worker ingests and dispatches, the web process shows the welcome', { timeout: 30_000 }, async () => {
+      const made = backend.create();
+      const prefix = `hearth-sandbox-test-${randomUUID()}`;
+      const clock = new ManualClock(T0);
+      const web = await HearthRuntime.open(made.target, { clock: clock.now, queue: new BullmqEventQueue({ redisUrl: REDIS_URL!, prefix }) });
+      const worker = new HearthRuntime(await openStore(made.target, { migrate: false }), {
+        clock: clock.now,
+        queue: new BullmqEventQueue({ redisUrl: REDIS_URL!, prefix }),
+        work: { consume: true, dispatch: true },
+      });
+      cleanups.push(
+        made.cleanup,
+        () => web.close(),
+        () => worker.close(),
+        async () => {
+          const redis = new Redis(REDIS_URL!);
+          const keys = await redis.keys(`${prefix}:*`);
+          if (keys.length > 0) await redis.del(...keys);
+          await redis.quit();
+        },
+      );
+      const workspace = await setUpWorkspace(web.store.db, 'acme', 'Acme', T0);
+      const sandbox = new SandboxService(web, workspace.id, clock);
+      const group = await sandbox.addGroup('Night Owls');
+      const out = await sandbox.join(group.id, 'bo');
+      expect(out).toEqual([expect.objectContaining({ type: 'send_message', rule: expect.any(String) })]);
+      expect(['done', 'pending']).toContain(out[0]!.status);
+      const log = await sandbox.log(group.id);
+      expect(log.map((e) => e.kind)).toContain('join');
     });
-    const workspace = await setUpWorkspace(web.store.db, 'acme', 'Acme', T0);
-    const sandbox = new SandboxService(web, workspace.id, clock);
-    const group = await sandbox.addGroup('Night Owls');
-    const out = await sandbox.join(group.id, 'bo');
-    expect(out).toEqual([expect.objectContaining({ type: 'send_message', rule: expect.any(String) })]);
-    expect(['done', 'pending']).toContain(out[0]!.status);
-    const log = await sandbox.log(group.id);
-    expect(log.map((e) => e.kind)).toContain('join');
-  });
 });

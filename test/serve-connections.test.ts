@@ -36,13 +36,30 @@ describe('hearth serve with a Telegram connection', { timeout: 60_000 }, () => {
     // Set up as an operator would before starting the server: a workspace and a connection.
     const store = await openStore(config.database);
     const ws = await setUpWorkspace(store.db, 'runners');
-    await new ConnectionStore(store.db, new SecretBox(config.secret)).add({ workspaceId: ws.id, platform: 'telegram', name: 'runners-bot', settings: { token: TOKEN, mode: 'polling', apiRoot: fake.apiRoot } });
+    await new ConnectionStore(store.db, new SecretBox(config.secret)).add({
+      workspaceId: ws.id,
+      platform: 'telegram',
+      name: 'runners-bot',
+      settings: { token: TOKEN, mode: 'polling', apiRoot: fake.apiRoot },
+    });
     await store.close();
 
     const server = await startServer(config, { port: 0, roles: ['web', 'worker', 'bots'], hostname: '127.0.0.1' });
     try {
-      fake.queueUpdates({ chat_member: { chat, from: ida, date: Math.floor(Date.now() / 1000), old_chat_member: { status: 'left', user: ida }, new_chat_member: { status: 'member', user: ida }, invite_link: { invite_link: 'https://t.me/+x', name: 'spring-poster', creator: ida, creates_join_request: false, is_primary: false, is_revoked: false } } });
-      const sent = await until(async () => fake.callsTo('sendMessage'), (calls) => calls.length > 0);
+      fake.queueUpdates({
+        chat_member: {
+          chat,
+          from: ida,
+          date: Math.floor(Date.now() / 1000),
+          old_chat_member: { status: 'left', user: ida },
+          new_chat_member: { status: 'member', user: ida },
+          invite_link: { invite_link: 'https://t.me/+x', name: 'spring-poster', creator: ida, creates_join_request: false, is_primary: false, is_revoked: false },
+        },
+      });
+      const sent = await until(
+        async () => fake.callsTo('sendMessage'),
+        (calls) => calls.length > 0,
+      );
       expect(sent[0]!.payload).toMatchObject({ chat_id: chat.id });
       expect(String(sent[0]!.payload.text)).toContain('Welcome Ida to Evening Runners');
       const membership = await server.runtime.store.db.selectFrom('membership').select(['join_method', 'code']).executeTakeFirstOrThrow();
@@ -97,7 +114,10 @@ describe('hearth serve with a Telegram connection whose API cannot be reached', 
       expect(Date.now() - started, 'start-up is not held by the unreachable platform').toBeLessThan(10_000);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       const store = new ConnectionStore(server.runtime.store.db, new SecretBox(config.secret));
-      const failing = await until(() => store.summary(down.id), (c) => c.health.state === 'failing');
+      const failing = await until(
+        () => store.summary(down.id),
+        (c) => c.health.state === 'failing',
+      );
       expect(failing.health.lastError).toMatch(/getMe|ECONNREFUSED|Network request/i);
       expect(failing.health.lastError).not.toContain(TOKEN.split(':')[1]);
       expect(Date.parse(failing.health.retryAt!)).toBeGreaterThan(Date.parse(failing.health.since!) - 1);
@@ -105,9 +125,15 @@ describe('hearth serve with a Telegram connection whose API cannot be reached', 
       // The Bot API comes up at the address the connection was given: the next retry runs it.
       fake = await FakeBotApi.start({ token: TOKEN });
       tunnel = await forward(port, Number(new URL(fake.apiRoot).port));
-      await until(() => store.summary(down.id), (c) => c.health.state === 'running');
+      await until(
+        () => store.summary(down.id),
+        (c) => c.health.state === 'running',
+      );
       fake.queueUpdates({ chat_member: { chat, from: ida, date: Math.floor(Date.now() / 1000), old_chat_member: { status: 'left', user: ida }, new_chat_member: { status: 'member', user: ida } } });
-      const sent = await until(async () => fake!.callsTo('sendMessage'), (calls) => calls.length > 0);
+      const sent = await until(
+        async () => fake!.callsTo('sendMessage'),
+        (calls) => calls.length > 0,
+      );
       expect(String(sent[0]!.payload.text)).toContain('Welcome Ida');
     } finally {
       await server.close();

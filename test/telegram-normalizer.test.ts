@@ -48,7 +48,16 @@ describe('telegram normalizer: messages', () => {
         forward_date: date - 100,
       }),
     );
-    expect(e).toMatchObject({ kind: 'message', platform: 'telegram', messageId: '100', replyTo: '99', mentions: ['@bo_lee', '4440003'], media: 'link', forwarded: true, dedupKey: 'tg:-1004440001:100' });
+    expect(e).toMatchObject({
+      kind: 'message',
+      platform: 'telegram',
+      messageId: '100',
+      replyTo: '99',
+      mentions: ['@bo_lee', '4440003'],
+      media: 'link',
+      forwarded: true,
+      dedupKey: 'tg:-1004440001:100',
+    });
     expect(e.occurredAt).toBe('2026-05-04T08:00:00.000Z');
   });
 
@@ -126,7 +135,10 @@ describe('telegram normalizer: joins and leaves', () => {
     expect(left.kind).toBe('member.left');
     expect(left).not.toHaveProperty('removedBy');
     expect(one(msg({ from: bo, left_chat_member: bo })).dedupKey).toBe(left.dedupKey);
-    expect(one(chatMember({ from: admin, old_chat_member: member('administrator', bo), new_chat_member: member('kicked', bo, { until_date: 0 }) }))).toMatchObject({ kind: 'member.left', removedBy: { id: '4440009' } });
+    expect(one(chatMember({ from: admin, old_chat_member: member('administrator', bo), new_chat_member: member('kicked', bo, { until_date: 0 }) }))).toMatchObject({
+      kind: 'member.left',
+      removedBy: { id: '4440009' },
+    });
     expect(one(msg({ from: admin, left_chat_member: bo }))).toMatchObject({ removedBy: { id: '4440009' } });
     expect(one(chatMember({ from: admin, old_chat_member: member('restricted', bo, { is_member: true }), new_chat_member: member('restricted', bo, { is_member: false }) })).kind).toBe('member.left');
   });
@@ -145,10 +157,21 @@ describe('telegram normalizer: joins and leaves', () => {
 });
 
 describe('telegram normalizer: reactions, migrations, what is ignored, what is refused', () => {
-  const reaction = (old_reaction: object[], new_reaction: object[], extra: object = {}) => ({ update_id: nextUpdate++, message_reaction: { chat, message_id: 100, user: bo, date, old_reaction, new_reaction, ...extra } });
+  const reaction = (old_reaction: object[], new_reaction: object[], extra: object = {}) => ({
+    update_id: nextUpdate++,
+    message_reaction: { chat, message_id: 100, user: bo, date, old_reaction, new_reaction, ...extra },
+  });
 
   it('reads reactions added and removed, by emoji, custom emoji and paid star', () => {
-    const swap = events(reaction([{ type: 'emoji', emoji: '👍' }], [{ type: 'emoji', emoji: '❤' }, { type: 'custom_emoji', custom_emoji_id: '5368324170671202286' }]));
+    const swap = events(
+      reaction(
+        [{ type: 'emoji', emoji: '👍' }],
+        [
+          { type: 'emoji', emoji: '❤' },
+          { type: 'custom_emoji', custom_emoji_id: '5368324170671202286' },
+        ],
+      ),
+    );
     expect(swap.map((e) => e.kind === 'reaction' && [e.emoji, e.added])).toEqual([
       ['❤', true],
       ['custom:5368324170671202286', true],
@@ -173,7 +196,9 @@ describe('telegram normalizer: reactions, migrations, what is ignored, what is r
 
   it('ignores private chats, channels, service messages and update kinds Hearth does not use', () => {
     expect(readTelegramUpdate(msg({ chat: { id: 4440001, type: 'private', first_name: 'Ann' }, text: 'hi bot' })).ignored).toBe('private chat');
-    expect(readTelegramUpdate(msg({ chat: { id: -1004440200, type: 'channel', title: 'News' }, from: undefined, sender_chat: { id: -1004440200, type: 'channel' }, text: 'post' })).ignored).toBe('channel chat');
+    expect(readTelegramUpdate(msg({ chat: { id: -1004440200, type: 'channel', title: 'News' }, from: undefined, sender_chat: { id: -1004440200, type: 'channel' }, text: 'post' })).ignored).toBe(
+      'channel chat',
+    );
     expect(readTelegramUpdate(msg({ pinned_message: { message_id: 1, date, chat } })).ignored).toBe('service message');
     expect(readTelegramUpdate(msg({ new_chat_title: 'New name' })).events?.map((e) => e.kind)).toEqual(['group.renamed']);
     expect(readTelegramUpdate({ update_id: 9, channel_post: { message_id: 1, date, chat } })).toMatchObject({ events: [], ignored: 'update kind channel_post is not used' });
@@ -208,7 +233,12 @@ describe('telegram receiver: renames and migrations across updates', () => {
     const seen: TelegramChatMigration[] = [];
     const receiver = new TelegramReceiver({ onChatMigration: async (m) => void seen.push(m) });
     const old = { id: -4440300, type: 'group', title: 'Old' };
-    await expect(receiver.receive([{ update_id: 1, message: { message_id: 9, date, chat: old, from: ann, migrate_to_chat_id: -1004440300 } }, { update_id: 2, message: 'broken' }])).rejects.toThrow(InvalidPayloadError);
+    await expect(
+      receiver.receive([
+        { update_id: 1, message: { message_id: 9, date, chat: old, from: ann, migrate_to_chat_id: -1004440300 } },
+        { update_id: 2, message: 'broken' },
+      ]),
+    ).rejects.toThrow(InvalidPayloadError);
     expect(seen).toEqual([]);
     const out = await receiver.receive([
       { update_id: 3, message: { message_id: 8, date, chat: old, from: ann, text: 'before' } },
@@ -236,9 +266,18 @@ interface DataFile {
 function dataFiles(): DataFile[] {
   const out: DataFile[] = [];
   for (const dir of readdirSync(DATA, { withFileTypes: true }).filter((d) => d.isDirectory())) {
-    for (const file of readdirSync(join(DATA, dir.name)).filter((f) => f.endsWith('.json') && f !== 'INDEX.json').sort()) {
+    for (const file of readdirSync(join(DATA, dir.name))
+      .filter((f) => f.endsWith('.json') && f !== 'INDEX.json')
+      .sort()) {
       const raw = JSON.parse(readFileSync(join(DATA, dir.name, file), 'utf8')) as Record<string, unknown>;
-      const update = 'update_id' in raw ? raw : 'old_reaction' in raw ? { update_id: out.length, message_reaction: raw } : 'reactions' in raw ? { update_id: out.length, message_reaction_count: raw } : { update_id: out.length, message: raw };
+      const update =
+        'update_id' in raw
+          ? raw
+          : 'old_reaction' in raw
+            ? { update_id: out.length, message_reaction: raw }
+            : 'reactions' in raw
+              ? { update_id: out.length, message_reaction_count: raw }
+              : { update_id: out.length, message: raw };
       out.push({ name: `${dir.name}/${file}`, raw, update });
     }
   }
@@ -322,7 +361,18 @@ describe.skipIf(!haveData)('telegram normalizer on every real payload in ../shar
 
 describe('telegram group title changes', () => {
   it('turn a new_chat_title service message into a group rename', () => {
-    const update = { update_id: 9100, message: { message_id: 77, date: 1_760_000_000, chat: { id: -1003330001, type: 'supergroup', title: 'Runners 2026' }, from: { id: 3330001, is_bot: false, first_name: 'Ida' }, new_chat_title: 'Runners 2026' } };
-    expect(normalizeTelegramUpdate(update).map(parseEvent)).toMatchObject([{ kind: 'group.renamed', title: 'Runners 2026', group: { id: '-1003330001' }, actor: { id: '3330001' }, dedupKey: 'tg:-1003330001:77' }]);
+    const update = {
+      update_id: 9100,
+      message: {
+        message_id: 77,
+        date: 1_760_000_000,
+        chat: { id: -1003330001, type: 'supergroup', title: 'Runners 2026' },
+        from: { id: 3330001, is_bot: false, first_name: 'Ida' },
+        new_chat_title: 'Runners 2026',
+      },
+    };
+    expect(normalizeTelegramUpdate(update).map(parseEvent)).toMatchObject([
+      { kind: 'group.renamed', title: 'Runners 2026', group: { id: '-1003330001' }, actor: { id: '3330001' }, dedupKey: 'tg:-1003330001:77' },
+    ]);
   });
 });

@@ -26,7 +26,10 @@ describe('telegram long polling against the fake Bot API', () => {
   async function setup(sink: (events: EventInput[]) => Promise<void>, onError?: (e: Error) => void) {
     const fake = await FakeBotApi.start({ token: TOKEN });
     const adapter = new TelegramAdapter({ settings: { token: TOKEN, mode: 'polling', apiRoot: fake.apiRoot }, pollTimeoutSeconds: 1, sink, ...(onError ? { onError } : {}) });
-    open.push(() => fake.close(), () => adapter.stop());
+    open.push(
+      () => fake.close(),
+      () => adapter.stop(),
+    );
     return { fake, adapter };
   }
 

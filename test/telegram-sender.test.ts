@@ -62,7 +62,13 @@ describe('telegram sender against the fake Bot API', () => {
     await adapter.send(outbound({ type: 'delete_message', groupId: 1, messageId: '900' }));
     const calls = fake.calls.map((c) => [c.method, c.payload]);
     const [timed, forever] = fake.callsTo('restrictChatMember');
-    expect(timed!.payload).toMatchObject({ chat_id: -1006660001, user_id: 6660011, until_date: NOW / 1000 + 3_600, use_independent_chat_permissions: true, permissions: { can_send_messages: false, can_send_photos: false } });
+    expect(timed!.payload).toMatchObject({
+      chat_id: -1006660001,
+      user_id: 6660011,
+      until_date: NOW / 1000 + 3_600,
+      use_independent_chat_permissions: true,
+      permissions: { can_send_messages: false, can_send_photos: false },
+    });
     expect(forever!.payload).not.toHaveProperty('until_date');
     expect(calls.slice(2)).toEqual([
       ['banChatMember', { chat_id: -1006660001, user_id: 6660012 }],

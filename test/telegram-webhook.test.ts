@@ -111,7 +111,16 @@ describe('telegram webhook → real runtime on SQLite', () => {
     const [group] = await runtime.store.db.selectFrom('chat_group').select(['id', 'external_id']).where('external_id', '=', '-7770900').execute();
     expect(group).toBeDefined();
     expect((await post(JSON.stringify({ update_id: 31, message: { message_id: 41, date: date + 1, chat: old, from: dee, migrate_to_chat_id: next.id } }))).status).toBe(200);
-    expect((await post(JSON.stringify({ update_id: 32, message: { message_id: 1, date: date + 1, chat: next, from: { id: 1087968824, is_bot: true, first_name: 'Group' }, sender_chat: next, migrate_from_chat_id: old.id } }))).status).toBe(200);
+    expect(
+      (
+        await post(
+          JSON.stringify({
+            update_id: 32,
+            message: { message_id: 1, date: date + 1, chat: next, from: { id: 1087968824, is_bot: true, first_name: 'Group' }, sender_chat: next, migrate_from_chat_id: old.id },
+          }),
+        )
+      ).status,
+    ).toBe(200);
     expect((await post(JSON.stringify({ update_id: 33, message: { message_id: 2, date: date + 5, chat: next, from: eli, text: 'after' } }))).status).toBe(200);
 
     const groups = await runtime.store.db.selectFrom('chat_group').select(['id', 'external_id']).execute();
@@ -129,7 +138,17 @@ describe('telegram webhook → real runtime on SQLite', () => {
     const group = await runtime.store.db.selectFrom('chat_group').select('id').where('external_id', '=', '-7770950').executeTakeFirstOrThrow();
     await runtime.store.db
       .insertInto('outbox')
-      .values({ workspace_id: workspaceId, group_id: group.id, platform: 'telegram', idempotency_key: 'm1', action: JSON.stringify({ type: 'send_message', groupId: group.id, text: 'Reminder', mentions: [] }), status: 'pending', attempts: 0, next_attempt_at: 0, created_at: 0 })
+      .values({
+        workspace_id: workspaceId,
+        group_id: group.id,
+        platform: 'telegram',
+        idempotency_key: 'm1',
+        action: JSON.stringify({ type: 'send_message', groupId: group.id, text: 'Reminder', mentions: [] }),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: 0,
+        created_at: 0,
+      })
       .execute();
     fake.failNext(1, { code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', parameters: { migrate_to_chat_id: -1007770950 } });
     expect((await runtime.dispatcher.runDue()).dispatched.map((d) => d.status)).toEqual(['retry']);
@@ -143,7 +162,15 @@ describe('telegram webhook → real runtime on SQLite', () => {
 
   it('drops an empty group already made for the supergroup id, and leaves two groups with history apart', async () => {
     const at = new Date(date * 1000).toISOString();
-    const say = (chatId: string, id: string) => ({ platform: 'telegram', kind: 'message', dedupKey: `tg:${chatId}:${id}`, occurredAt: at, group: { id: chatId }, actor: { id: '7770001' }, messageId: id });
+    const say = (chatId: string, id: string) => ({
+      platform: 'telegram',
+      kind: 'message',
+      dedupKey: `tg:${chatId}:${id}`,
+      occurredAt: at,
+      group: { id: chatId },
+      actor: { id: '7770001' },
+      messageId: id,
+    });
     await runtime.ingest([say('-7771000', '1')], { workspaceId, automations: false });
     const empty = await ensureGroup(runtime.store.db, { workspaceId, platform: 'telegram', externalId: '-1007771000', name: 'made ahead' });
     const moved = await runtime.moveGroup(workspaceId, 'telegram', { from: '-7771000', to: '-1007771000' });

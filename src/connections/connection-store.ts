@@ -87,7 +87,15 @@ export class ConnectionStore {
   async get(id: number): Promise<Connection> {
     const row = await this.db.selectFrom('connection').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new ConnectionNotFoundError(id);
-    return { id: row.id, workspaceId: row.workspace_id, platform: platformSchema.parse(row.platform), name: row.name, status: row.status, settings: JSON.parse(this.box.open(row.config)) as Record<string, unknown>, createdAt: Number(row.created_at) };
+    return {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      platform: platformSchema.parse(row.platform),
+      name: row.name,
+      status: row.status,
+      settings: JSON.parse(this.box.open(row.config)) as Record<string, unknown>,
+      createdAt: Number(row.created_at),
+    };
   }
 
   /** Finds a workspace's connection by id or name. */
@@ -126,7 +134,18 @@ export class ConnectionStore {
   }
 }
 
-type SummaryRow = { id: number; workspace_id: number; platform: string; name: string; status: 'active' | 'paused'; created_at: number; health_state: HealthRecord['state'] | null; health_error: string | null; health_retry_at: number | null; health_at: number | null };
+type SummaryRow = {
+  id: number;
+  workspace_id: number;
+  platform: string;
+  name: string;
+  status: 'active' | 'paused';
+  created_at: number;
+  health_state: HealthRecord['state'] | null;
+  health_error: string | null;
+  health_retry_at: number | null;
+  health_at: number | null;
+};
 
 function present(row: SummaryRow): ConnectionSummary {
   return { id: row.id, workspaceId: row.workspace_id, platform: platformSchema.parse(row.platform), name: row.name, status: row.status, createdAt: iso(row.created_at), health: healthOf(row) };

@@ -106,7 +106,17 @@ export class ConnectionSupervisor {
     }
     // Such a platform can send only from the process that runs its session (a WeChat puppet).
     if (module.sendsOnlyWhereReceiving && !this.options.receive.poll) return;
-    const s: Supervised = { connection, live: this.#build(connection, log), state: 'connecting', lastError: null, retryAt: null, failures: 0, timer: undefined, attempt: Promise.resolve(), closed: false };
+    const s: Supervised = {
+      connection,
+      live: this.#build(connection, log),
+      state: 'connecting',
+      lastError: null,
+      retryAt: null,
+      failures: 0,
+      timer: undefined,
+      attempt: Promise.resolve(),
+      closed: false,
+    };
     this.#supervised.set(id, s);
     this.host.connections.set(id, s.live);
     s.attempt = this.#attempt(s, log);
@@ -114,7 +124,15 @@ export class ConnectionSupervisor {
 
   #build(connection: Connection, log: Logger): PlatformConnection {
     const module = platformModule(connection.platform)!;
-    return module.open(connection, openContextFor(this.host, connection, { receive: this.options.receive, log, ...(this.options.dataDir ? { dataDir: this.options.dataDir } : {}), ...(this.options.print ? { print: this.options.print } : {}) }));
+    return module.open(
+      connection,
+      openContextFor(this.host, connection, {
+        receive: this.options.receive,
+        log,
+        ...(this.options.dataDir ? { dataDir: this.options.dataDir } : {}),
+        ...(this.options.print ? { print: this.options.print } : {}),
+      }),
+    );
   }
 
   async #attempt(s: Supervised, log: Logger): Promise<void> {
@@ -174,7 +192,9 @@ export class ConnectionSupervisor {
     clearTimeout(s.timer);
     this.#supervised.delete(id);
     if (this.host.connections.get(id) === s.live) this.host.connections.delete(id);
-    await Promise.race([s.live.stop(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]).catch((error: unknown) => this.options.logger.warn({ connection: id, err: error }, 'connection did not stop cleanly'));
+    await Promise.race([s.live.stop(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]).catch((error: unknown) =>
+      this.options.logger.warn({ connection: id, err: error }, 'connection did not stop cleanly'),
+    );
     if (this.#records) await this.store.setHealth(id, { state: 'stopped' }, this.host.clock()).catch(() => {});
   }
 }

@@ -15,6 +15,10 @@ export class InvalidSettingsError extends Error {
 /** Validates a connection's settings with its platform's schema, or throws InvalidSettingsError. */
 export function parseSettings<S extends z.ZodType>(platform: Platform, schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new InvalidSettingsError(platform, parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`));
+  if (!parsed.success)
+    throw new InvalidSettingsError(
+      platform,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`),
+    );
   return parsed.data;
 }

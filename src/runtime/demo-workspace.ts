@@ -43,7 +43,17 @@ export class DemoWorkspace {
     const workspace = await setUpWorkspace(db, 'demo', 'Demo community', start);
     for (const g of community.groups) {
       await runtime.sandbox.world.addRoom(g.title, g.createdAt, g.room);
-      await ensureGroup(db, { workspaceId: workspace.id, platform: 'sandbox', externalId: g.room, name: g.title, profile: { timezone: g.timezone, type: g.type, purpose: g.purpose, theme: g.theme, audience: g.audience } }, g.createdAt);
+      await ensureGroup(
+        db,
+        {
+          workspaceId: workspace.id,
+          platform: 'sandbox',
+          externalId: g.room,
+          name: g.title,
+          profile: { timezone: g.timezone, type: g.type, purpose: g.purpose, theme: g.theme, audience: g.audience },
+        },
+        g.createdAt,
+      );
     }
     for (const faq of DEMO_FAQ) await addAutomation(db, { workspaceId: workspace.id, kind: 'keyword-reply', config: faq }, start);
     runtime.automations.invalidate();

@@ -93,19 +93,14 @@ export class HearthRuntime implements ConnectionHost {
     });
     this.sandbox = sandboxPlatform.open(SANDBOX_SENDER, this.#sandboxContext(null));
     this.adapters.set('sandbox', this.sandbox);
-    this.dispatcher = new Dispatcher(
-      store,
-      ({ platform, connectionId }) => (connectionId !== null ? this.connections.get(connectionId) : this.adapters.get(platform)),
-      this.clock,
-      {
-        ...options.dispatcher,
-        // Every moderation action a rule took goes into the audit log.
-        onDone: async (dispatched) => {
-          await options.dispatcher?.onDone?.(dispatched);
-          await recordEnforcements(store.db, dispatched, this.clock());
-        },
+    this.dispatcher = new Dispatcher(store, ({ platform, connectionId }) => (connectionId !== null ? this.connections.get(connectionId) : this.adapters.get(platform)), this.clock, {
+      ...options.dispatcher,
+      // Every moderation action a rule took goes into the audit log.
+      onDone: async (dispatched) => {
+        await options.dispatcher?.onDone?.(dispatched);
+        await recordEnforcements(store.db, dispatched, this.clock());
       },
-    );
+    });
     this.queue = options.queue ?? new InProcessEventQueue();
     // An in-process queue has no other consumer; a shared one only where this process works.
     if (this.queue.kind === 'in-process' || options.work?.consume) void this.consumeEvents();
@@ -183,7 +178,10 @@ export class HearthRuntime implements ConnectionHost {
       if (keys.every((k) => results.has(k)) || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    return keys.map((key) => results.get(key) ?? { status: 'rejected', dedupKey: key, reason: `not ingested within ${Math.round(timeoutMs / 1000)} s: no worker is consuming the event queue, or it gave the batch up` });
+    return keys.map(
+      (key) =>
+        results.get(key) ?? { status: 'rejected', dedupKey: key, reason: `not ingested within ${Math.round(timeoutMs / 1000)} s: no worker is consuming the event queue, or it gave the batch up` },
+    );
   }
 
   /** Makes this process a consumer of the event queue. */
@@ -210,7 +208,11 @@ export class HearthRuntime implements ConnectionHost {
    * queue like any platform's traffic; waits for ingest, then (unless `dispatch` is
    * false) runs a dispatcher pass and reports what it sent.
    */
-  async deliverSandbox(workspaceId: number, payloads: readonly unknown[], options: { automations?: boolean; dispatch?: boolean } = {}): Promise<{ results: IngestResult[]; report: DispatchReport | null }> {
+  async deliverSandbox(
+    workspaceId: number,
+    payloads: readonly unknown[],
+    options: { automations?: boolean; dispatch?: boolean } = {},
+  ): Promise<{ results: IngestResult[]; report: DispatchReport | null }> {
     const mark = this.ingestMark();
     const events = await this.sandboxFor(workspaceId).deliver(payloads, options.automations === false ? { automations: false } : {});
     const results = await this.ingested(workspaceId, events, { after: mark });
@@ -263,9 +265,18 @@ export class HearthRuntime implements ConnectionHost {
 
   async #storedResults(workspaceId: number, keys: readonly string[]): Promise<Map<string, IngestResult>> {
     const found = new Map<string, IngestResult>();
-    const rows = await this.store.db.selectFrom('event').select(['id', 'dedup_key']).where('workspace_id', '=', workspaceId).where('dedup_key', 'in', [...keys]).execute();
+    const rows = await this.store.db
+      .selectFrom('event')
+      .select(['id', 'dedup_key'])
+      .where('workspace_id', '=', workspaceId)
+      .where('dedup_key', 'in', [...keys])
+      .execute();
     for (const row of rows) {
-      const planned = await this.store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('idempotency_key', 'like', `evt:${row.id}:%`).executeTakeFirst();
+      const planned = await this.store.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('idempotency_key', 'like', `evt:${row.id}:%`)
+        .executeTakeFirst();
       found.set(row.dedup_key, { status: 'stored', dedupKey: row.dedup_key, eventId: row.id, actions: Number(planned?.n ?? 0) });
     }
     return found;

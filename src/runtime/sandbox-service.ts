@@ -136,7 +136,14 @@ export class SandboxService {
       if (done) return present(done, this.clock.now());
       const { rule = null, type, ...fields } = JSON.parse(row.action) as { rule?: string; type: string };
       const status = row.status === 'pending' && row.last_error ? 'retry' : row.status === 'sending' ? 'done' : row.status;
-      return { type, ...fields, rule, status: status as BotOutput['status'] | 'pending', groupId: row.group_id, at: new Date(row.status === 'pending' ? row.next_attempt_at : this.clock.now()).toISOString() };
+      return {
+        type,
+        ...fields,
+        rule,
+        status: status as BotOutput['status'] | 'pending',
+        groupId: row.group_id,
+        at: new Date(row.status === 'pending' ? row.next_attempt_at : this.clock.now()).toISOString(),
+      };
     });
   }
 }

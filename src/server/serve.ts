@@ -100,12 +100,19 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   // (poll, gateway, WeChat puppet; webhooks) follows the roles. Registered now, started
   // in the background: an unreachable platform holds nothing up.
   const connections = new ConnectionStore(runtime.store.db, new SecretBox(config.secret));
-  const supervisor = new ConnectionSupervisor(runtime, connections, { receive: { poll: roles.has('bots'), webhook: roles.has('web') }, logger: log, dataDir: config.dataDir, print, ...options.connections });
+  const supervisor = new ConnectionSupervisor(runtime, connections, {
+    receive: { poll: roles.has('bots'), webhook: roles.has('web') },
+    logger: log,
+    dataDir: config.dataDir,
+    print,
+    ...options.connections,
+  });
   await supervisor.openAll();
 
   const timers: NodeJS.Timeout[] = [];
   // Several scheduler processes in scale mode: the one holding the Redis lease works.
-  const leadership = roles.has('scheduler') && config.redisUrl ? await RedisLeaderLease.start({ redisUrl: config.redisUrl, onChange: (leader) => log.info({ leader }, 'scheduler leadership') }) : soleLeader;
+  const leadership =
+    roles.has('scheduler') && config.redisUrl ? await RedisLeaderLease.start({ redisUrl: config.redisUrl, onChange: (leader) => log.info({ leader }, 'scheduler leadership') }) : soleLeader;
   if (roles.has('scheduler') && demo) {
     const live = demo;
     let busy = false;

@@ -96,7 +96,16 @@ export function runPlatformContract(module: PlatformModule, fixture: PlatformFix
       const ws = await ensureWorkspace(runtime.store.db, 'contract');
       const group = await ensureGroup(runtime.store.db, { workspaceId: ws.id, platform, externalId: subject.group.externalId, name: subject.group.name });
       const results = await runtime.ingest(
-        [{ platform, kind: 'member.joined', dedupKey: 'contract-join', occurredAt: new Date(T0).toISOString(), group: { id: subject.group.externalId }, member: { id: subject.member.externalId, name: subject.member.name } }],
+        [
+          {
+            platform,
+            kind: 'member.joined',
+            dedupKey: 'contract-join',
+            occurredAt: new Date(T0).toISOString(),
+            group: { id: subject.group.externalId },
+            member: { id: subject.member.externalId, name: subject.member.name },
+          },
+        ],
         { workspaceId: ws.id, automations: false },
       );
       expect(results[0]!.status).toBe('stored');
@@ -106,13 +115,23 @@ export function runPlatformContract(module: PlatformModule, fixture: PlatformFix
         const parsed = actionSchema.parse(action);
         await runtime.store.db
           .insertInto('outbox')
-          .values({ workspace_id: ws.id, group_id: group.id, platform: group.platform, idempotency_key: `contract-${n++}`, action: JSON.stringify(parsed), status: 'pending', attempts: 0, next_attempt_at: clockNow, created_at: clockNow })
+          .values({
+            workspace_id: ws.id,
+            group_id: group.id,
+            platform: group.platform,
+            idempotency_key: `contract-${n++}`,
+            action: JSON.stringify(parsed),
+            status: 'pending',
+            attempts: 0,
+            next_attempt_at: clockNow,
+            created_at: clockNow,
+          })
           .execute();
       };
       return { runtime, groupId: group.id, memberId: member.member_id, enqueue };
     }
 
-    it('is the module it says: its connection names the platform and declares the module\'s capabilities; settings go through its schema', async () => {
+    it("is the module it says: its connection names the platform and declares the module's capabilities; settings go through its schema", async () => {
       const subject = await setup();
       expect(subject.connection.platform).toBe(module.platform);
       expect([...subject.connection.capabilities].sort()).toEqual([...module.capabilities].sort());
@@ -133,7 +152,10 @@ export function runPlatformContract(module: PlatformModule, fixture: PlatformFix
       const keys = new Set<string>();
       for (const sample of subject.samples) {
         const events = subject.connection.normalize(sample.payload).map(parseEvent);
-        expect(events.map((e) => e.kind), JSON.stringify(sample.payload).slice(0, 200)).toContain(sample.kind);
+        expect(
+          events.map((e) => e.kind),
+          JSON.stringify(sample.payload).slice(0, 200),
+        ).toContain(sample.kind);
         const event = events.find((e) => e.kind === sample.kind)!;
         expect(event.platform).toBe(module.platform);
         if (sample.expect) expect(event).toMatchObject(sample.expect);

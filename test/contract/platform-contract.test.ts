@@ -32,4 +32,5 @@ describe('the platform registry', () => {
 });
 
 // One loop over the registry: every platform passes the same contract.
-for (const module of platformModules()) runPlatformContract(module, FIXTURES[module.platform] ?? { name: 'no fixture', setup: () => Promise.reject(new Error(`no contract fixture for ${module.platform}`)) });
+for (const module of platformModules())
+  runPlatformContract(module, FIXTURES[module.platform] ?? { name: 'no fixture', setup: () => Promise.reject(new Error(`no contract fixture for ${module.platform}`)) });

@@ -21,11 +21,15 @@ describe('platform folders depend only downwards', () => {
   it('no file under src/platforms/ imports from src/connections/ or src/runtime/ (or the server, CLI, outbox, ingest)', () => {
     const all = files(PLATFORMS);
     expect(all.length).toBeGreaterThan(20);
-    const upward = all.flatMap((file) => importsOf(file).filter((target) => /^(connections|runtime|server|cli|outbox|ingest|queue)\//.test(target)).map((target) => `${relative(SRC, file)} → ${target}`));
+    const upward = all.flatMap((file) =>
+      importsOf(file)
+        .filter((target) => /^(connections|runtime|server|cli|outbox|ingest|queue)\//.test(target))
+        .map((target) => `${relative(SRC, file)} → ${target}`),
+    );
     expect(upward).toEqual([]);
   });
 
-  it('no platform folder imports another platform\'s folder: each is a module of its own', () => {
+  it("no platform folder imports another platform's folder: each is a module of its own", () => {
     const crossing = files(PLATFORMS).flatMap((file) => {
       const own = relative(PLATFORMS, file).split('/')[0]!;
       if (own.endsWith('.ts')) return []; // the shared files beside the folders (platform-module.ts, the registry)

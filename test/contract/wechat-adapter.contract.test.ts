@@ -22,7 +22,9 @@ describe('wechat adapter', () => {
   it('keeps system lines out of the events, renames the group on a topic change, and keeps long ids within the key limit', () => {
     const adapter = new WechatAdapter({ puppet: 'wechaty-puppet-mock' });
     expect(adapter.normalize({ type: 'message', id: 'm9', roomId: room, at, talker: ann, kind: 'recalled', text: 'Ann recalled a message' })).toEqual([]);
-    expect(adapter.normalize({ type: 'room-topic', roomId: room, at, topic: 'New', oldTopic: 'Old', changer: ann }).map(parseEvent)).toMatchObject([{ kind: 'group.renamed', title: 'New', group: { id: room }, actor: { id: ann.id } }]);
+    expect(adapter.normalize({ type: 'room-topic', roomId: room, at, topic: 'New', oldTopic: 'Old', changer: ann }).map(parseEvent)).toMatchObject([
+      { kind: 'group.renamed', title: 'New', group: { id: room }, actor: { id: ann.id } },
+    ]);
     const long = 'x'.repeat(200);
     const [join] = adapter.normalize({ type: 'room-join', roomId: long, at, inviteeList: [{ id: long, name: 'L' }] }).map(parseEvent);
     expect(join!.dedupKey.length).toBeLessThanOrEqual(300);
@@ -47,7 +49,9 @@ describe('wechat adapter', () => {
       expect(error!.message).toContain(field);
       expect(error!.message).not.toContain(token);
     }
-    expect(new WechatAdapter({ puppet: '@juzi/wechaty-puppet-service', rateLimits: [{ scope: 'global', limit: 30, windowMs: 60_000 }] }).rateLimits).toEqual([{ scope: 'global', limit: 30, windowMs: 60_000 }]);
+    expect(new WechatAdapter({ puppet: '@juzi/wechaty-puppet-service', rateLimits: [{ scope: 'global', limit: 30, windowMs: 60_000 }] }).rateLimits).toEqual([
+      { scope: 'global', limit: 30, windowMs: 60_000 },
+    ]);
   });
 
   it('says plainly when the puppet package is not installed', async () => {

@@ -4,7 +4,19 @@ import type { Capability } from '../../core/capabilities.js';
 import type { RateLimit } from '../platform-adapter.js';
 
 /** A Discord bot with the right permissions can do everything Hearth asks; pins and invites exist too. */
-export const DISCORD_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['send', 'reply', 'mention', 'mute', 'remove', 'ban', 'delete', 'invite_link', 'pin', 'read_messages', 'send_unattended']);
+export const DISCORD_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  'send',
+  'reply',
+  'mention',
+  'mute',
+  'remove',
+  'ban',
+  'delete',
+  'invite_link',
+  'pin',
+  'read_messages',
+  'send_unattended',
+]);
 
 /**
  * Discord's own limits, a little inside them: 5 messages per 5 s per channel (the
@@ -34,7 +46,11 @@ const rateLimit = z.object({
 /** A Discord connection's settings, as stored (sealed) in the connection. */
 export const discordSettingsSchema = z.object({
   /** The bot token from the Developer Portal. Never printed. */
-  token: z.string().min(20, 'must be a bot token').max(200).regex(/^[\w.-]+$/, 'must be a bot token'),
+  token: z
+    .string()
+    .min(20, 'must be a bot token')
+    .max(200)
+    .regex(/^[\w.-]+$/, 'must be a bot token'),
   /**
    * guild id → the channel where that guild's member joins and leaves are counted.
    * Unset for a guild: its system channel (where Discord posts "X joined").

@@ -13,7 +13,14 @@ export function discordError(method: string, error: unknown, secrets: readonly s
   if (error instanceof PlatformError) return error;
   const clean = (text: string) => redactSecrets(text.split('\n')[0]!.slice(0, 300), secrets);
   if (error instanceof RateLimitError) {
-    return new PlatformError('discord', method, `rate limited${error.global ? ' (global)' : ''} on ${error.route}; retry after ${error.retryAfter} ms`, true, Math.max(0, Math.ceil(error.retryAfter)), 429);
+    return new PlatformError(
+      'discord',
+      method,
+      `rate limited${error.global ? ' (global)' : ''} on ${error.route}; retry after ${error.retryAfter} ms`,
+      true,
+      Math.max(0, Math.ceil(error.retryAfter)),
+      429,
+    );
   }
   if (error instanceof DiscordAPIError) {
     const retryAfter = retryAfterOf(error.rawError);

@@ -30,7 +30,11 @@ const URL_IN_TEXT = /\bhttps?:\/\/\S+/i;
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, prefix: string): z.infer<T> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InvalidPayloadError('discord', parsed.error.issues.map((i) => `${[prefix, ...i.path].filter((p) => p !== '').join('.') || '(payload)'}: ${i.message}`));
+  if (!parsed.success)
+    throw new InvalidPayloadError(
+      'discord',
+      parsed.error.issues.map((i) => `${[prefix, ...i.path].filter((p) => p !== '').join('.') || '(payload)'}: ${i.message}`),
+    );
   return parsed.data;
 }
 

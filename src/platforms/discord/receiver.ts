@@ -12,13 +12,7 @@ import { unknownChannelOf } from './normalizer.js';
  * the Developer Portal (Bot → Privileged Gateway Intents): Server Members (joins and
  * leaves) and Message Content (message text).
  */
-export const DISCORD_INTENTS = [
-  GatewayIntentBits.Guilds,
-  GatewayIntentBits.GuildMembers,
-  GatewayIntentBits.GuildMessages,
-  GatewayIntentBits.GuildMessageReactions,
-  GatewayIntentBits.MessageContent,
-];
+export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent];
 
 export interface DiscordReceiverOptions {
   token: string;
@@ -69,7 +63,14 @@ export class DiscordReceiver {
       await client.destroy();
       const message = error instanceof Error ? error.message : String(error);
       if (/disallowed intents/i.test(message)) {
-        throw new PlatformError('discord', 'login', 'Discord refused the intents: enable "Server Members Intent" and "Message Content Intent" for the bot in the Developer Portal', false, undefined, 4014);
+        throw new PlatformError(
+          'discord',
+          'login',
+          'Discord refused the intents: enable "Server Members Intent" and "Message Content Intent" for the bot in the Developer Portal',
+          false,
+          undefined,
+          4014,
+        );
       }
       const mapped = discordError('login', error, [this.options.token]);
       throw /invalid token/i.test(message) ? new PlatformError('discord', 'login', 'the bot token is invalid', false, undefined, 'TokenInvalid') : mapped;

@@ -49,7 +49,8 @@ export class DiscordSender {
         const ids = action.mentions.map((id) => outbound.members.get(id)?.externalId).filter((id): id is string => !!id);
         const prefix = ids.filter((id) => !action.text.includes(`<@${id}>`)).map((id) => `<@${id}>`);
         const content = [...prefix, action.text].join(' ');
-        if (content.length > DISCORD_MAX_CONTENT) throw new PlatformError('discord', 'createMessage', `the message is ${content.length} characters; Discord allows ${DISCORD_MAX_CONTENT}`, false, undefined, 'too_long');
+        if (content.length > DISCORD_MAX_CONTENT)
+          throw new PlatformError('discord', 'createMessage', `the message is ${content.length} characters; Discord allows ${DISCORD_MAX_CONTENT}`, false, undefined, 'too_long');
         const body = {
           content,
           nonce: nonceOf(outbound.idempotencyKey),
@@ -117,7 +118,13 @@ export class DiscordSender {
     if (known) return known.guildId;
     const channel = (await this.#call(method, () => this.#rest.get(Routes.channel(channelId)))) as { id: string; guild_id?: string; type: number; name?: string; parent_id?: string | null };
     if (!channel.guild_id) throw new PlatformError('discord', method, `channel ${channelId} is not in a guild`, false, undefined, 'not_a_guild_channel');
-    this.options.directory.setChannel({ id: channel.id, guildId: channel.guild_id, type: channel.type, ...(channel.name ? { name: channel.name } : {}), ...(channel.parent_id ? { parentId: channel.parent_id } : {}) });
+    this.options.directory.setChannel({
+      id: channel.id,
+      guildId: channel.guild_id,
+      type: channel.type,
+      ...(channel.name ? { name: channel.name } : {}),
+      ...(channel.parent_id ? { parentId: channel.parent_id } : {}),
+    });
     return channel.guild_id;
   }
 }

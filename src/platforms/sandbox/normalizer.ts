@@ -16,7 +16,11 @@ function person(p: SandboxPerson): PersonRef {
  */
 export function parseSandboxPayload(payload: unknown): SandboxPayload {
   const parsed = sandboxPayloadSchema.safeParse(payload);
-  if (!parsed.success) throw new InvalidPayloadError('sandbox', parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`));
+  if (!parsed.success)
+    throw new InvalidPayloadError(
+      'sandbox',
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`),
+    );
   const unstorable = unstorablePath(parsed.data);
   if (unstorable !== null) throw new InvalidPayloadError('sandbox', [`${unstorable}: ${NOT_STORABLE}`]);
   return parsed.data;

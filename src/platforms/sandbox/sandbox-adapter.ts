@@ -50,7 +50,8 @@ export class SandboxAdapter implements PlatformConnection {
 
   async send(outbound: OutboundAction): Promise<SendReceipt> {
     const refusal = this.#refusals.shift();
-    if (refusal) throw new PlatformError('sandbox', outbound.action.type, refusal.retryable ? 'too many requests' : 'not enough rights', refusal.retryable, refusal.retryAfterMs, refusal.retryable ? 429 : 403);
+    if (refusal)
+      throw new PlatformError('sandbox', outbound.action.type, refusal.retryable ? 'too many requests' : 'not enough rights', refusal.retryable, refusal.retryAfterMs, refusal.retryable ? 429 : 403);
     return this.#send(outbound);
   }
 

@@ -14,7 +14,7 @@ export const sandboxPlatform = {
   settingsSchema: null,
   capabilities: ALL_CAPABILITIES,
   open(connection: Connection, context: OpenContext): SandboxAdapter {
-    if (!context.db) throw new Error('the sandbox keeps its rooms in Hearth\'s database: open it with context.db');
+    if (!context.db) throw new Error("the sandbox keeps its rooms in Hearth's database: open it with context.db");
     return new SandboxAdapter(new SandboxWorld(context.db), context.clock, { sink: context.sink, workspaceId: connection.workspaceId });
   },
 } satisfies PlatformModule;

@@ -22,7 +22,11 @@ export class SandboxWorld {
 
   async addRoom(title: string, now: number, room?: string): Promise<string> {
     const id = room ?? `room-${now.toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
-    await this.db.insertInto('sandbox_room').values({ room: id, title, created_at: now }).onConflict((oc) => oc.column('room').doNothing()).execute();
+    await this.db
+      .insertInto('sandbox_room')
+      .values({ room: id, title, created_at: now })
+      .onConflict((oc) => oc.column('room').doNothing())
+      .execute();
     return id;
   }
 
@@ -88,6 +92,10 @@ export class SandboxWorld {
   }
 
   async setState(key: string, value: string): Promise<void> {
-    await this.db.insertInto('sandbox_state').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    await this.db
+      .insertInto('sandbox_state')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
   }
 }

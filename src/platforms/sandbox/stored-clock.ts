@@ -10,7 +10,11 @@ export class StoredSandboxClock {
   #base: number;
   #realBase: number;
 
-  private constructor(private readonly world: SandboxWorld, base: number, realBase: number) {
+  private constructor(
+    private readonly world: SandboxWorld,
+    base: number,
+    realBase: number,
+  ) {
     this.#base = base;
     this.#realBase = realBase;
   }

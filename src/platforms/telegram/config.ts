@@ -7,7 +7,19 @@ import type { RateLimit } from '../platform-adapter.js';
  * What a Telegram bot can do in a group where it is an admin: everything Hearth asks
  * for. A message reaches the bot only with privacy mode off or as an admin.
  */
-export const TELEGRAM_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['send', 'reply', 'mention', 'mute', 'remove', 'ban', 'delete', 'invite_link', 'pin', 'read_messages', 'send_unattended']);
+export const TELEGRAM_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  'send',
+  'reply',
+  'mention',
+  'mute',
+  'remove',
+  'ban',
+  'delete',
+  'invite_link',
+  'pin',
+  'read_messages',
+  'send_unattended',
+]);
 
 /** Telegram's longest message text. */
 export const TELEGRAM_MAX_TEXT = 4096;

@@ -169,7 +169,11 @@ export function normalizeTelegramUpdate(payload: unknown, options: TelegramNorma
 /** Like normalizeTelegramUpdate, also telling migrations and why an update was ignored. */
 export function readTelegramUpdate(payload: unknown, options: TelegramNormalizeOptions = {}): TelegramUpdateReading {
   const parsed = updateSchema.safeParse(payload);
-  if (!parsed.success) throw new InvalidPayloadError('telegram', parsed.error.issues.map((i) => `${i.path.join('.') || '(update)'}: ${i.message}`));
+  if (!parsed.success)
+    throw new InvalidPayloadError(
+      'telegram',
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(update)'}: ${i.message}`),
+    );
   const u = parsed.data;
   const result = (r: Reading): TelegramUpdateReading => ({ ...r, updateId: u.update_id, events: r.events ?? [] });
   if (u.message) return result(fromMessage(u.message, false, options, 'message'));

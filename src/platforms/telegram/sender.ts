@@ -64,7 +64,10 @@ export function createTelegramSender(api: Api, options: TelegramSenderOptions) {
     };
     switch (action.type) {
       case 'send_message': {
-        const { text, entities } = withMentions(action.text, action.mentions.map((id) => outbound.members.get(id)).filter((m) => m !== undefined));
+        const { text, entities } = withMentions(
+          action.text,
+          action.mentions.map((id) => outbound.members.get(id)).filter((m) => m !== undefined),
+        );
         const replyTo = action.replyTo !== undefined && /^\d+$/.test(action.replyTo) ? Number(action.replyTo) : undefined;
         const sent = await call('sendMessage', group.externalId, () =>
           api.sendMessage(chat, text, {

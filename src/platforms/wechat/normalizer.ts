@@ -39,7 +39,11 @@ function key(kind: string, ...parts: (string | number)[]): string {
 /** Validates a WeChat payload; throws InvalidPayloadError naming each bad field. */
 export function parseWechatPayload(payload: unknown): ParsedWechatPayload {
   const parsed = wechatPayloadSchema.safeParse(payload);
-  if (!parsed.success) throw new InvalidPayloadError('wechat', parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`));
+  if (!parsed.success)
+    throw new InvalidPayloadError(
+      'wechat',
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`),
+    );
   return parsed.data;
 }
 

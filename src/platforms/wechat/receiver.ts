@@ -69,7 +69,14 @@ async function loadPuppet(settings: WechatSettings, secrets: readonly string[]):
   try {
     return new (Puppet as new (options: Record<string, unknown>) => PuppetInstance)(settings.puppetOptions);
   } catch (error) {
-    throw new PlatformError('wechat', 'start', `puppet ${settings.puppet} refused its options: ${redactSecrets(error instanceof Error ? error.message : String(error), secrets)}`, false, undefined, 'puppet_options');
+    throw new PlatformError(
+      'wechat',
+      'start',
+      `puppet ${settings.puppet} refused its options: ${redactSecrets(error instanceof Error ? error.message : String(error), secrets)}`,
+      false,
+      undefined,
+      'puppet_options',
+    );
   }
 }
 
@@ -119,7 +126,9 @@ export class WechatReceiver {
       this.#deliver('room-join', async () => (invitees.length === 0 ? [] : [{ type: 'room-join', ...(await where(room, date)), inviteeList: invitees.map(person), inviter: person(inviter) }])),
     );
     bot.on('room-leave', (room, leavers, remover, date) =>
-      this.#deliver('room-leave', async () => (leavers.length === 0 ? [] : [{ type: 'room-leave', ...(await where(room, date)), leaverList: leavers.map(person), ...(remover ? { remover: person(remover) } : {}) }])),
+      this.#deliver('room-leave', async () =>
+        leavers.length === 0 ? [] : [{ type: 'room-leave', ...(await where(room, date)), leaverList: leavers.map(person), ...(remover ? { remover: person(remover) } : {}) }],
+      ),
     );
     bot.on('room-topic', (room, topic, oldTopic, changer, date) =>
       this.#deliver('room-topic', async () => [{ type: 'room-topic', roomId: room.id, roomTopic: topic, at: (date ?? new Date()).getTime(), topic, oldTopic, changer: person(changer) }]),
