@@ -148,6 +148,16 @@ describe('a connection whose platform cannot be reached', () => {
     expect(await health(puppetless.id)).toMatchObject({ state: 'failing', lastError: expect.stringContaining('npm install') });
     expect(wait(await health(puppetless.id))).toBe(400);
 
+    // A worker process opens the bots to send through them but receives for none: it leaves their health alone.
+    const workerHost = { connections: new Map(), clock: w.runtime.clock, log: pino({ level: 'silent' }), receive: async () => {}, moveGroup: async () => ({ status: 'nothing-to-move' as const }) };
+    const worker = new ConnectionSupervisor(workerHost, w.connections, { receive: { poll: false, webhook: false }, logger: pino({ level: 'silent' }) });
+    cleanups.push(() => worker.close());
+    await worker.openAll();
+    await worker.settled(hung.id);
+    expect(workerHost.connections.has(hung.id)).toBe(true);
+    expect(workerHost.connections.has(puppetless.id), 'a WeChat account sends only where it runs').toBe(false);
+    expect(await health(hung.id)).toMatchObject({ state: 'failing' });
+
     // Paused by an operator: stopped here, no more retries.
     await w.connections.setStatus(puppetless.id, 'paused');
     await supervisor.reload(puppetless.id);

@@ -53,8 +53,6 @@ export class ConnectionSupervisor {
   readonly #baseMs: number;
   readonly #maxMs: number;
   readonly #startTimeoutMs: number;
-  /** Only a process that receives for a connection knows whether it works, so only it records health. */
-  readonly #records: boolean;
 
   constructor(
     private readonly host: ConnectionHost,
@@ -64,7 +62,6 @@ export class ConnectionSupervisor {
     this.#baseMs = options.retry?.baseMs ?? 2_000;
     this.#maxMs = options.retry?.maxMs ?? 5 * 60_000;
     this.#startTimeoutMs = options.startTimeoutMs ?? 30_000;
-    this.#records = options.receive.poll || options.receive.webhook;
   }
 
   /** Opens every active connection. Resolves once each is registered, not once each runs. */
@@ -101,7 +98,7 @@ export class ConnectionSupervisor {
     const module = platformModule(connection.platform);
     if (!module) {
       log.error('no platform module for this connection: it stays closed');
-      if (this.#records) await this.store.setHealth(id, { state: 'failing', lastError: `no ${connection.platform} platform in this Hearth` }, this.host.clock());
+      await this.store.setHealth(id, { state: 'failing', lastError: `no ${connection.platform} platform in this Hearth` }, this.host.clock());
       return;
     }
     // Such a platform can send only from the process that runs its session (a WeChat puppet).
@@ -176,7 +173,8 @@ export class ConnectionSupervisor {
 
   async #record(s: Supervised, state: HealthRecord['state']): Promise<void> {
     s.state = state;
-    if (!this.#records) return;
+    // Only a process that receives for a connection knows whether it works (a polling bot opened by a web process does not).
+    if (!s.live.receives) return;
     try {
       await this.store.setHealth(s.connection.id, { state, lastError: s.lastError, retryAt: s.retryAt }, this.host.clock());
     } catch (error) {
@@ -195,6 +193,6 @@ export class ConnectionSupervisor {
     await Promise.race([s.live.stop(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]).catch((error: unknown) =>
       this.options.logger.warn({ connection: id, err: error }, 'connection did not stop cleanly'),
     );
-    if (this.#records) await this.store.setHealth(id, { state: 'stopped' }, this.host.clock()).catch(() => {});
+    if (s.live.receives) await this.store.setHealth(id, { state: 'stopped' }, this.host.clock()).catch(() => {});
   }
 }

@@ -49,6 +49,12 @@ export interface PlatformReceiver {
   /** Payload → Events (several, or none for what Hearth ignores). Throws InvalidPayloadError. */
   normalize(payload: unknown): EventInput[];
   start(): Promise<void>;
+  /**
+   * Whether `start` receives anything in this process (a polling bot opened by a `web`
+   * process does not): only a process that receives for a connection can tell whether
+   * it works, so only it records the connection's health.
+   */
+  readonly receives: boolean;
   /** Stops receiving and releases sockets and timers. Safe to call when never started. */
   stop(): Promise<void>;
 }

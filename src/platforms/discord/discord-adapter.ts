@@ -82,6 +82,11 @@ export class DiscordAdapter implements PlatformConnection {
     if (this.#listen) await this.#receiver.start(this.#sink);
   }
 
+  /** Whether this process holds the gateway session (a worker only sends). */
+  get receives(): boolean {
+    return this.#listen;
+  }
+
   async stop(): Promise<void> {
     await this.#receiver.stop();
     this.#sender.close();

@@ -65,6 +65,11 @@ export class SandboxAdapter implements PlatformConnection {
 
   async stop(): Promise<void> {}
 
+  /** Receives where it was opened for a workspace; the dispatcher's sender does not. */
+  get receives(): boolean {
+    return this.#sink !== undefined;
+  }
+
   /**
    * What members did in the sandbox: validated (a bad payload records nothing and
    * throws InvalidPayloadError), recorded in the room, and handed to the sink — the

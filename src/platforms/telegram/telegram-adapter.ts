@@ -109,6 +109,11 @@ export class TelegramAdapter implements PlatformConnection, TelegramWebhookTarge
     return webhookSecretMatches(this.#settings.webhookSecret, header);
   }
 
+  /** Whether this process receives for the bot: it polls where polling is done, takes webhooks where they are. */
+  get receives(): boolean {
+    return this.#givenSink !== undefined && (this.mode === 'polling' ? this.#receive.poll : this.#receive.webhook);
+  }
+
   /** Whether `start` was called, so deliveries have somewhere to go. */
   get started(): boolean {
     return this.#sink !== undefined;
@@ -122,8 +127,7 @@ export class TelegramAdapter implements PlatformConnection, TelegramWebhookTarge
    */
   async start(): Promise<void> {
     const sink = this.#givenSink;
-    if (!sink) return;
-    if (this.mode === 'polling' ? !this.#receive.poll : !this.#receive.webhook) return;
+    if (!sink || !this.receives) return;
     this.#sink = sink;
     if (this.mode !== 'polling') return;
     try {

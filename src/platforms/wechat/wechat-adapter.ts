@@ -96,6 +96,9 @@ export class WechatAdapter implements PlatformConnection {
     return this.#receiver.stop();
   }
 
+  /** A WeChat account is only opened where it runs (it sends through its own session). */
+  readonly receives = true;
+
   /** Adds (invites) a member to a room. Counted as `invite_member`; subject to the same caution as sends. */
   invite(groupExternalId: string, memberExternalId: string): Promise<void> {
     return this.#sender.invite(groupExternalId, memberExternalId);
