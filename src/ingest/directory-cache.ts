@@ -146,16 +146,21 @@ export class DirectoryTransaction {
       out.set(refId, known);
       missing.delete(refId);
     }
-    for (const ref of missing.values()) {
-      const name = ref.name || ref.username || ref.id;
-      const id = await writer.createMember(
-        { workspace_id: workspaceId, display_name: name, is_bot: ref.isBot ? 1 : 0, first_seen_at: firstSeenAt(ref.id) },
-        { platform, external_id: ref.id, username: ref.username ?? null },
-      );
-      const known = { id, displayName: name, isBot: !!ref.isBot };
-      this.#stagedMembers.set(`${workspaceId}|${platform}|${ref.id}`, known);
-      out.set(ref.id, known);
-    }
+    const created = [...missing.values()].map((ref) => ({
+      workspace_id: workspaceId,
+      display_name: ref.name || ref.username || ref.id,
+      is_bot: ref.isBot ? 1 : 0,
+      first_seen_at: firstSeenAt(ref.id),
+      platform,
+      external_id: ref.id,
+      username: ref.username ?? null,
+    }));
+    const ids = await writer.createMembers(created);
+    created.forEach((m, i) => {
+      const known = { id: ids[i]!, displayName: m.display_name, isBot: m.is_bot === 1 };
+      this.#stagedMembers.set(`${workspaceId}|${platform}|${m.external_id}`, known);
+      out.set(m.external_id, known);
+    });
     return out;
   }
 

@@ -44,6 +44,19 @@ export interface NewMembership {
   join_method: string | null;
   inviter_member_id: number | null;
   code: string | null;
+  /** Set when the stay also ended within the batch that opened it. */
+  left_at: number | null;
+  left_reason: 'left' | 'removed' | null;
+}
+
+export interface NewMember {
+  workspace_id: number;
+  display_name: string;
+  is_bot: number;
+  first_seen_at: number;
+  platform: string;
+  external_id: string;
+  username: string | null;
 }
 
 export interface OutboxRow {
@@ -102,7 +115,8 @@ export interface IngestWriter {
   findGroup(workspaceId: number, platform: string, externalId: string): Promise<GroupRow | undefined>;
   createGroup(row: { workspace_id: number; connection_id: number | null; platform: string; external_id: string; name: string; created_at: number }): Promise<void>;
   findMembers(workspaceId: number, platform: string, externalIds: readonly string[]): Promise<MemberRow[]>;
-  createMember(member: { workspace_id: number; display_name: string; is_bot: number; first_seen_at: number }, identity: { platform: string; external_id: string; username: string | null }): Promise<number>;
+  /** Creates members with their identity; returns their ids, in the order given. */
+  createMembers(members: readonly NewMember[]): Promise<number[]>;
   /** Inserts the rows new to the log; returns the new ids by dedup key (a row already stored is left out). */
   insertEvents(rows: readonly EventRow[]): Promise<Map<string, number>>;
   erasedAmong(memberIds: readonly number[]): Promise<Set<number>>;
@@ -110,7 +124,8 @@ export interface IngestWriter {
   memberships(pairs: readonly GroupMember[]): Promise<MembershipRow[]>;
   openMemberCounts(groupIds: readonly number[]): Promise<Map<number, number>>;
   messageCounts(pairs: readonly GroupMember[]): Promise<{ group_id: number; member_id: number; messages: number }[]>;
-  openMembership(row: NewMembership): Promise<number>;
+  /** Writes the stays a batch opened (all at once, at its end: nothing reads them back by id). */
+  insertMemberships(rows: readonly NewMembership[]): Promise<void>;
   closeMembership(id: number, at: number, reason: 'left' | 'removed'): Promise<void>;
   renameGroup(groupId: number, name: string): Promise<void>;
   renameMember(memberId: number, workspaceId: number, platform: string, externalId: string, name: string): Promise<void>;

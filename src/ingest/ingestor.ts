@@ -8,7 +8,7 @@ import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { DirectoryCache, type DirectoryTransaction, type KnownGroup, type KnownMember } from './directory-cache.js';
 import { RollupAccumulator } from './rollup-accumulator.js';
-import { ingestWriterFor, type EventRow, type GroupMember, type IngestWriter, type IngestWriterFactory, type OutboxRow } from './ingest-writer.js';
+import { ingestWriterFor, type EventRow, type GroupMember, type IngestWriter, type NewMembership, type IngestWriterFactory, type OutboxRow } from './ingest-writer.js';
 import { pseudonymizeEvent, pseudonymOf } from '../privacy/pseudonyms.js';
 
 type Trx = Transaction<Database>;
@@ -30,9 +30,12 @@ export interface IngestOptions {
 export type ActionsPlanned = (count: number) => void;
 
 interface Membership {
+  /** The stored open stay, when there is one. */
   id: number | null;
   open: boolean;
   joins: number;
+  /** A stay this batch opened, written at its end. */
+  pending?: NewMembership | null;
 }
 
 interface StagedEvent {
@@ -95,7 +98,8 @@ export class Ingestor {
         break;
       } catch (error) {
         // Two workers creating the same member or group at once: the loser retries and finds it.
-        if (attempt < 3 && isUniqueViolation(error)) continue;
+        // PostgreSQL may also pick one of two workers as a deadlock victim: it retries.
+        if (attempt < 3 && (isUniqueViolation(error) || isDeadlock(error))) continue;
         throw error;
       }
     }
@@ -153,6 +157,7 @@ export class Ingestor {
     const messageCounts = options.automations === false ? new Map<string, number>() : await this.#loadMessageCounts(writer, withMember);
     const rollups = new RollupAccumulator();
     const outbox: OutboxRow[] = [];
+    const stays: NewMembership[] = [];
     const pipelines = new Map<number, Awaited<ReturnType<AutomationRegistry['pipelineFor']>>>();
     const problems: RuleProblem[] = [];
 
@@ -177,7 +182,7 @@ export class Ingestor {
         case 'message':
         case 'command':
           if (isEdit) break;
-          if (!membership.open) await this.#openMembership(writer, group.id, member.id, at, null, null, null, membership, memberCounts);
+          if (!membership.open) this.#openMembership(stays, group.id, member.id, at, null, null, null, membership, memberCounts);
           rollups.message(group.id, member.id, day, at, event.kind === 'message' && event.replyTo !== undefined);
           break;
         case 'reaction':
@@ -188,16 +193,21 @@ export class Ingestor {
           membership.joins++;
           if (!membership.open) {
             const inviter = event.inviter ? (await directory.members(writer, workspaceId, event.platform, [event.inviter], () => at)).get(event.inviter.id) : undefined;
-            await this.#openMembership(writer, group.id, member.id, at, event.method, inviter?.id ?? null, event.code ?? null, membership, memberCounts);
+            this.#openMembership(stays, group.id, member.id, at, event.method, inviter?.id ?? null, event.code ?? null, membership, memberCounts);
           }
           break;
         }
         case 'member.left':
           rollups.leave(group.id, day);
-          if (membership.open && membership.id !== null) {
-            await writer.closeMembership(membership.id, at, event.removedBy ? 'removed' : 'left');
+          if (membership.open) {
+            const reason = event.removedBy ? 'removed' : 'left';
+            if (membership.pending) {
+              membership.pending.left_at = at;
+              membership.pending.left_reason = reason;
+            } else if (membership.id !== null) await writer.closeMembership(membership.id, at, reason);
             membership.open = false;
             membership.id = null;
+            membership.pending = null;
             memberCounts.set(group.id, (memberCounts.get(group.id) ?? 1) - 1);
           }
           break;
@@ -232,6 +242,7 @@ export class Ingestor {
       results[s.index] = { status: 'stored', dedupKey: event.dedupKey, eventId, actions };
     }
 
+    await writer.insertMemberships(stays);
     await rollups.flush(writer);
     await writer.insertOutbox(outbox);
     if (problems.length > 0) {
@@ -265,8 +276,8 @@ export class Ingestor {
     return erased;
   }
 
-  async #openMembership(
-    writer: IngestWriter,
+  #openMembership(
+    stays: NewMembership[],
     groupId: number,
     memberId: number,
     at: number,
@@ -275,8 +286,11 @@ export class Ingestor {
     code: string | null,
     membership: Membership,
     memberCounts: Map<number, number>,
-  ): Promise<void> {
-    membership.id = await writer.openMembership({ group_id: groupId, member_id: memberId, joined_at: at, join_method: method, inviter_member_id: inviterId, code });
+  ): void {
+    const stay: NewMembership = { group_id: groupId, member_id: memberId, joined_at: at, join_method: method, inviter_member_id: inviterId, code, left_at: null, left_reason: null };
+    stays.push(stay);
+    membership.pending = stay;
+    membership.id = null;
     membership.open = true;
     memberCounts.set(groupId, (memberCounts.get(groupId) ?? 0) + 1);
   }
@@ -378,6 +392,10 @@ function pairsOf(staged: StagedEvent[]): GroupMember[] {
 
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
+}
+
+function isDeadlock(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '40P01';
 }
 
 function isUniqueViolation(error: unknown): boolean {

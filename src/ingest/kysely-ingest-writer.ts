@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { EventRow, GroupMember, GroupRow, IngestWriter, MemberRow, MembershipRow, NewMembership, OutboxRow, RollupDeltas } from './ingest-writer.js';
+import type { EventRow, GroupMember, GroupRow, NewMember, IngestWriter, MemberRow, MembershipRow, NewMembership, OutboxRow, RollupDeltas } from './ingest-writer.js';
 import { addMemberDays, addMemberTotals } from './rollup-accumulator.js';
 
 export type Trx = Transaction<Database>;
@@ -48,13 +48,25 @@ export class KyselyIngestWriter implements IngestWriter {
     return out;
   }
 
-  async createMember(member: { workspace_id: number; display_name: string; is_bot: number; first_seen_at: number }, identity: { platform: string; external_id: string; username: string | null }): Promise<number> {
-    const { id } = await this.trx.insertInto('member').values(member).returning('id').executeTakeFirstOrThrow();
-    await this.trx
-      .insertInto('identity')
-      .values({ workspace_id: member.workspace_id, member_id: id, platform: identity.platform, external_id: identity.external_id, display_name: member.display_name, username: identity.username })
-      .execute();
-    return id;
+  async createMembers(members: readonly NewMember[]): Promise<number[]> {
+    if (members.length === 0) return [];
+    // The ids are drawn first, so each identity row gets its member's id without
+    // relying on the order RETURNING gives rows back in: three statements a batch,
+    // whatever the number of new members.
+    const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('member', 'id')) as id from generate_series(1, ${members.length})`.execute(this.trx);
+    const ids = rows.map((r) => Number(r.id));
+    for (let i = 0; i < members.length; i += CHUNK) {
+      const part = members.slice(i, i + CHUNK);
+      await this.trx
+        .insertInto('member')
+        .values(part.map((m, j) => ({ id: ids[i + j]!, workspace_id: m.workspace_id, display_name: m.display_name, is_bot: m.is_bot, first_seen_at: m.first_seen_at })))
+        .execute();
+      await this.trx
+        .insertInto('identity')
+        .values(part.map((m, j) => ({ workspace_id: m.workspace_id, member_id: ids[i + j]!, platform: m.platform, external_id: m.external_id, display_name: m.display_name, username: m.username })))
+        .execute();
+    }
+    return ids;
   }
 
   async insertEvents(rows: readonly EventRow[]): Promise<Map<string, number>> {
@@ -125,9 +137,8 @@ export class KyselyIngestWriter implements IngestWriter {
     return out;
   }
 
-  async openMembership(row: NewMembership): Promise<number> {
-    const { id } = await this.trx.insertInto('membership').values(row).returning('id').executeTakeFirstOrThrow();
-    return id;
+  async insertMemberships(rows: readonly NewMembership[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += CHUNK) await this.trx.insertInto('membership').values(rows.slice(i, i + CHUNK)).execute();
   }
 
   async closeMembership(id: number, at: number, reason: 'left' | 'removed'): Promise<void> {
@@ -150,7 +161,12 @@ export class KyselyIngestWriter implements IngestWriter {
   }
 
   async addRollups(deltas: RollupDeltas): Promise<void> {
-    for (const rows of chunks([...deltas.groupDays])) {
+    // In key order: two workers upserting the same rows lock them in the same order,
+    // so one waits for the other instead of both deadlocking.
+    const groupDays = [...deltas.groupDays].sort((a, b) => a.group_id - b.group_id || compare(a.day, b.day));
+    const memberDays = [...deltas.memberDays].sort((a, b) => a.group_id - b.group_id || compare(a.day, b.day) || a.member_id - b.member_id);
+    const memberTotals = [...deltas.memberTotals].sort((a, b) => a.group_id - b.group_id || a.member_id - b.member_id);
+    for (const rows of chunks(groupDays)) {
       await this.trx
         .insertInto('group_day')
         .values(rows)
@@ -165,13 +181,17 @@ export class KyselyIngestWriter implements IngestWriter {
         )
         .execute();
     }
-    for (const rows of chunks([...deltas.memberDays])) await addMemberDays(this.trx, rows);
-    for (const rows of chunks([...deltas.memberTotals])) await addMemberTotals(this.trx, rows);
+    for (const rows of chunks(memberDays)) await addMemberDays(this.trx, rows);
+    for (const rows of chunks(memberTotals)) await addMemberTotals(this.trx, rows);
   }
 
   async insertOutbox(rows: readonly OutboxRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += CHUNK) await this.trx.insertInto('outbox').values(rows.slice(i, i + CHUNK)).execute();
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function* chunks<T>(rows: T[]): Generator<T[]> {

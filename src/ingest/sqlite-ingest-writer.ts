@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { EventRow, GroupMember, GroupRow, IngestWriter, MemberRow, MembershipRow, NewMembership, OutboxRow, RollupDeltas } from './ingest-writer.js';
+import type { EventRow, GroupMember, GroupRow, NewMember, IngestWriter, MemberRow, MembershipRow, NewMembership, OutboxRow, RollupDeltas } from './ingest-writer.js';
 
 /** The statements ingest runs, prepared once per database. */
 function prepareAll(db: SQLite.Database) {
@@ -28,7 +28,7 @@ function prepareAll(db: SQLite.Database) {
     messageCounts: db.prepare<[string], { group_id: number; member_id: number; messages: number }>(
       'select t.group_id, t.member_id, t.messages from json_each(?) p join member_group_total t on t.group_id = p.value ->> 0 and t.member_id = p.value ->> 1',
     ),
-    openMembership: db.prepare('insert into membership (group_id, member_id, joined_at, join_method, inviter_member_id, code) values (?, ?, ?, ?, ?, ?)'),
+    openMembership: db.prepare('insert into membership (group_id, member_id, joined_at, join_method, inviter_member_id, code, left_at, left_reason) values (?, ?, ?, ?, ?, ?, ?, ?)'),
     closeMembership: db.prepare('update membership set left_at = ?, left_reason = ? where id = ?'),
     renameGroup: db.prepare('update chat_group set name = ? where id = ?'),
     renameMember: db.prepare('update member set display_name = ? where id = ?'),
@@ -79,11 +79,13 @@ export class SqliteIngestWriter implements IngestWriter {
     return this.#s.findMembers.all(workspaceId, platform, JSON.stringify(externalIds));
   }
 
-  async createMember(member: { workspace_id: number; display_name: string; is_bot: number; first_seen_at: number }, identity: { platform: string; external_id: string; username: string | null }): Promise<number> {
+  async createMembers(members: readonly NewMember[]): Promise<number[]> {
     const s = this.#s;
-    const id = Number(s.createMember.run(member.workspace_id, member.display_name, member.is_bot, member.first_seen_at).lastInsertRowid);
-    s.createIdentity.run(member.workspace_id, id, identity.platform, identity.external_id, member.display_name, identity.username);
-    return id;
+    return members.map((m) => {
+      const id = Number(s.createMember.run(m.workspace_id, m.display_name, m.is_bot, m.first_seen_at).lastInsertRowid);
+      s.createIdentity.run(m.workspace_id, id, m.platform, m.external_id, m.display_name, m.username);
+      return id;
+    });
   }
 
   async insertEvents(rows: readonly EventRow[]): Promise<Map<string, number>> {
@@ -116,8 +118,9 @@ export class SqliteIngestWriter implements IngestWriter {
     return this.#s.messageCounts.all(JSON.stringify(pairs));
   }
 
-  async openMembership(row: NewMembership): Promise<number> {
-    return Number(this.#s.openMembership.run(row.group_id, row.member_id, row.joined_at, row.join_method, row.inviter_member_id, row.code).lastInsertRowid);
+  async insertMemberships(rows: readonly NewMembership[]): Promise<void> {
+    const insert = this.#s.openMembership;
+    for (const r of rows) insert.run(r.group_id, r.member_id, r.joined_at, r.join_method, r.inviter_member_id, r.code, r.left_at, r.left_reason);
   }
 
   async closeMembership(id: number, at: number, reason: 'left' | 'removed'): Promise<void> {
