@@ -6,7 +6,8 @@ import { createCommunity, type SimulatedGroup } from '../src/simulator/community
 import { ensureGroup } from '../src/store/groups.js';
 import type { Database } from '../src/store/schema.js';
 
-const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /** Where the simulated history starts: fixed, so every run sees the same traffic. */
 export const BENCH_START = Date.parse('2026-01-05T00:00:00Z');
@@ -49,6 +50,44 @@ export function buildWorkload(options: WorkloadOptions): Workload {
   const mix: Record<string, number> = {};
   for (const p of payloads) mix[p.type] = (mix[p.type] ?? 0) + 1;
   return { seed, groups: community.groups, payloads, end: payloads.at(-1)?.at ?? BENCH_START, mix, generateMs: performance.now() - t0 };
+}
+
+export interface StreamOptions {
+  seed?: number;
+  groups: number;
+  intensity?: number;
+  /** Stop once this many distinct people have appeared (a member is counted on first sight). */
+  members: number;
+  /** Payloads per batch yielded. */
+  batchSize: number;
+}
+
+/**
+ * The same simulated community, generated an hour at a time and handed out in
+ * batches, never held whole: for runs too big to pre-generate (1,000 groups, 100k
+ * members). Generation happens between batches, so it is not part of what a caller
+ * times around each batch. Returns when `members` distinct people have been seen.
+ */
+export function* streamWorkload(options: StreamOptions): Generator<{ payloads: SandboxPayload[]; members: number }> {
+  const seed = options.seed ?? 20_260_105;
+  const community = createCommunity({ seed, start: BENCH_START, groups: options.groups, intensity: options.intensity ?? 1 });
+  // Ids only (a few MB at 100k), to know when to stop.
+  const seen = new Set<string>();
+  let batch: SandboxPayload[] = [];
+  for (let hour = BENCH_START; seen.size < options.members; hour += HOUR) {
+    if (hour > BENCH_START + 3_650 * DAY) throw new Error(`the simulated community showed only ${seen.size} members in ten years`);
+    for (const p of community.payloadsBetween(hour, hour + HOUR)) {
+      const who = 'from' in p ? p.from : p.member;
+      seen.add(who.id);
+      batch.push(p);
+      if (batch.length === options.batchSize) {
+        yield { payloads: batch, members: seen.size };
+        batch = [];
+        if (seen.size >= options.members) return;
+      }
+    }
+  }
+  if (batch.length > 0) yield { payloads: batch, members: seen.size };
 }
 
 /**
