@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addAutomation } from '../src/automations/automation-store.js';
 import { ConnectionStore } from '../src/connections/connection-store.js';
@@ -6,8 +6,9 @@ import { SecretBox } from '../src/connections/secret-box.js';
 import type { TelegramAdapter } from '../src/platforms/telegram/telegram-adapter.js';
 import { openTelegramConnection } from '../src/platforms/telegram/telegram-connection.js';
 import { ensureGroup } from '../src/store/groups.js';
-import { telegramWebhookRoutes } from '../src/platforms/telegram/receiver.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
+import { realTimeClock, SandboxService } from '../src/runtime/sandbox-service.js';
+import { createApp } from '../src/server/app.js';
 import { ensureWorkspace } from '../src/store/workspaces.js';
 import { backends } from './helpers/backends.js';
 import { FakeBotApi } from './helpers/fake-bot-api.js';
@@ -38,7 +39,8 @@ describe('telegram webhook → real runtime on SQLite', () => {
     const summary = await connections.add({ workspaceId, platform: 'telegram', name: 'runners-bot', settings: { token: TOKEN, mode: 'webhook', webhookSecret: SECRET, apiRoot: fake.apiRoot } });
     connectionId = summary.id;
     adapter = await openTelegramConnection(runtime, await connections.get(connectionId));
-    app = new Hono().route('/hooks/telegram', telegramWebhookRoutes({ runtime }));
+    // The server's app: the Telegram module brings its webhook routes, mounted from the platform registry.
+    app = createApp({ runtime, clock: Date.now, sandbox: (ws) => new SandboxService(runtime, ws, realTimeClock), logError: (e) => console.error(e) });
   });
   afterEach(async () => {
     await adapter.stop();

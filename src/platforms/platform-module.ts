@@ -1,3 +1,4 @@
+import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -145,6 +146,11 @@ export interface PlatformModule<S extends z.ZodType = z.ZodType> {
    * process that receives (`receive.poll`) may send; other processes do not open it.
    */
   readonly sendsOnlyWhereReceiving?: boolean;
+  /**
+   * HTTP routes the platform calls (webhooks), mounted by the server under
+   * `/hooks/<platform>`. They find the live connection by id among `connections`.
+   */
+  webhooks?(deps: { runtime: { readonly connections: ReadonlyMap<number, PlatformSender> } }): Hono;
   /** Opens a connection: builds its sender and receiver. Does no I/O; `start` does. */
   open(connection: Connection, context: OpenContext): PlatformConnection;
 }

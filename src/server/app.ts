@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { createAuthorize, guardOf, publicRoute } from '../auth/authorize.js';
-import { telegramWebhookRoutes } from '../platforms/telegram/receiver.js';
+import { platformModules } from '../platforms/platform-registry.js';
 import { errorResponse } from './http-errors.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -44,7 +44,8 @@ export function createApp(deps: ServerDeps): Hono {
   app.onError((error, c) => errorResponse(error, c, deps.logError));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/', opsRoutes(deps.runtime, deps.clock, deps.operations));
-  app.route('/hooks/telegram', telegramWebhookRoutes(deps));
+  // Each platform that is called over HTTP (Telegram's webhook) brings its own routes.
+  for (const module of platformModules()) if (module.webhooks) app.route(`/hooks/${module.platform}`, module.webhooks(deps));
   const authorize = createAuthorize({ db: deps.runtime.store.db, clock: deps.clock, ...(deps.auth?.sessionPolicy ? { sessionPolicy: deps.auth.sessionPolicy } : {}) });
   const api = new Hono();
   api.route('/', authRoutes(deps, authorize));

@@ -1,5 +1,6 @@
 import type { Connection, OpenContext, PlatformModule } from '../platform-module.js';
 import { TELEGRAM_CAPABILITIES, TELEGRAM_MAX_TEXT, telegramSettingsSchema } from './config.js';
+import { telegramWebhookRoutes } from './receiver.js';
 import { TelegramAdapter } from './telegram-adapter.js';
 
 /**
@@ -14,6 +15,8 @@ export const telegramPlatform = {
   settingsSchema: telegramSettingsSchema,
   capabilities: TELEGRAM_CAPABILITIES,
   maxTextLength: TELEGRAM_MAX_TEXT,
+  /** `POST /hooks/telegram/:connection`, with the connection's secret token. */
+  webhooks: telegramWebhookRoutes,
   open(connection: Connection, context: OpenContext): TelegramAdapter {
     const log = context.log;
     return new TelegramAdapter({
