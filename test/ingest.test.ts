@@ -81,6 +81,29 @@ describe.each(backends)('ingest on $name', (backend) => {
     expect(await runtime.store.db.selectFrom('event').select('dedup_key').execute()).toEqual([{ dedup_key: 'msg-m2' }]);
   });
 
+  it('records a member who joins, leaves and joins again within one batch as two stays, the second still open', async () => {
+    const left = (member: string, minutes: number): EventInput => ({ platform: 'sandbox', kind: 'member.left', dedupKey: `left-${member}-${minutes}`, occurredAt: at(minutes), group, member: { id: member } }) as EventInput;
+    await runtime.ingest([join('ann', 0)], { workspaceId });
+    await runtime.ingest([join('bob', 1), left('bob', 2), join('bob', 3), left('ann', 4), join('cy', 5)], { workspaceId });
+    const { db } = runtime.store;
+    const stays = await db
+      .selectFrom('membership')
+      .innerJoin('member', 'member.id', 'membership.member_id')
+      .select(['member.display_name as name', 'joined_at', 'left_at', 'left_reason'])
+      .orderBy('membership.id')
+      .execute();
+    expect(stays).toEqual([
+      { name: 'ANN', joined_at: T0, left_at: T0 + 4 * 60_000, left_reason: 'left' },
+      { name: 'BOB', joined_at: T0 + 60_000, left_at: T0 + 2 * 60_000, left_reason: 'left' },
+      { name: 'BOB', joined_at: T0 + 3 * 60_000, left_at: null, left_reason: null },
+      { name: 'CY', joined_at: T0 + 5 * 60_000, left_at: null, left_reason: null },
+    ]);
+    // A later batch reads the stays back: Bob's open one is closed, not a new one.
+    await runtime.ingest([left('bob', 6)], { workspaceId });
+    expect(await db.selectFrom('membership').select('id').where('left_at', 'is', null).execute()).toHaveLength(1);
+    expect(await db.selectFrom('group_day').select(['joins', 'leaves']).execute()).toEqual([{ joins: 4, leaves: 3 }]);
+  });
+
   it('does not run automations on imported history', async () => {
     const results = await runtime.ingest([join('ann', 1)], { workspaceId, automations: false });
     expect(results[0]).toMatchObject({ status: 'stored', actions: 0 });
