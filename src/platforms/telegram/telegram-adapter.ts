@@ -70,6 +70,7 @@ export class TelegramAdapter implements PlatformConnection, TelegramWebhookTarge
   readonly #givenSink: EventSink | undefined;
   readonly #receive: { poll: boolean; webhook: boolean };
   #sink: EventSink | undefined;
+  #stopped = false;
 
   constructor(options: TelegramAdapterOptions) {
     const settings = parseTelegramSettings(options.settings);
@@ -134,6 +135,8 @@ export class TelegramAdapter implements PlatformConnection, TelegramWebhookTarge
       // Asked here, once, rather than by grammY's start, which retries an unreachable API
       // for ever: an unreachable or refusing Bot API fails the start, with its reason.
       this.#bot.botInfo = await this.#bot.api.getMe();
+      // Given up on while Telegram was slow to answer (the supervisor timed the start out): poll nothing.
+      if (this.#stopped) throw new PlatformError('telegram', 'getUpdates', 'stopped before polling started', true);
       // From now on /cmd@otherbot is not a command for this bot.
       this.#normalizeOptions.botUsername ??= this.#bot.botInfo.username;
       await this.#poller.start(async (update) => {
@@ -147,6 +150,7 @@ export class TelegramAdapter implements PlatformConnection, TelegramWebhookTarge
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     await this.#poller.stop();
     this.#sink = undefined;
   }
