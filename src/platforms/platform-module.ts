@@ -123,10 +123,12 @@ export interface OpenContext {
  * customer groups, for instance, fits as: `capabilities` without `read_messages`
  * (message text only with a paid archive licence), without `send_unattended` but with
  * `send_confirmed` (a group send is a template the owning staff member confirms in
- * their app, so `send` returns a receipt whose action is pending a person), without
- * `remove`/`ban`/`mute` (nothing can remove a member); membership arrives by callback,
- * so its receiver takes webhook deliveries (`receive.webhook`) and `normalize` turns
- * a callback into `member.joined`/`member.left`.
+ * their app, so `send` resolves with `awaitingConfirmation` in its receipt: the action
+ * is pending a person, not done), without `remove`/`ban`/`mute` (nothing can remove a
+ * member, so those rules get their fallback); membership arrives by callback, so its
+ * receiver takes webhook deliveries (`webhooks`, `receive.webhook`) and `normalize`
+ * turns a callback into `member.joined`/`member.left`; a welcome there is a template
+ * WeCom sends itself, configured through its settings rather than sent as an action.
  */
 export interface PlatformModule<S extends z.ZodType = z.ZodType> {
   readonly platform: Platform;
