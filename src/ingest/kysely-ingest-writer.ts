@@ -51,20 +51,39 @@ export class KyselyIngestWriter implements IngestWriter {
   async createMembers(members: readonly NewMember[]): Promise<number[]> {
     if (members.length === 0) return [];
     // The ids are drawn first, so each identity row gets its member's id without
-    // relying on the order RETURNING gives rows back in: three statements a batch,
+    // relying on the order RETURNING gives rows back in: a few statements a batch,
     // whatever the number of new members.
     const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('member', 'id')) as id from generate_series(1, ${members.length})`.execute(this.trx);
     const ids = rows.map((r) => Number(r.id));
-    for (let i = 0; i < members.length; i += CHUNK) {
-      const part = members.slice(i, i + CHUNK);
+    // In external-id order, so two workers meeting the same new people wait for each other in one order.
+    const order = members.map((_, i) => i).sort((a, b) => compare(members[a]!.external_id, members[b]!.external_id));
+    const created = new Set<string>();
+    for (let i = 0; i < order.length; i += CHUNK) {
+      const part = order.slice(i, i + CHUNK);
       await this.trx
         .insertInto('member')
-        .values(part.map((m, j) => ({ id: ids[i + j]!, workspace_id: m.workspace_id, display_name: m.display_name, is_bot: m.is_bot, first_seen_at: m.first_seen_at })))
+        .values(part.map((k) => ({ id: ids[k]!, workspace_id: members[k]!.workspace_id, display_name: members[k]!.display_name, is_bot: members[k]!.is_bot, first_seen_at: members[k]!.first_seen_at })))
         .execute();
-      await this.trx
+      // Another worker may be creating the same person: its identity wins (this waits
+      // for its transaction), and the member row made here for nothing is removed.
+      const inserted = await this.trx
         .insertInto('identity')
-        .values(part.map((m, j) => ({ workspace_id: m.workspace_id, member_id: ids[i + j]!, platform: m.platform, external_id: m.external_id, display_name: m.display_name, username: m.username })))
+        .values(part.map((k) => ({ workspace_id: members[k]!.workspace_id, member_id: ids[k]!, platform: members[k]!.platform, external_id: members[k]!.external_id, display_name: members[k]!.display_name, username: members[k]!.username })))
+        .onConflict((oc) => oc.columns(['workspace_id', 'platform', 'external_id']).doNothing())
+        .returning('external_id')
         .execute();
+      for (const r of inserted) created.add(r.external_id);
+    }
+    const lost = members.map((m, i) => ({ m, i })).filter(({ m }) => !created.has(m.external_id));
+    if (lost.length > 0) {
+      await this.trx.deleteFrom('member').where('id', 'in', lost.map(({ i }) => ids[i]!)).execute();
+      const { workspace_id, platform } = lost[0]!.m;
+      const found = new Map((await this.findMembers(workspace_id, platform, lost.map(({ m }) => m.external_id))).map((r) => [r.external_id, r.id]));
+      for (const { m, i } of lost) {
+        const id = found.get(m.external_id);
+        if (id === undefined) throw new Error(`member ${platform}:${m.external_id} was neither found nor created`);
+        ids[i] = id;
+      }
     }
     return ids;
   }
