@@ -25,6 +25,8 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/automations/:id': { enabled: false },
   'DELETE /api/automations/:id': undefined,
   'POST /api/members/:id/erase': {},
+  'POST /api/outbox/:id/requeue': {},
+  'POST /api/outbox/:id/discard': {},
 };
 
 describe.each(backends)('roles and group assignment on $name', (backend) => {

@@ -16,6 +16,8 @@ interface ZetaIds {
   automationId: number;
   /** A member of zeta's groups. */
   memberId: number;
+  /** An action in zeta's outbox (its welcome). */
+  outboxId: number;
 }
 
 /** One request and what each kind of acme caller must get: the session of its owner, and a read+act+configure token. */
@@ -96,6 +98,9 @@ const CASES: Record<string, Case> = {
   // Tokens never hold `manage`: refused before the member is looked up.
   'GET /api/members/:id/export': { probes: (z) => [get(`/api/members/${z.memberId}/export`, 404, 403), get('/api/members/999999/export', 404, 403)] },
   'POST /api/members/:id/erase': { probes: (z) => [post(`/api/members/${z.memberId}/erase`, {}, 404, 403), post('/api/members/999999/erase', {}, 404, 403)] },
+  'GET /api/outbox': { probes: (z) => [get('/api/outbox', 200), get(`/api/outbox?workspace=${z.slug}`, 404), get(`/api/outbox?workspace=${z.workspaceId}&status=parked`, 404)] },
+  'POST /api/outbox/:id/requeue': { probes: (z) => [post(`/api/outbox/${z.outboxId}/requeue`, {}, 404)] },
+  'POST /api/outbox/:id/discard': { probes: (z) => [post(`/api/outbox/${z.outboxId}/discard`, {}, 404)] },
   'ALL /api/*': { public: true, probes: (z) => [get(`/api/workspaces/${z.slug}/members`, 404), post(`/api/groups/${z.lounge}/delete`, {}, 404)] },
 };
 
@@ -115,7 +120,7 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
     const w = await twoWorkspaces(backend, cleanups);
     // The comparison covers every table of this database, the new ones included.
     expect([...(await snapshot(w.db)).keys()]).toEqual(expect.arrayContaining(['audit_log', 'chat_group', 'event', 'operator', 'outbox', 'session', 'workspace_member']));
-    const z: ZetaIds = { slug: w.zeta.slug, workspaceId: w.zeta.id, lounge: w.zetaLounge.id, room: w.zetaRoom.id, tokenId: w.zetaToken.info.id, connectionId: w.zetaConnection.id, automationId: (await w.db.selectFrom('automation').select('id').where('workspace_id', '=', w.zeta.id).executeTakeFirstOrThrow()).id, memberId: (await w.db.selectFrom('member').select('id').where('workspace_id', '=', w.zeta.id).where('display_name', '=', 'zeta-member-xq').executeTakeFirstOrThrow()).id };
+    const z: ZetaIds = { slug: w.zeta.slug, workspaceId: w.zeta.id, lounge: w.zetaLounge.id, room: w.zetaRoom.id, tokenId: w.zetaToken.info.id, connectionId: w.zetaConnection.id, automationId: (await w.db.selectFrom('automation').select('id').where('workspace_id', '=', w.zeta.id).executeTakeFirstOrThrow()).id, memberId: (await w.db.selectFrom('member').select('id').where('workspace_id', '=', w.zeta.id).where('display_name', '=', 'zeta-member-xq').executeTakeFirstOrThrow()).id, outboxId: (await w.db.selectFrom('outbox').select('id').where('workspace_id', '=', w.zeta.id).orderBy('id').executeTakeFirstOrThrow()).id };
     const acmeOperators = new Set([w.acmeOwner.id]);
     const token = await w.tokenClient(w.acmeOwner.id, ['read', 'act', 'configure']);
     const expired = await sessionFor(w.app, w.db, w.acmeOwner.id, T0 - 31 * DAY);

@@ -35,7 +35,7 @@ export interface DispatchOutcome {
 }
 
 /** The outbox statuses always reported, at 0 when no row has them, so a graph has no gaps. */
-const KNOWN_STATUSES = ['pending', 'sending', 'done', 'failed', 'parked'];
+const KNOWN_STATUSES = ['pending', 'sending', 'done', 'parked', 'discarded'];
 
 /**
  * Hearth's Prometheus metrics, on a registry of its own (never prom-client's global

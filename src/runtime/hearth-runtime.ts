@@ -12,6 +12,7 @@ import type { AuditActor } from '../audit/audit-log.js';
 import { eraseMember, type ErasureReport } from '../privacy/member-erasure.js';
 import { Ingestor, type IngestOptions, type IngestResult } from '../ingest/ingestor.js';
 import { DispatchLoop } from '../outbox/dispatch-loop.js';
+import { RedisLimiter } from '../limits/redis-limiter.js';
 import { Dispatcher, type DispatcherOptions, type DispatchReport } from '../outbox/dispatcher.js';
 import type { ConnectionHost } from '../platforms/connection-host.js';
 import type { GroupMoveOutcome, PlatformSender } from '../platforms/platform-module.js';
@@ -61,6 +62,8 @@ export class HearthRuntime implements ConnectionHost {
   readonly automations: AutomationRegistry;
   readonly ingestor: Ingestor;
   readonly dispatcher: Dispatcher;
+  /** The Redis limiter `open` connected for queue mode, closed with the runtime. */
+  #ownsLimiter = false;
   /** The sandbox's sender: what the dispatcher sends sandbox groups' actions through. */
   readonly sandbox: SandboxAdapter;
   /** The sender of each platform that needs no connection (the sandbox), by platform. */
@@ -117,7 +120,11 @@ export class HearthRuntime implements ConnectionHost {
    */
   static async open(target: DatabaseTarget, options: RuntimeOptions = {}): Promise<HearthRuntime> {
     const queue = options.queue ?? (options.redisUrl ? await createEventQueue({ redisUrl: options.redisUrl, ...options.queueEvents }) : undefined);
-    return new HearthRuntime(await openStore(target), { ...options, ...(queue ? { queue } : {}) });
+    // Queue mode: every worker meets the same sending windows, kept in Redis.
+    const limiter = options.dispatcher?.limiter ?? (options.redisUrl ? await RedisLimiter.connect({ redisUrl: options.redisUrl }) : undefined);
+    const runtime = new HearthRuntime(await openStore(target), { ...options, ...(queue ? { queue } : {}), ...(limiter ? { dispatcher: { ...options.dispatcher, limiter } } : {}) });
+    runtime.#ownsLimiter = limiter !== undefined && limiter !== options.dispatcher?.limiter;
+    return runtime;
   }
 
   /** Validated Events (or raw inputs) straight into the pipeline: imports and benchmarks, which are not live traffic. */
@@ -246,6 +253,7 @@ export class HearthRuntime implements ConnectionHost {
   async close(): Promise<void> {
     await this.queue.close();
     await this.#loop?.stop();
+    if (this.#ownsLimiter) await this.dispatcher.limiter.close();
     await this.store.close();
   }
 

@@ -12,7 +12,9 @@ import type { RateLimit } from '../platform-adapter.js';
  * - per group, 1 message per 3 s: no bursts, a room never sees the bot "machine-gun";
  * - per group, 10 per minute: a busy automation cannot flood one room;
  * - for the whole account, 20 per minute (1 every 3 s on average, 1,200 an hour):
- *   an account in 200 rooms sending a welcome to each cannot spike.
+ *   an account in 200 rooms sending a welcome to each cannot spike;
+ * - for the whole account, 600 per rolling day: the daily volume risk control counts
+ *   stays that of a busy person, not a broadcaster.
  * Operators whose accounts are older and trusted may raise them in the connection's
  * settings (`rateLimits`); new accounts should stay at or below these.
  */
@@ -20,6 +22,7 @@ export const WECHAT_RATE_LIMITS: readonly RateLimit[] = [
   { scope: 'group', limit: 1, windowMs: 3_000 },
   { scope: 'group', limit: 10, windowMs: 60_000 },
   { scope: 'global', limit: 20, windowMs: 60_000 },
+  { scope: 'global', limit: 600, windowMs: 86_400_000 },
 ];
 
 /**
