@@ -104,6 +104,25 @@ describe.each(backends)('ingest on $name', (backend) => {
     expect(await db.selectFrom('group_day').select(['joins', 'leaves']).execute()).toEqual([{ joins: 4, leaves: 3 }]);
   });
 
+  it('welcomes a newcomer whose first message reached ingest before their join, in the same batch or an earlier one, and once only', async () => {
+    // A batch redelivered after a worker died, or two workers in parallel, can put a join after the member's first words.
+    await runtime.ingest([say('bea', 'b1', 2, 'hi all')], { workspaceId });
+    const late = await runtime.ingest([join('bea', 1, { inviter: { id: 'ann', name: 'ANN' } } as Partial<EventInput>)], { workspaceId });
+    const together = await runtime.ingest([say('cy', 'c1', 4), join('cy', 3)], { workspaceId });
+    expect(late[0]).toMatchObject({ status: 'stored', actions: 1 });
+    expect(together[1]).toMatchObject({ status: 'stored', actions: 1 });
+
+    const { db } = runtime.store;
+    const stays = await db.selectFrom('membership').innerJoin('member', 'member.id', 'membership.member_id').select(['member.display_name as name', 'join_method', 'inviter_member_id', 'left_at']).orderBy('membership.id').execute();
+    expect(stays.map((s) => [s.name, s.join_method, s.left_at])).toEqual([['BEA', 'link', null], ['CY', 'link', null]]);
+    expect(stays[0]!.inviter_member_id).not.toBeNull();
+
+    // Leaving and coming back is a second stay: no second welcome.
+    await runtime.ingest([{ ...join('bea', 9), kind: 'member.left', dedupKey: 'left-bea' } as EventInput, join('bea', 10)], { workspaceId });
+    const welcomes = (await db.selectFrom('outbox').select('action').execute()).map((r) => JSON.parse(r.action).text);
+    expect(welcomes).toEqual(['Welcome BEA to Bakers!', 'Welcome CY to Bakers!']);
+  });
+
   it('does not run automations on imported history', async () => {
     const results = await runtime.ingest([join('ann', 1)], { workspaceId, automations: false });
     expect(results[0]).toMatchObject({ status: 'stored', actions: 0 });

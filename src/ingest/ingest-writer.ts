@@ -35,6 +35,8 @@ export interface MembershipRow {
   group_id: number;
   member_id: number;
   left_at: number | null;
+  /** Null for a stay Hearth opened because the member spoke before any join was seen. */
+  join_method: string | null;
 }
 
 export interface NewMembership {
@@ -127,6 +129,8 @@ export interface IngestWriter {
   /** Writes the stays a batch opened (all at once, at its end: nothing reads them back by id). */
   insertMemberships(rows: readonly NewMembership[]): Promise<void>;
   closeMembership(id: number, at: number, reason: 'left' | 'removed'): Promise<void>;
+  /** The join of a stay opened by an earlier message: how the member came in, recorded on that stay. */
+  recordJoin(id: number, join: { method: string; inviterId: number | null; code: string | null }): Promise<void>;
   renameGroup(groupId: number, name: string): Promise<void>;
   renameMember(memberId: number, workspaceId: number, platform: string, externalId: string, name: string): Promise<void>;
   addRollups(deltas: RollupDeltas): Promise<void>;

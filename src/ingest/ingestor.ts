@@ -33,7 +33,15 @@ interface Membership {
   /** The stored open stay, when there is one. */
   id: number | null;
   open: boolean;
+  /**
+   * Stays in this group, this one included: a stay opened because the member spoke
+   * before their join was seen counts as one, and the join, when it arrives, is that
+   * stay's and not a second (events of one member can reach ingest out of order:
+   * a batch redelivered after a worker died, two workers in parallel).
+   */
   joins: number;
+  /** The open stay was opened by a message, and no join has claimed it yet. */
+  implicit?: boolean;
   /** A stay this batch opened, written at its end. */
   pending?: NewMembership | null;
 }
@@ -182,7 +190,11 @@ export class Ingestor {
         case 'message':
         case 'command':
           if (isEdit) break;
-          if (!membership.open) this.#openMembership(stays, group.id, member.id, at, null, null, null, membership, memberCounts);
+          if (!membership.open) {
+            membership.joins++;
+            membership.implicit = true;
+            this.#openMembership(stays, group.id, member.id, at, null, null, null, membership, memberCounts);
+          }
           rollups.message(group.id, member.id, day, at, event.kind === 'message' && event.replyTo !== undefined);
           break;
         case 'reaction':
@@ -190,11 +202,17 @@ export class Ingestor {
           break;
         case 'member.joined': {
           rollups.join(group.id, day);
-          membership.joins++;
+          const inviter = event.inviter ? (await directory.members(writer, workspaceId, event.platform, [event.inviter], () => at)).get(event.inviter.id) : undefined;
+          const join = { method: event.method, inviterId: inviter?.id ?? null, code: event.code ?? null };
           if (!membership.open) {
-            const inviter = event.inviter ? (await directory.members(writer, workspaceId, event.platform, [event.inviter], () => at)).get(event.inviter.id) : undefined;
-            this.#openMembership(stays, group.id, member.id, at, event.method, inviter?.id ?? null, event.code ?? null, membership, memberCounts);
-          }
+            membership.joins++;
+            this.#openMembership(stays, group.id, member.id, at, join.method, join.inviterId, join.code, membership, memberCounts);
+          } else if (membership.implicit) {
+            // The member spoke before this join reached us: it is the open stay's join, not another.
+            if (membership.pending) Object.assign(membership.pending, { join_method: join.method, inviter_member_id: join.inviterId, code: join.code });
+            else if (membership.id !== null) await writer.recordJoin(membership.id, join);
+          } else membership.joins++;
+          membership.implicit = false;
           break;
         }
         case 'member.left':
@@ -306,6 +324,7 @@ export class Ingestor {
       if (row.left_at === null) {
         m.open = true;
         m.id = row.id;
+        m.implicit = row.join_method === null;
       }
     }
     return out;

@@ -118,7 +118,7 @@ export class KyselyIngestWriter implements IngestWriter {
     for (let i = 0; i < memberIds.length; i += CHUNK) {
       const rows = await this.trx
         .selectFrom('membership')
-        .select(['id', 'group_id', 'member_id', 'left_at'])
+        .select(['id', 'group_id', 'member_id', 'left_at', 'join_method'])
         .where('group_id', 'in', groupIds)
         .where('member_id', 'in', memberIds.slice(i, i + CHUNK))
         .orderBy('id')
@@ -162,6 +162,10 @@ export class KyselyIngestWriter implements IngestWriter {
 
   async closeMembership(id: number, at: number, reason: 'left' | 'removed'): Promise<void> {
     await this.trx.updateTable('membership').set({ left_at: at, left_reason: reason }).where('id', '=', id).execute();
+  }
+
+  async recordJoin(id: number, join: { method: string; inviterId: number | null; code: string | null }): Promise<void> {
+    await this.trx.updateTable('membership').set({ join_method: join.method, inviter_member_id: join.inviterId, code: join.code }).where('id', '=', id).execute();
   }
 
   async renameGroup(groupId: number, name: string): Promise<void> {

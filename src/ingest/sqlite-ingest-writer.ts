@@ -22,7 +22,7 @@ function prepareAll(db: SQLite.Database) {
     erased: db.prepare<[string], { id: number }>(`select id from member where ${inList('id')} and erased_at is not null`),
     // Pairs are a JSON array of [group, member]: each is one index lookup.
     memberships: db.prepare<[string], MembershipRow>(
-      'select m.id, m.group_id, m.member_id, m.left_at from json_each(?) p join membership m on m.group_id = p.value ->> 0 and m.member_id = p.value ->> 1 order by m.id',
+      'select m.id, m.group_id, m.member_id, m.left_at, m.join_method from json_each(?) p join membership m on m.group_id = p.value ->> 0 and m.member_id = p.value ->> 1 order by m.id',
     ),
     openCounts: db.prepare<[string], { group_id: number; n: number }>(`select group_id, count(*) as n from membership where ${inList('group_id')} and left_at is null group by group_id`),
     messageCounts: db.prepare<[string], { group_id: number; member_id: number; messages: number }>(
@@ -30,6 +30,7 @@ function prepareAll(db: SQLite.Database) {
     ),
     openMembership: db.prepare('insert into membership (group_id, member_id, joined_at, join_method, inviter_member_id, code, left_at, left_reason) values (?, ?, ?, ?, ?, ?, ?, ?)'),
     closeMembership: db.prepare('update membership set left_at = ?, left_reason = ? where id = ?'),
+    recordJoin: db.prepare('update membership set join_method = ?, inviter_member_id = ?, code = ? where id = ?'),
     renameGroup: db.prepare('update chat_group set name = ? where id = ?'),
     renameMember: db.prepare('update member set display_name = ? where id = ?'),
     renameIdentity: db.prepare('update identity set display_name = ? where workspace_id = ? and platform = ? and external_id = ?'),
@@ -125,6 +126,10 @@ export class SqliteIngestWriter implements IngestWriter {
 
   async closeMembership(id: number, at: number, reason: 'left' | 'removed'): Promise<void> {
     this.#s.closeMembership.run(at, reason, id);
+  }
+
+  async recordJoin(id: number, join: { method: string; inviterId: number | null; code: string | null }): Promise<void> {
+    this.#s.recordJoin.run(join.method, join.inviterId, join.code, id);
   }
 
   async renameGroup(groupId: number, name: string): Promise<void> {
