@@ -129,10 +129,19 @@ export const BENCH_RULE_COUNT = 1 + BENCH_KEYWORD_RULES.length;
 export async function setUpBenchWorkspace(db: Kysely<Database>, groups: readonly SimulatedGroup[], now = BENCH_START): Promise<number> {
   const workspace = await setUpWorkspace(db, 'bench', 'Benchmark community', now);
   for (const rule of BENCH_KEYWORD_RULES) await addAutomation(db, { workspaceId: workspace.id, kind: 'keyword-reply', config: rule }, now);
-  const enabled = await db.selectFrom('automation').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspace.id).where('enabled', '=', 1).executeTakeFirstOrThrow();
+  const enabled = await db
+    .selectFrom('automation')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspace.id)
+    .where('enabled', '=', 1)
+    .executeTakeFirstOrThrow();
   if (Number(enabled.n) !== BENCH_RULE_COUNT) throw new Error(`expected ${BENCH_RULE_COUNT} rules in the benchmark workspace, found ${enabled.n}`);
   for (const g of groups) {
-    await ensureGroup(db, { workspaceId: workspace.id, platform: 'sandbox', externalId: g.room, name: g.title, profile: { timezone: g.timezone, type: g.type, purpose: g.purpose, theme: g.theme, audience: g.audience } }, g.createdAt);
+    await ensureGroup(
+      db,
+      { workspaceId: workspace.id, platform: 'sandbox', externalId: g.room, name: g.title, profile: { timezone: g.timezone, type: g.type, purpose: g.purpose, theme: g.theme, audience: g.audience } },
+      g.createdAt,
+    );
   }
   return workspace.id;
 }

@@ -19,7 +19,15 @@ import { importHistory } from '../src/importers/history-import.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { ensureWorkspace } from '../src/store/workspaces.js';
 
-const { values } = parseArgs({ options: { mb: { type: 'string', default: '100' }, dir: { type: 'string', default: tmpdir() }, keep: { type: 'boolean', default: false }, 'json-parse': { type: 'boolean', default: false }, 'parse-only': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    mb: { type: 'string', default: '100' },
+    dir: { type: 'string', default: tmpdir() },
+    keep: { type: 'boolean', default: false },
+    'json-parse': { type: 'boolean', default: false },
+    'parse-only': { type: 'string' },
+  },
+});
 
 const MB = 1_000_000;
 
@@ -139,7 +147,12 @@ async function writeExport(path: string, bytes: number): Promise<number> {
         from_id: `user${user}`,
         ...(n % 4 === 0 && n > 1 ? { reply_to_message_id: n - 1 - rand(Math.min(n - 1, 50)) } : {}),
         text: rich ? [plain, { type: 'bold', text: sentence(3) }, ' ', { type: 'link', text: 'https://example.org/x' }] : plain,
-        text_entities: rich ? [{ type: 'plain', text: plain }, { type: 'bold', text: 'x' }] : [{ type: 'plain', text: plain }],
+        text_entities: rich
+          ? [
+              { type: 'plain', text: plain },
+              { type: 'bold', text: 'x' },
+            ]
+          : [{ type: 'plain', text: plain }],
       };
     }
     const json = JSON.stringify(entry, null, 1).replace(/\n/g, '\n  ');

@@ -85,10 +85,22 @@ export async function runP1Memory(options: P1MemoryOptions): Promise<P1MemoryRes
       events += payloads.length;
       const rss = process.memoryUsage.rss();
       if (rss > peak) peak = rss;
-      if (events % (options.batchSize * 50) === 0) { const m = process.memoryUsage(); log(`P1 memory: ${events.toLocaleString('en-US')} events, RSS ${(rss / MB).toFixed(0)} MB (heap ${(m.heapUsed / MB).toFixed(0)} of ${(m.heapTotal / MB).toFixed(0)} MB, external ${(m.external / MB).toFixed(0)} MB)`); }
+      if (events % (options.batchSize * 50) === 0) {
+        const m = process.memoryUsage();
+        log(
+          `P1 memory: ${events.toLocaleString('en-US')} events, RSS ${(rss / MB).toFixed(0)} MB (heap ${(m.heapUsed / MB).toFixed(0)} of ${(m.heapTotal / MB).toFixed(0)} MB, external ${(m.external / MB).toFixed(0)} MB)`,
+        );
+      }
     }
     const { db } = runtime.store;
-    const members = Number((await db.selectFrom('member').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const members = Number(
+      (
+        await db
+          .selectFrom('member')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     return {
       groups: options.groups,
       members,
@@ -138,7 +150,9 @@ async function generate(options: { groups: number; members: number; batchSize: n
 }
 
 /** Runs the memory scenario in a fresh child process (through tsx) and returns its result. */
-export async function measureP1Memory(options: Omit<P1MemoryOptions, 'onProgress' | 'dir'> & { heapLimitMb?: number | null; onProgress?: (message: string) => void }): Promise<P1MemoryResult & { heapLimitMb: number | null }> {
+export async function measureP1Memory(
+  options: Omit<P1MemoryOptions, 'onProgress' | 'dir'> & { heapLimitMb?: number | null; onProgress?: (message: string) => void },
+): Promise<P1MemoryResult & { heapLimitMb: number | null }> {
   // V8 grows its heap lazily, well past what is live, unless told a limit: the figure
   // is taken with the limit an operator would set for a worker (null: none).
   const heapLimitMb = options.heapLimitMb === undefined ? DEFAULT_HEAP_LIMIT_MB : options.heapLimitMb;
@@ -156,12 +170,23 @@ export async function measureP1Memory(options: Omit<P1MemoryOptions, 'onProgress
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === SELF) {
-  const { values } = parseArgs({ options: { generate: { type: 'boolean', default: false }, groups: { type: 'string', default: '1000' }, members: { type: 'string', default: '100000' }, batch: { type: 'string', default: '1000' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      generate: { type: 'boolean', default: false },
+      groups: { type: 'string', default: '1000' },
+      members: { type: 'string', default: '100000' },
+      batch: { type: 'string', default: '1000' },
+      json: { type: 'boolean', default: false },
+    },
+  });
   if (values.generate) {
     await generate({ groups: Number(values.groups), members: Number(values.members), batchSize: Number(values.batch) });
     process.exit(0);
   }
   const result = await runP1Memory({ groups: Number(values.groups), members: Number(values.members), batchSize: Number(values.batch), onProgress: (m) => process.stderr.write(`${m}\n`) });
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else console.log(`P1 memory: ${result.groups} groups, ${result.members.toLocaleString('en-US')} members, ${result.events.toLocaleString('en-US')} events at ${Math.round(result.eventsPerSec).toLocaleString('en-US')} events/s; peak RSS ${result.peakRssMb.toFixed(0)} MB (${result.rssBeforeMb.toFixed(0)} MB before the first batch; maxrss ${result.processMaxRssMb.toFixed(0)} MB); load ${result.load.before.toFixed(2)} → ${result.load.after.toFixed(2)}`);
+  else
+    console.log(
+      `P1 memory: ${result.groups} groups, ${result.members.toLocaleString('en-US')} members, ${result.events.toLocaleString('en-US')} events at ${Math.round(result.eventsPerSec).toLocaleString('en-US')} events/s; peak RSS ${result.peakRssMb.toFixed(0)} MB (${result.rssBeforeMb.toFixed(0)} MB before the first batch; maxrss ${result.processMaxRssMb.toFixed(0)} MB); load ${result.load.before.toFixed(2)} → ${result.load.after.toFixed(2)}`,
+    );
 }

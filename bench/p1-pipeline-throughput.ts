@@ -95,7 +95,9 @@ export async function runP1(workload: Workload, options: P1Options): Promise<P1R
     const runs: P1Run[] = [];
     for (let r = 1; r <= options.runs; r++) {
       const run = await runOnce(workload, workload.payloads, options.batchSize, dir, `run${r}`);
-      log(`P1 run ${r}/${options.runs}: pipeline ${fmt(run.pipelineEventsPerSec)} events/s, baseline ${fmt(run.baselineRowsPerSec)} rows/s, ratio ${run.ratio.toFixed(3)} (by CPU time ${run.cpuRatio.toFixed(3)}), outbox ${run.outboxActions}, peak RSS ${run.peakRssMb.toFixed(0)} MB`);
+      log(
+        `P1 run ${r}/${options.runs}: pipeline ${fmt(run.pipelineEventsPerSec)} events/s, baseline ${fmt(run.baselineRowsPerSec)} rows/s, ratio ${run.ratio.toFixed(3)} (by CPU time ${run.cpuRatio.toFixed(3)}), outbox ${run.outboxActions}, peak RSS ${run.peakRssMb.toFixed(0)} MB`,
+      );
       runs.push(run);
     }
     return {
@@ -166,7 +168,14 @@ async function runOnce(workload: Workload, payloads: readonly unknown[], batchSi
     if (notStored > 0) throw new Error(`P1: ${notStored} events were not stored (duplicate or rejected)`);
 
     const { db } = runtime.store;
-    const stored = Number((await db.selectFrom('event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const stored = Number(
+      (
+        await db
+          .selectFrom('event')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const outbox = await db.selectFrom('outbox').select('action').execute();
     const outboxByRule: Record<string, number> = {};
     for (const { action } of outbox) {

@@ -81,7 +81,9 @@ export async function runP5(options: P5Options): Promise<P5Result> {
   const runs: P5Run[] = [];
   for (const workers of [1, 2]) {
     const run = await runOnce(workers, batches, workload, { databaseUrl, redisUrl, log });
-    log(`P5 ${workers} worker${workers > 1 ? 's' : ''}: ${Math.round(run.eventsPerSec).toLocaleString('en-US')} events/s, lost ${run.lost}, duplicated ${run.duplicated} (load ${run.load.before.toFixed(2)} → ${run.load.after.toFixed(2)})`);
+    log(
+      `P5 ${workers} worker${workers > 1 ? 's' : ''}: ${Math.round(run.eventsPerSec).toLocaleString('en-US')} events/s, lost ${run.lost}, duplicated ${run.duplicated} (load ${run.load.before.toFixed(2)} → ${run.load.after.toFixed(2)})`,
+    );
     runs.push(run);
   }
   const [one, two] = runs as [P5Run, P5Run];
@@ -98,12 +100,7 @@ export async function runP5(options: P5Options): Promise<P5Result> {
   };
 }
 
-async function runOnce(
-  workers: number,
-  batches: EventInput[][],
-  workload: ReturnType<typeof buildWorkload>,
-  env: { databaseUrl: string; redisUrl: string; log: (m: string) => void },
-): Promise<P5Run> {
+async function runOnce(workers: number, batches: EventInput[][], workload: ReturnType<typeof buildWorkload>, env: { databaseUrl: string; redisUrl: string; log: (m: string) => void }): Promise<P5Run> {
   const tag = `p5_${randomBytes(4).toString('hex')}`;
   const store = await openStore({ kind: 'postgres', url: env.databaseUrl, schema: tag });
   const queue = new BullmqEventQueue({ redisUrl: env.redisUrl, prefix: tag });
@@ -128,8 +125,25 @@ async function runOnce(
     let duplicated = 0;
     for (const key of input) if (!counts.has(key)) lost++;
     for (const [key, n] of counts) duplicated += input.has(key) ? n - 1 : n;
-    const outbox = Number((await store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    return { workers, events: input.size, elapsedMs, eventsPerSec: input.size / (elapsedMs / 1000), stored: stored.length, lost, duplicated, outboxActions: outbox, load: { before: loadBefore, after: loadAfter } };
+    const outbox = Number(
+      (
+        await store.db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    return {
+      workers,
+      events: input.size,
+      elapsedMs,
+      eventsPerSec: input.size / (elapsedMs / 1000),
+      stored: stored.length,
+      lost,
+      duplicated,
+      outboxActions: outbox,
+      load: { before: loadBefore, after: loadAfter },
+    };
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((child) => (child.exitCode !== null ? undefined : new Promise((done) => child.once('exit', done)))));
@@ -170,11 +184,23 @@ async function runWorker(tag: string, clock: number): Promise<void> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === SELF) {
-  const { values } = parseArgs({ options: { worker: { type: 'string' }, clock: { type: 'string' }, events: { type: 'string', default: '20000' }, batch: { type: 'string', default: '500' }, groups: { type: 'string', default: '12' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      worker: { type: 'string' },
+      clock: { type: 'string' },
+      events: { type: 'string', default: '20000' },
+      batch: { type: 'string', default: '500' },
+      groups: { type: 'string', default: '12' },
+      json: { type: 'boolean', default: false },
+    },
+  });
   if (values.worker) await runWorker(values.worker, Number(values.clock));
   else {
     const result = await runP5({ events: Number(values.events), batchSize: Number(values.batch), groups: Number(values.groups), onProgress: (m) => process.stderr.write(`${m}\n`) });
     if (values.json || 'skipped' in result) console.log(JSON.stringify(result, null, 2));
-    else console.log(`P5: 2 workers / 1 worker = ${result.ratio.toFixed(2)} (${Math.round(result.twoWorkersEventsPerSec)} / ${Math.round(result.oneWorkerEventsPerSec)} events/s); lost ${result.lost}, duplicated ${result.duplicated}; goal ≥ ${P5_GOAL}`);
+    else
+      console.log(
+        `P5: 2 workers / 1 worker = ${result.ratio.toFixed(2)} (${Math.round(result.twoWorkersEventsPerSec)} / ${Math.round(result.oneWorkerEventsPerSec)} events/s); lost ${result.lost}, duplicated ${result.duplicated}; goal ≥ ${P5_GOAL}`,
+      );
   }
 }

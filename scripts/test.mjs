@@ -17,15 +17,8 @@ for (const line of skipped) console.log(`[hearth tests] skipping: ${line}`);
 const run = (command, args) => spawnSync(command, args, { stdio: 'inherit', shell: false }).status ?? 1;
 const must = (status) => status === 0 || process.exit(status);
 must(run('npx', ['tsc', '--noEmit', '-p', '.']));
-// Biome (biome.json): lint rules that catch defects, and the formatting. Enforced once the tree has had
-// its formatting pass (`npm run format`); until then the run prints how much is left and goes on.
-const LINT_ENFORCED = false;
-if (LINT_ENFORCED) must(run('npx', ['biome', 'ci', '.']));
-else {
-  const lint = spawnSync('npx', ['biome', 'ci', '--colors=off', '--max-diagnostics=0', '.'], { encoding: 'utf8', shell: false });
-  const found = `${lint.stdout}${lint.stderr}`.split('\n').filter((line) => /^Found \d+ (errors?|warnings?)/.test(line));
-  console.log(`[hearth tests] lint (not yet enforced): ${lint.status === 0 ? 'clean' : found.join(' ') || `biome exited ${lint.status}`}`);
-}
+// Biome (biome.json): lint rules that catch defects, and the formatting (`npm run format` fixes it).
+must(run('npx', ['biome', 'ci', '.']));
 must(run('npx', ['vite', 'build', '--logLevel', 'warn']));
 
 const out = mkdtempSync(join(tmpdir(), 'hearth-vitest-'));

@@ -42,7 +42,17 @@ describe.each(backends)('roles and group assignment on $name', (backend) => {
     await w.tokenClient(w.acmeOwner.id, ['read']);
     const tokenId = (await w.db.selectFrom('api_token').select('id').where('workspace_id', '=', w.acme.id).executeTakeFirstOrThrow()).id;
 
-    for (const path of ['/api/workspaces', '/api/groups', '/api/workspaces/acme/overview', '/api/workspaces/acme/groups', `/api/groups/${w.tea.id}`, `/api/groups/${w.tea.id}/activity`, `/api/sandbox/groups/${w.tea.id}/log`, '/api/sandbox/groups', '/api/audit']) {
+    for (const path of [
+      '/api/workspaces',
+      '/api/groups',
+      '/api/workspaces/acme/overview',
+      '/api/workspaces/acme/groups',
+      `/api/groups/${w.tea.id}`,
+      `/api/groups/${w.tea.id}/activity`,
+      `/api/sandbox/groups/${w.tea.id}/log`,
+      '/api/sandbox/groups',
+      '/api/audit',
+    ]) {
       expect((await analyst.get(path)).status, path).toBe(200);
     }
 

@@ -47,8 +47,7 @@ describe.each(backends)('the audit log on $name', (backend) => {
   async function story() {
     const w = await twoWorkspaces(backend, cleanups);
     const at = () => (w.clock.t += MINUTE);
-    const login = (email: string, password: string) =>
-      w.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const login = (email: string, password: string) => w.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
 
     at();
     expect((await login('owner@acme.test', 'a wrong password guess')).status).toBe(401);
@@ -68,7 +67,13 @@ describe.each(backends)('the audit log on $name', (backend) => {
 
     // A rule mutes the spammer: the dispatcher completes it and the audit log gets the rule's entry.
     at();
-    const message = await w.db.selectFrom('event').select(['id', 'member_id', 'group_id']).where('group_id', '=', w.tea.id).where('kind', '=', 'message').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const message = await w.db
+      .selectFrom('event')
+      .select(['id', 'member_id', 'group_id'])
+      .where('group_id', '=', w.tea.id)
+      .where('kind', '=', 'message')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     await w.db
       .insertInto('outbox')
       .values({
@@ -121,7 +126,12 @@ describe.each(backends)('the audit log on $name', (backend) => {
       'auth.login',
     ]);
     const by = (action: string) => entries.find((e) => e.action === action)!;
-    expect(by('sandbox.say')).toMatchObject({ actor: { kind: 'operator', label: 'owner@acme.test' }, target: { kind: 'group', id: String(tea.id) }, groupId: tea.id, detail: { member: 'dana', text: 'BUY CHEAP FOLLOWERS http://spam.example' } });
+    expect(by('sandbox.say')).toMatchObject({
+      actor: { kind: 'operator', label: 'owner@acme.test' },
+      target: { kind: 'group', id: String(tea.id) },
+      groupId: tea.id,
+      detail: { member: 'dana', text: 'BUY CHEAP FOLLOWERS http://spam.example' },
+    });
     expect(by('sandbox.leave')).toMatchObject({ actor: { kind: 'token', id: tokenId, label: expect.stringContaining('report script') }, groupId: books.id });
     expect(by('token.created').detail).toMatchObject({ name: 'report script', scopes: ['read', 'act'] });
     expect(JSON.stringify(by('token.created'))).not.toMatch(/hth_[A-Za-z0-9_-]{20}/);
@@ -138,7 +148,7 @@ describe.each(backends)('the audit log on $name', (backend) => {
 
   it('searches by actor, action, target, group, time range and text, and pages', async () => {
     const { reader, tea, tokenId } = await story();
-    const search = async (query: string) => ((await reader.json(`/api/audit?${query}`)) as { entries: Entry[]; next: number | null });
+    const search = async (query: string) => (await reader.json(`/api/audit?${query}`)) as { entries: Entry[]; next: number | null };
     const actions = async (query: string) => (await search(query)).entries.map((e) => e.action);
     expect(await actions('actor=flood-guard')).toEqual(['moderation.mute_member']);
     expect(await actions(`actor=token:${tokenId}`)).toEqual(['sandbox.leave']);
@@ -186,7 +196,15 @@ describe.each(backends)('the audit log on $name', (backend) => {
 
   it('is append-only: the database refuses UPDATE and DELETE (and TRUNCATE on PostgreSQL)', async () => {
     const { db } = await story();
-    const count = async () => Number((await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     await expect(db.updateTable('audit_log').set({ action: 'nothing.happened' }).execute()).rejects.toThrow(/append-only/);
     await expect(db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);

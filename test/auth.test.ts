@@ -164,7 +164,11 @@ describe.each(backends)('accounts, sessions and tokens on $name', (backend) => {
 
   it('rehashes a password made with older scrypt parameters at the next sign-in', async () => {
     const { app, db, acmeOwner } = await world();
-    await db.updateTable('operator').set({ password_hash: await hashPassword(TEST_PASSWORD, { ln: 14, r: 8, p: 1 }) }).where('id', '=', acmeOwner.id).execute();
+    await db
+      .updateTable('operator')
+      .set({ password_hash: await hashPassword(TEST_PASSWORD, { ln: 14, r: 8, p: 1 }) })
+      .where('id', '=', acmeOwner.id)
+      .execute();
     expect((await login(app, 'owner@acme.test', TEST_PASSWORD)).status).toBe(200);
     const row = await db.selectFrom('operator').select('password_hash').where('id', '=', acmeOwner.id).executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$/);
@@ -205,11 +209,11 @@ describe.each(backends)('accounts, sessions and tokens on $name', (backend) => {
     const after = await script.get('/api/groups');
     expect(after.status).toBe(401);
     expect(after.headers.get('www-authenticate')).toBe('Bearer');
-    expect((await new ApiClient(app, { bearer: 'hth_' + 'x'.repeat(43) }).get('/api/groups')).status).toBe(401);
+    expect((await new ApiClient(app, { bearer: `hth_${'x'.repeat(43)}` }).get('/api/groups')).status).toBe(401);
     expect((await app.request('/api/groups', { headers: { authorization: 'Basic abc' } })).status).toBe(401);
   });
 
-  it('gives a token no more than its operator has now: an operator cannot mint tokens, and a demoted operator\'s token loses act', async () => {
+  it("gives a token no more than its operator has now: an operator cannot mint tokens, and a demoted operator's token loses act", async () => {
     const { app, db, acme, tea, tokenClient } = await world();
     const op = await addOperator(db, { email: 'op@acme.test', workspaceId: acme.id, role: 'operator' }, T0);
     const api = await signIn(app, 'op@acme.test');
@@ -225,7 +229,12 @@ describe.each(backends)('accounts, sessions and tokens on $name', (backend) => {
     const first = await ensureDemoOperator(db, acme.id, undefined, T0);
     expect(first).toMatchObject({ kind: 'created', generated: true, password: expect.stringMatching(/^[A-Za-z0-9]{18}$/) });
     expect(await ensureDemoOperator(db, acme.id, undefined, T0)).toEqual({ kind: 'existing', passwordFromEnv: false });
-    const row = await db.selectFrom('operator').innerJoin('workspace_member', 'workspace_member.operator_id', 'operator.id').select(['password_hash', 'role']).where('email', '=', DEMO_EMAIL).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('operator')
+      .innerJoin('workspace_member', 'workspace_member.operator_id', 'operator.id')
+      .select(['password_hash', 'role'])
+      .where('email', '=', DEMO_EMAIL)
+      .executeTakeFirstOrThrow();
     expect(row.role).toBe('owner');
     expect((await verifyPassword((first as { password: string }).password, row.password_hash)).ok).toBe(true);
     expect(await ensureDemoOperator(db, acme.id, 'from-the-env', T0)).toEqual({ kind: 'existing', passwordFromEnv: true });

@@ -9,7 +9,7 @@ describe.each(backends)('configuring the welcome message through the API on $nam
     while (cleanups.length) await cleanups.pop()!();
   });
 
-  it('an operator sets a group\'s own welcome, turns it off, and every change is audited', async () => {
+  it("an operator sets a group's own welcome, turns it off, and every change is audited", async () => {
     const w = await twoWorkspaces(backend, cleanups);
     const owner = await sessionFor(w.app, w.db, w.acmeOwner.id, T0);
     const join = async (member: string) => ((await (await owner.post(`/api/sandbox/groups/${w.tea.id}/join`, { member })).json()) as { actions: { text: string }[] }).actions;

@@ -92,7 +92,7 @@ describe.runIf(hasChromium)('the automations page in Chromium, on the demo works
       .waitFor({ timeout: 20_000 });
   });
 
-  it('an empty template is refused, with the server\'s message beside the form', async () => {
+  it("an empty template is refused, with the server's message beside the form", async () => {
     await page.getByRole('link', { name: 'Automations' }).click();
     await page.getByTestId('automations-page').waitFor();
     await expect.poll(() => page.getByTestId('welcome-template').inputValue()).toContain(`(${suffix})`);
@@ -134,7 +134,11 @@ describe.runIf(hasChromium)('the automations page in Chromium, on the demo works
     await page.getByTestId('sandbox-member').fill(member);
     await page.getByTestId('sandbox-text').fill(`what are your opening hours ${suffix}?`);
     await page.getByTestId('sandbox-send').click();
-    await page.getByTestId('sandbox-entry').filter({ hasText: `We are open 9 to 5, ${member}.` }).first().waitFor({ timeout: 20_000 });
+    await page
+      .getByTestId('sandbox-entry')
+      .filter({ hasText: `We are open 9 to 5, ${member}.` })
+      .first()
+      .waitFor({ timeout: 20_000 });
 
     await page.getByRole('link', { name: 'Automations' }).click();
     const added = page.getByTestId('keyword-row').filter({ hasText: `opening hours ${suffix}` });

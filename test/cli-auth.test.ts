@@ -25,7 +25,7 @@ function hearth(args: string[], stdin?: string): Promise<{ code: number; stdout:
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('hearth workspace / user / token (CLI)', { timeout: 120_000 }, () => {
-  let groupIds: number[] = [];
+  const groupIds: number[] = [];
 
   it('adds a workspace, and refuses a bad or taken slug', async () => {
     const made = await hearth(['workspace', 'add', 'north', '--name', 'North Team']);
@@ -46,10 +46,15 @@ describe('hearth workspace / user / token (CLI)', { timeout: 120_000 }, () => {
     const owner = await hearth(['user', 'add', '--email', 'Lead@North.test', '--password-stdin', '--workspace', 'north', '--role', 'owner'], 'a fine long passphrase\n');
     expect(owner.code).toBe(0);
     expect(JSON.parse(owner.stdout)).toMatchObject({ email: 'lead@north.test', workspace: 'north', role: 'owner', groups: 'all', created: true });
-    const two = await hearth(['user', 'add', '--email', 'two@north.test', '--password-stdin', '--workspace', 'north', '--role', 'operator', '--groups', `${groupIds[0]},${groupIds[2]}`], 'another long passphrase');
+    const two = await hearth(
+      ['user', 'add', '--email', 'two@north.test', '--password-stdin', '--workspace', 'north', '--role', 'operator', '--groups', `${groupIds[0]},${groupIds[2]}`],
+      'another long passphrase',
+    );
     expect(JSON.parse(two.stdout)).toMatchObject({ role: 'operator', groups: [groupIds[0], groupIds[2]] });
     expect((await hearth(['user', 'add', '--email', 'x@north.test', '--password-stdin', '--workspace', 'north', '--role', 'king'], 'a fine long passphrase')).stderr).toMatch(/--role is one of/);
-    expect((await hearth(['user', 'add', '--email', 'y@north.test', '--password-stdin', '--workspace', 'north', '--role', 'owner', '--groups', '1'], 'a fine long passphrase')).stderr).toMatch(/sees every group/);
+    expect((await hearth(['user', 'add', '--email', 'y@north.test', '--password-stdin', '--workspace', 'north', '--role', 'owner', '--groups', '1'], 'a fine long passphrase')).stderr).toMatch(
+      /sees every group/,
+    );
     expect((await hearth(['user', 'add', '--email', 'lead@north.test', '--password-stdin', '--workspace', 'north', '--role', 'admin'], 'a fine long passphrase')).stderr).toMatch(/already exists/);
   });
 

@@ -22,7 +22,12 @@ async function hearthFails(...args: string[]): Promise<{ code: number; stderr: s
   }
   throw new Error(`hearth ${args.join(' ')} succeeded`);
 }
-const lines = (out: string) => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -43,7 +43,10 @@ describe('the automation pipeline', () => {
         seen.push('joined');
         next();
       })
-      .filter((c) => c.member.isBot, () => seen.push('bot'))
+      .filter(
+        (c) => c.member.isBot,
+        () => seen.push('bot'),
+      )
       .use(() => seen.push('end'));
     bot.run(ctx(message('hi')));
     bot.run(ctx(joined, { isBot: true }));
@@ -52,7 +55,11 @@ describe('the automation pipeline', () => {
 
   it('routes to one branch, or the fallback', () => {
     const seen: string[] = [];
-    const bot = new Composer().route((c) => c.event.kind, { message: () => seen.push('m') }, () => seen.push('other'));
+    const bot = new Composer().route(
+      (c) => c.event.kind,
+      { message: () => seen.push('m') },
+      () => seen.push('other'),
+    );
     bot.run(ctx(message('x')));
     bot.run(ctx(joined));
     expect(seen).toEqual(['m', 'other']);
@@ -88,7 +95,7 @@ describe('the automation pipeline', () => {
     expect(none.planned).toEqual([]);
   });
 
-  it('names what is wrong with an automation\'s configuration', () => {
+  it("names what is wrong with an automation's configuration", () => {
     expect(() => buildAutomation('welcome', { template: '' })).toThrow(/invalid welcome config: template/);
     expect(() => buildAutomation('keyword-reply', { keywords: [], reply: 'x' })).toThrow(/keywords/);
     expect(() => buildAutomation('teleport', {})).toThrow(/unknown automation kind: teleport/);
@@ -107,11 +114,20 @@ describe('an action checked where it is planned', () => {
     });
     expect(c.planned.map((p) => p.action.type === 'send_message' && p.action.text)).toEqual(['a short one']);
     expect(c.problems).toEqual([
-      { automationId: 42, kind: 'keyword-reply', problem: 'invalid', reason: 'send_message: message text longer than 4096 characters', detail: '5100 characters', dedupKey: 'evt-1', groupId: 7, at: 1_000 },
+      {
+        automationId: 42,
+        kind: 'keyword-reply',
+        problem: 'invalid',
+        reason: 'send_message: message text longer than 4096 characters',
+        detail: '5100 characters',
+        dedupKey: 'evt-1',
+        groupId: 7,
+        at: 1_000,
+      },
     ]);
   });
 
-  it('holds a message to the platform\'s own shorter limit, naming the platform', () => {
+  it("holds a message to the platform's own shorter limit, naming the platform", () => {
     const c = withGroup({ maxTextLength: 2000 });
     c.act('welcome', { type: 'send_message', groupId: 7, text: 'x'.repeat(2001) });
     c.act('welcome', { type: 'send_message', groupId: 7, text: 'x'.repeat(2000) });

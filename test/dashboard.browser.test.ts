@@ -75,7 +75,7 @@ describe.runIf(hasChromium)('the dashboard in Chromium, on the demo workspace', 
     await expect.poll(() => page.getByTestId('overview-totals').innerText()).toMatch(/Groups/);
   });
 
-  it('opens a group\'s page from the table', async () => {
+  it("opens a group's page from the table", async () => {
     await page.getByTestId('group-row').first().click();
     await page.waitForURL(/\/groups\/\d+/);
     await expect.poll(() => page.getByTestId('activity-chart').locator('canvas').count()).toBeGreaterThan(0);

@@ -65,7 +65,17 @@ function join(member: string, minutes: number): EventInput {
   return { platform: 'sandbox', kind: 'member.joined', dedupKey: `join-${member}`, occurredAt: at(minutes), group, member: { id: member, name: member.toUpperCase() }, method: 'link' } as EventInput;
 }
 function say(member: string, id: string, minutes: number, replyTo?: string): EventInput {
-  return { platform: 'sandbox', kind: 'message', dedupKey: `msg-${id}`, occurredAt: at(minutes), group, actor: { id: member, name: member.toUpperCase() }, messageId: id, text: 'hello', ...(replyTo ? { replyTo } : {}) };
+  return {
+    platform: 'sandbox',
+    kind: 'message',
+    dedupKey: `msg-${id}`,
+    occurredAt: at(minutes),
+    group,
+    actor: { id: member, name: member.toUpperCase() },
+    messageId: id,
+    text: 'hello',
+    ...(replyTo ? { replyTo } : {}),
+  };
 }
 
 async function eventKeys(runtime: HearthRuntime): Promise<string[]> {
@@ -267,12 +277,21 @@ describe.each(queueBackends)('event queue: $name', (backend) => {
       await producer.drained();
 
       const { db: pg } = runtimes[0]!.store;
-      const count = await pg.selectFrom('event').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const count = await pg
+        .selectFrom('event')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(65);
       expect(await groupDays(runtimes[0]!)).toEqual([{ day: '2026-03-02', messages: 65, replies: 0, joins: 0, leaves: 0 }]);
-      const perMember = await pg.selectFrom('member_group_day').select((eb) => eb.fn.sum<string>('messages').as('n')).executeTakeFirstOrThrow();
+      const perMember = await pg
+        .selectFrom('member_group_day')
+        .select((eb) => eb.fn.sum<string>('messages').as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(perMember.n)).toBe(65);
-      const people = await pg.selectFrom('member').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const people = await pg
+        .selectFrom('member')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(people.n)).toBe(12);
       expect(failed).toEqual([]);
     } finally {

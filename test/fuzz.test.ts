@@ -80,7 +80,9 @@ async function rowCounts(db: Kysely<Database>, tables: string[]): Promise<Record
 }
 
 function changedTables(before: Record<string, number>, after: Record<string, number>): string[] {
-  return Object.keys(after).filter((t) => before[t] !== after[t]).map((t) => `${t} ${before[t]}→${after[t]}`);
+  return Object.keys(after)
+    .filter((t) => before[t] !== after[t])
+    .map((t) => `${t} ${before[t]}→${after[t]}`);
 }
 
 /** Runs a case with a time bound; a case that does not settle in time is reported as a hang. */
@@ -128,7 +130,20 @@ const bob = { id: 9990002, is_bot: false, first_name: 'Bob' };
 /** Updates of every kind Hearth reads, written here. */
 function ownUpdates(): Record<string, unknown>[] {
   return [
-    { update_id: 1, message: { message_id: 10, date: T, chat, from: ann, text: 'hello @bob https://x.test', entities: [{ type: 'mention', offset: 6, length: 4 }, { type: 'url', offset: 11, length: 14 }] } },
+    {
+      update_id: 1,
+      message: {
+        message_id: 10,
+        date: T,
+        chat,
+        from: ann,
+        text: 'hello @bob https://x.test',
+        entities: [
+          { type: 'mention', offset: 6, length: 4 },
+          { type: 'url', offset: 11, length: 14 },
+        ],
+      },
+    },
     { update_id: 2, message: { message_id: 11, date: T + 5, chat, from: bob, text: 'reply', reply_to_message: { message_id: 10, date: T, chat } } },
     { update_id: 3, message: { message_id: 12, date: T + 9, chat, from: ann, text: '/rules now', entities: [{ type: 'bot_command', offset: 0, length: 6 }] } },
     { update_id: 4, message: { message_id: 13, date: T + 12, chat, from: ann, new_chat_members: [bob, { id: 9990003, is_bot: false, first_name: 'Cy' }] } },
@@ -137,9 +152,27 @@ function ownUpdates(): Record<string, unknown>[] {
     { update_id: 7, message_reaction: { chat, message_id: 10, user: bob, date: T + 70, old_reaction: [], new_reaction: [{ type: 'emoji', emoji: '👍' }] } },
     {
       update_id: 8,
-      chat_member: { chat, from: ann, date: T + 80, old_chat_member: { status: 'left', user: bob }, new_chat_member: { status: 'member', user: bob }, invite_link: { invite_link: 'https://t.me/+abc', name: 'spring' } },
+      chat_member: {
+        chat,
+        from: ann,
+        date: T + 80,
+        old_chat_member: { status: 'left', user: bob },
+        new_chat_member: { status: 'member', user: bob },
+        invite_link: { invite_link: 'https://t.me/+abc', name: 'spring' },
+      },
     },
-    { update_id: 9, message: { message_id: 15, date: T + 90, chat, sender_chat: chat, photo: [{ file_id: 'f', width: 1, height: 1 }], caption: 'pic', caption_entities: [{ type: 'text_mention', offset: 0, length: 3, user: ann }] } },
+    {
+      update_id: 9,
+      message: {
+        message_id: 15,
+        date: T + 90,
+        chat,
+        sender_chat: chat,
+        photo: [{ file_id: 'f', width: 1, height: 1 }],
+        caption: 'pic',
+        caption_entities: [{ type: 'text_mention', offset: 0, length: 3, user: ann }],
+      },
+    },
     { update_id: 10, message: { message_id: 16, date: T + 95, chat: { id: -4440001, type: 'group', title: 'Old' }, from: ann, migrate_to_chat_id: -1004440001 } },
   ];
 }
@@ -171,8 +204,14 @@ function realUpdates(): Record<string, unknown>[] {
 const WEBHOOK_REGRESSIONS: { what: string; update: Record<string, unknown> }[] = [
   { what: 'a date past the year 9999 (was a RangeError, 500)', update: { message: { message_id: 1, date: 8.64e12 + 1, chat, from: ann, text: 'x' } } },
   { what: 'an edit date past the year 9999', update: { edited_message: { message_id: 1, date: T, edit_date: 253_402_300_800, chat, from: ann, text: 'x' } } },
-  { what: 'a lone surrogate as a reaction (was acknowledged, then dropped by ingest)', update: { message_reaction: { chat, message_id: 10, user: bob, date: T, old_reaction: [], new_reaction: [{ type: 'emoji', emoji: 'x\udfffy' }] } } },
-  { what: 'U+0000 in a name (was a 500 on PostgreSQL)', update: { message: { message_id: 2, date: T, chat: { ...chat, title: 'a\u0000b' }, from: { ...ann, first_name: 'A\u0000nn', username: 'a\u0000' }, text: 'hi\u0000there' } } },
+  {
+    what: 'a lone surrogate as a reaction (was acknowledged, then dropped by ingest)',
+    update: { message_reaction: { chat, message_id: 10, user: bob, date: T, old_reaction: [], new_reaction: [{ type: 'emoji', emoji: 'x\udfffy' }] } },
+  },
+  {
+    what: 'U+0000 in a name (was a 500 on PostgreSQL)',
+    update: { message: { message_id: 2, date: T, chat: { ...chat, title: 'a\u0000b' }, from: { ...ann, first_name: 'A\u0000nn', username: 'a\u0000' }, text: 'hi\u0000there' } },
+  },
   { what: 'two lone surrogates as names (became one row on both backends)', update: { message: { message_id: 3, date: T, chat, from: { id: 9990009, first_name: '\ud800' }, text: '\ud83d' } } },
 ];
 
@@ -202,7 +241,12 @@ async function fuzzWebhook(backend: TestBackend, cases: number): Promise<{ failu
   try {
     const workspaceId = (await ensureWorkspace(runtime.store.db, 'fuzz')).id;
     const connections = new ConnectionStore(runtime.store.db, new SecretBox('a-fuzz-instance-secret-of-32-chars-or-more'));
-    const { id: connectionId } = await connections.add({ workspaceId, platform: 'telegram', name: 'fuzz-bot', settings: { token: TOKEN, mode: 'webhook', webhookSecret: SECRET, apiRoot: fake.apiRoot } });
+    const { id: connectionId } = await connections.add({
+      workspaceId,
+      platform: 'telegram',
+      name: 'fuzz-bot',
+      settings: { token: TOKEN, mode: 'webhook', webhookSecret: SECRET, apiRoot: fake.apiRoot },
+    });
     adapter = await openTelegramConnection(runtime, await connections.get(connectionId));
     const app = new Hono().route('/hooks/telegram', telegramWebhookRoutes({ runtime }));
     const tables = await tableNames(runtime.store.db);
@@ -237,6 +281,7 @@ async function fuzzWebhook(backend: TestBackend, cases: number): Promise<{ failu
       } else if (rng.chance(0.03)) {
         path = `/hooks/telegram/${rng.pick(['0', '-1', 'abc', '1e3', '99999999999999999999', '%00', String(connectionId + 1)])}`;
         log.push(`path ${path}`);
+        // biome-ignore lint/suspicious/noDuplicateElseIf: each chance() is a new draw
       } else if (rng.chance(0.03)) {
         headers['x-telegram-bot-api-secret-token'] = rng.pick(['', 'wrong', `${SECRET}x`, SECRET.slice(1)]);
         log.push('wrong secret');
@@ -354,7 +399,13 @@ async function fuzzSandbox(backend: TestBackend, cases: number): Promise<{ failu
       const errorCount = errors.length;
       let res: Response;
       try {
-        res = await bounded(async () => app.request(`/api/sandbox/groups/${groupRef}/${verb}`, { method: 'POST', body: body as BodyInit, headers: { 'content-type': 'application/json', cookie: `hearth_session=${session.cookie}`, 'x-csrf-token': session.csrf } }));
+        res = await bounded(async () =>
+          app.request(`/api/sandbox/groups/${groupRef}/${verb}`, {
+            method: 'POST',
+            body: body as BodyInit,
+            headers: { 'content-type': 'application/json', cookie: `hearth_session=${session.cookie}`, 'x-csrf-token': session.csrf },
+          }),
+        );
       } catch (error) {
         failures.add(i, log, `threw ${String(error)}`);
         continue;
@@ -367,7 +418,14 @@ async function fuzzSandbox(backend: TestBackend, cases: number): Promise<{ failu
         answer = undefined;
       }
       if (res.status >= 500 || errors.length > errorCount) {
-        failures.add(i, log, `${res.status} ${text} ${errors.slice(errorCount).map((e) => e.stack ?? e.message).join(' | ')}`);
+        failures.add(
+          i,
+          log,
+          `${res.status} ${text} ${errors
+            .slice(errorCount)
+            .map((e) => e.stack ?? e.message)
+            .join(' | ')}`,
+        );
         continue;
       }
       if (!answer) {
@@ -397,8 +455,16 @@ async function fuzzSandbox(backend: TestBackend, cases: number): Promise<{ failu
 
 /** Files that once found a bug, run first on every run. */
 const IMPORT_REGRESSIONS: { format: ImportFormat; what: string; make: (seed: string) => string }[] = [
-  { format: 'telegram-html', what: 'a megabyte of spaces inside an entry (a \\s+$ regex backtracked for hours)', make: (t) => t.replace('Bob joined group', `Bob ${' '.repeat(1_200_000)}joined group`) },
-  { format: 'telegram-html', what: '300,000 unclosed tags (every tag walked the whole stack: quadratic)', make: (t) => t.replace('<div class="history">', `<div class="history">${'<b>'.repeat(300_000)}`) },
+  {
+    format: 'telegram-html',
+    what: 'a megabyte of spaces inside an entry (a \\s+$ regex backtracked for hours)',
+    make: (t) => t.replace('Bob joined group', `Bob ${' '.repeat(1_200_000)}joined group`),
+  },
+  {
+    format: 'telegram-html',
+    what: '300,000 unclosed tags (every tag walked the whole stack: quadratic)',
+    make: (t) => t.replace('<div class="history">', `<div class="history">${'<b>'.repeat(300_000)}`),
+  },
   { format: 'telegram-json', what: 'a date_unixtime past the year 9999 (was a RangeError)', make: (t) => t.replace('"date_unixtime": "1704189600"', '"date_unixtime": 1e300') },
   { format: 'discord-json', what: 'a 300,000-character message id (the error quoted all of it)', make: (t) => t.replace('"id": "1002"', `"id": "${'9'.repeat(300_000)}"`) },
   { format: 'discord-csv', what: 'a megabyte-long header cell (the error quoted all of it)', make: (t) => t.replace('Content', `Content${'a'.repeat(1_000_000)}`) },

@@ -20,7 +20,7 @@ describe('group metrics', () => {
     expect(longestSilenceHours([0, 49.994 * h, 50 * h])).toBe(49.99);
   });
 
-  it('counts calendar days in the group\'s time zone', () => {
+  it("counts calendar days in the group's time zone", () => {
     const t = Date.parse('2026-01-31T20:30:00Z');
     expect(dayIn('UTC', t)).toBe('2026-01-31');
     expect(dayIn('Asia/Shanghai', t)).toBe('2026-02-01');

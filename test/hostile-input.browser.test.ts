@@ -162,7 +162,11 @@ describe.runIf(hasChromium && built)('hostile names and messages in the dashboar
     await page.getByTestId('sandbox-join').click();
     await page.getByTestId('sandbox-text').fill(`${typed} rules?`);
     await page.getByTestId('sandbox-send').click();
-    await page.getByTestId('sandbox-entry').filter({ hasText: `Rules: <script>alert(4)</script> javascript:alert(5) for ${typed}` }).first().waitFor({ timeout: 20_000 });
+    await page
+      .getByTestId('sandbox-entry')
+      .filter({ hasText: `Rules: <script>alert(4)</script> javascript:alert(5) for ${typed}` })
+      .first()
+      .waitFor({ timeout: 20_000 });
     await expectInert('sandbox chat after typing');
 
     await page.goto(`${url}/sandbox?group=${groups.script}`);
@@ -201,7 +205,13 @@ describe.runIf(hasChromium && built)('hostile names and messages in the dashboar
     for (const path of ['/', '/groups/1', '/api/groups', '/api/auth/session', '/api/no-such-route', '/healthz', '/hooks/telegram/1']) {
       const res = await fetch(`${url}${path}`, { method: path.startsWith('/hooks') ? 'POST' : 'GET' });
       const csp = res.headers.get('content-security-policy') ?? '';
-      const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name!, values]));
+      const directives = new Map(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .filter((d) => d[0])
+          .map(([name, ...values]) => [name!, values]),
+      );
       const scripts = directives.get('script-src') ?? directives.get('default-src');
       expect(scripts, path).toBeDefined();
       expect(scripts, path).not.toContain("'unsafe-inline'");

@@ -1,14 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metricsReport, type GroupMetrics } from '../src/analytics/metrics-report.js';
+import { describe, expect, it } from 'vitest';
+import type { GroupMetrics } from '../src/analytics/metrics-report.js';
 import { parseDceDate } from '../src/importers/discord-csv-source.js';
 import { importHistory } from '../src/importers/history-import.js';
 import { ImportError } from '../src/importers/import-source.js';
-import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
-import { ensureWorkspace } from '../src/store/workspaces.js';
 import { backends } from './helpers/backends.js';
 import { importFixture } from './helpers/import-fixture.js';
 
@@ -52,52 +49,68 @@ describe.each(backends)('discord import on $name', (backend) => {
   };
 
   describe('discord-csv', () => {
-    it.skipIf(!hasData)('gives the reference figures for the real 458-file channel export', async () => {
-      const summary = await importHistory(f.runtime, 'discord-csv', [DATA], { workspaceId: f.workspaceId });
-      expect(summary).toMatchObject({ files: 458, events: 45_707, stored: 45_707, duplicates: 0 });
-      expect(summary.groups).toMatchObject([{ externalId: 'csv:talk-general', title: 'talk-general' }]);
-      const groups = await f.report();
-      expect(groups).toHaveLength(1);
-      expect(figures(groups[0]!)).toEqual(TALK_GENERAL);
-    }, 120_000);
+    it.skipIf(!hasData)(
+      'gives the reference figures for the real 458-file channel export',
+      async () => {
+        const summary = await importHistory(f.runtime, 'discord-csv', [DATA], { workspaceId: f.workspaceId });
+        expect(summary).toMatchObject({ files: 458, events: 45_707, stored: 45_707, duplicates: 0 });
+        expect(summary.groups).toMatchObject([{ externalId: 'csv:talk-general', title: 'talk-general' }]);
+        const groups = await f.report();
+        expect(groups).toHaveLength(1);
+        expect(figures(groups[0]!)).toEqual(TALK_GENERAL);
+      },
+      120_000,
+    );
 
-    it.skipIf(!hasData)('changes nothing when the same export is imported again', async () => {
-      await importHistory(f.runtime, 'discord-csv', [DATA], { workspaceId: f.workspaceId });
-      const before = await f.report();
-      const again = await importHistory(f.runtime, 'discord-csv', [DATA], { workspaceId: f.workspaceId });
-      expect(again).toMatchObject({ stored: 0, duplicates: 45_707 });
-      expect(await f.eventCount()).toBe(45_707);
-      expect(await f.report()).toEqual(before);
-    }, 120_000);
+    it.skipIf(!hasData)(
+      'changes nothing when the same export is imported again',
+      async () => {
+        await importHistory(f.runtime, 'discord-csv', [DATA], { workspaceId: f.workspaceId });
+        const before = await f.report();
+        const again = await importHistory(f.runtime, 'discord-csv', [DATA], { workspaceId: f.workspaceId });
+        expect(again).toMatchObject({ stored: 0, duplicates: 45_707 });
+        expect(await f.eventCount()).toBe(45_707);
+        expect(await f.report()).toEqual(before);
+      },
+      120_000,
+    );
 
-    it.skipIf(!hasData)('fails on a truncated file naming file and line, storing nothing of the channel', async () => {
-      const dir = copyChannel();
-      const file = join(dir, '200.csv');
-      const text = readFileSync(file, 'utf8');
-      let cut = Math.floor(text.length / 2);
-      while (text[cut - 1] === '\n' || text[cut - 1] === '"') cut++;
-      writeFileSync(file, text.slice(0, cut));
-      const error = await importHistory(f.runtime, 'discord-csv', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ImportError);
-      expect((error as ImportError).file).toBe(file);
-      expect((error as ImportError).entry).toMatch(/^line \d+/);
-      expect((error as ImportError).reason).toMatch(/truncated/);
-      expect(await f.eventCount()).toBe(0);
-    }, 120_000);
+    it.skipIf(!hasData)(
+      'fails on a truncated file naming file and line, storing nothing of the channel',
+      async () => {
+        const dir = copyChannel();
+        const file = join(dir, '200.csv');
+        const text = readFileSync(file, 'utf8');
+        let cut = Math.floor(text.length / 2);
+        while (text[cut - 1] === '\n' || text[cut - 1] === '"') cut++;
+        writeFileSync(file, text.slice(0, cut));
+        const error = await importHistory(f.runtime, 'discord-csv', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ImportError);
+        expect((error as ImportError).file).toBe(file);
+        expect((error as ImportError).entry).toMatch(/^line \d+/);
+        expect((error as ImportError).reason).toMatch(/truncated/);
+        expect(await f.eventCount()).toBe(0);
+      },
+      120_000,
+    );
 
-    it.skipIf(!hasData)('fails on a corrupted date naming file, line and reason, storing nothing', async () => {
-      const dir = copyChannel();
-      const file = join(dir, '300.csv');
-      const lines = readFileSync(file, 'utf8').split('\n');
-      lines[1] = lines[1]!.replace(/"\d\d-[A-Z][a-z]{2}-\d\d \d\d:\d\d [AP]M"/, '"31-Feb-19 10:00 AM"');
-      writeFileSync(file, lines.join('\n'));
-      const error = await importHistory(f.runtime, 'discord-csv', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ImportError);
-      expect((error as ImportError).file).toBe(file);
-      expect((error as ImportError).entry).toBe('line 2');
-      expect((error as ImportError).reason).toBe('unreadable date "31-Feb-19 10:00 AM"');
-      expect(await f.eventCount()).toBe(0);
-    }, 120_000);
+    it.skipIf(!hasData)(
+      'fails on a corrupted date naming file, line and reason, storing nothing',
+      async () => {
+        const dir = copyChannel();
+        const file = join(dir, '300.csv');
+        const lines = readFileSync(file, 'utf8').split('\n');
+        lines[1] = lines[1]!.replace(/"\d\d-[A-Z][a-z]{2}-\d\d \d\d:\d\d [AP]M"/, '"31-Feb-19 10:00 AM"');
+        writeFileSync(file, lines.join('\n'));
+        const error = await importHistory(f.runtime, 'discord-csv', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ImportError);
+        expect((error as ImportError).file).toBe(file);
+        expect((error as ImportError).entry).toBe('line 2');
+        expect((error as ImportError).reason).toBe('unreadable date "31-Feb-19 10:00 AM"');
+        expect(await f.eventCount()).toBe(0);
+      },
+      120_000,
+    );
 
     it('reads the newer comma format, takes the channel id from the file name, and keeps identical rows apart', async () => {
       const file = join(f.tmp, 'Guild - Text - general [123456789012345678].csv');
@@ -166,7 +179,14 @@ describe.each(backends)('discord import on $name', (backend) => {
     it('maps a group DM recipient being added or removed to a join and a leave (beyond the reference, on purpose)', async () => {
       const doc = dceJson();
       doc.messages.push(
-        { id: '1006', type: 'RecipientAdd', timestamp: '2024-01-04T09:00:00+00:00', content: 'Added Dee to the group.', author: ann, mentions: [{ id: '14', name: 'dee', nickname: null, isBot: false }] },
+        {
+          id: '1006',
+          type: 'RecipientAdd',
+          timestamp: '2024-01-04T09:00:00+00:00',
+          content: 'Added Dee to the group.',
+          author: ann,
+          mentions: [{ id: '14', name: 'dee', nickname: null, isBot: false }],
+        },
         { id: '1007', type: 'RecipientRemove', timestamp: '2024-01-04T10:00:00+00:00', content: 'Left the group.', author: bob, mentions: [] },
       );
       const file = join(f.tmp, 'dm.json');
@@ -222,7 +242,20 @@ const helper = { id: '13', name: 'helper', discriminator: '0000', nickname: 'Hel
 /** A DiscordChatExporter JSON export of one channel, invented. */
 function dceJson() {
   const messages: Record<string, unknown>[] = [
-    { id: '1001', type: 'Default', timestamp: '2024-01-01T10:00:00+00:00', timestampEdited: null, isPinned: false, content: 'hi', author: ann, attachments: [], embeds: [], stickers: [], reactions: [], mentions: [] },
+    {
+      id: '1001',
+      type: 'Default',
+      timestamp: '2024-01-01T10:00:00+00:00',
+      timestampEdited: null,
+      isPinned: false,
+      content: 'hi',
+      author: ann,
+      attachments: [],
+      embeds: [],
+      stickers: [],
+      reactions: [],
+      mentions: [],
+    },
     { id: '1002', type: 'GuildMemberJoin', timestamp: '2024-01-01T10:05:00+00:00', content: 'Joined the server.', author: bob, attachments: [], reactions: [], mentions: [] },
     {
       id: '1003',
@@ -236,7 +269,16 @@ function dceJson() {
       reference: { messageId: '1001', channelId: '100', guildId: '1' },
     },
     { id: '1004', type: 'ChannelPinnedMessage', timestamp: '2024-01-01T11:00:00+00:00', content: 'Pinned a message.', author: ann, reference: { messageId: '1001', channelId: '100', guildId: '1' } },
-    { id: '1005', type: 'Default', timestamp: '2024-01-03T09:00:00.123+00:00', content: '', author: helper, attachments: [{ id: '9', url: 'https://cdn.example/x.png', fileName: 'x.png', fileSizeBytes: 10 }], reactions: [], mentions: [] },
+    {
+      id: '1005',
+      type: 'Default',
+      timestamp: '2024-01-03T09:00:00.123+00:00',
+      content: '',
+      author: helper,
+      attachments: [{ id: '9', url: 'https://cdn.example/x.png', fileName: 'x.png', fileSizeBytes: 10 }],
+      reactions: [],
+      mentions: [],
+    },
   ];
   return {
     guild: { id: '1', name: 'Guild', iconUrl: '' },

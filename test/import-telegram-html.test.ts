@@ -1,13 +1,10 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metricsReport, type GroupMetrics } from '../src/analytics/metrics-report.js';
+import { describe, expect, it } from 'vitest';
+import type { GroupMetrics } from '../src/analytics/metrics-report.js';
 import { importHistory } from '../src/importers/history-import.js';
 import { ImportError } from '../src/importers/import-source.js';
-import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
-import { ensureWorkspace } from '../src/store/workspaces.js';
 import { backends } from './helpers/backends.js';
 import { importFixture } from './helpers/import-fixture.js';
 
@@ -69,64 +66,84 @@ describe.each(backends)('telegram-html import on $name', (backend) => {
     return dir;
   };
 
-  it.skipIf(!hasData)('gives the reference figures for the real 23-page export', async () => {
-    const summary = await importHistory(f.runtime, 'telegram-html', [DATA], { workspaceId: f.workspaceId });
-    expect(summary).toMatchObject({ files: 23, stored: summary.events, duplicates: 0 });
-    const groups = await f.report();
-    expect(groups).toHaveLength(1);
-    expect(figures(groups[0]!)).toEqual(reference());
-  }, 120_000);
+  it.skipIf(!hasData)(
+    'gives the reference figures for the real 23-page export',
+    async () => {
+      const summary = await importHistory(f.runtime, 'telegram-html', [DATA], { workspaceId: f.workspaceId });
+      expect(summary).toMatchObject({ files: 23, stored: summary.events, duplicates: 0 });
+      const groups = await f.report();
+      expect(groups).toHaveLength(1);
+      expect(figures(groups[0]!)).toEqual(reference());
+    },
+    120_000,
+  );
 
-  it.skipIf(!hasData)('reads the pages in page order whatever order they are given in', async () => {
-    const pages = readdirSync(DATA)
-      .filter((n) => /^messages\d*\.html$/.test(n))
-      .sort()
-      .reverse()
-      .map((n) => join(DATA, n));
-    await importHistory(f.runtime, 'telegram-html', pages, { workspaceId: f.workspaceId });
-    expect(figures((await f.report())[0]!)).toEqual(reference());
-  }, 120_000);
+  it.skipIf(!hasData)(
+    'reads the pages in page order whatever order they are given in',
+    async () => {
+      const pages = readdirSync(DATA)
+        .filter((n) => /^messages\d*\.html$/.test(n))
+        .sort()
+        .reverse()
+        .map((n) => join(DATA, n));
+      await importHistory(f.runtime, 'telegram-html', pages, { workspaceId: f.workspaceId });
+      expect(figures((await f.report())[0]!)).toEqual(reference());
+    },
+    120_000,
+  );
 
-  it.skipIf(!hasData)('changes nothing when the same export is imported again', async () => {
-    await importHistory(f.runtime, 'telegram-html', [DATA], { workspaceId: f.workspaceId });
-    const events = await f.eventCount();
-    const before = await f.report();
-    const again = await importHistory(f.runtime, 'telegram-html', [DATA], { workspaceId: f.workspaceId });
-    expect(again).toMatchObject({ stored: 0, duplicates: events });
-    expect(await f.eventCount()).toBe(events);
-    expect(await f.report()).toEqual(before);
-  }, 120_000);
+  it.skipIf(!hasData)(
+    'changes nothing when the same export is imported again',
+    async () => {
+      await importHistory(f.runtime, 'telegram-html', [DATA], { workspaceId: f.workspaceId });
+      const events = await f.eventCount();
+      const before = await f.report();
+      const again = await importHistory(f.runtime, 'telegram-html', [DATA], { workspaceId: f.workspaceId });
+      expect(again).toMatchObject({ stored: 0, duplicates: events });
+      expect(await f.eventCount()).toBe(events);
+      expect(await f.report()).toEqual(before);
+    },
+    120_000,
+  );
 
-  it.skipIf(!hasData)('fails on a truncated page naming the page and message, storing nothing of the export', async () => {
-    const dir = copyPages();
-    const page = join(dir, 'messages12.html');
-    const bytes = readFileSync(page);
-    writeFileSync(page, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    const error = await importHistory(f.runtime, 'telegram-html', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ImportError);
-    expect((error as ImportError).file).toBe(page);
-    expect((error as ImportError).entry).toMatch(/^page messages12\.html, (after )?message \d+/);
-    expect((error as ImportError).reason).toMatch(/truncated/);
-    expect(await f.eventCount()).toBe(0);
-  }, 120_000);
+  it.skipIf(!hasData)(
+    'fails on a truncated page naming the page and message, storing nothing of the export',
+    async () => {
+      const dir = copyPages();
+      const page = join(dir, 'messages12.html');
+      const bytes = readFileSync(page);
+      writeFileSync(page, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      const error = await importHistory(f.runtime, 'telegram-html', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImportError);
+      expect((error as ImportError).file).toBe(page);
+      expect((error as ImportError).entry).toMatch(/^page messages12\.html, (after )?message \d+/);
+      expect((error as ImportError).reason).toMatch(/truncated/);
+      expect(await f.eventCount()).toBe(0);
+    },
+    120_000,
+  );
 
-  it.skipIf(!hasData)('fails on a corrupted date naming page, message and reason, storing nothing of the export', async () => {
-    const dir = copyPages();
-    const page = join(dir, 'messages9.html');
-    const html = readFileSync(page, 'utf8');
-    const at = html.indexOf('class="pull_right date details" title="', html.length / 2);
-    const messageId = /id="message(\d+)"/g;
-    let id = '';
-    for (let m = messageId.exec(html); m && m.index < at; m = messageId.exec(html)) id = m[1]!;
-    const start = at + 'class="pull_right date details" title="'.length;
-    writeFileSync(page, `${html.slice(0, start)}31.02.2019 25:61:00${html.slice(start + '01.01.2019 00:00:00'.length)}`);
-    const error = await importHistory(f.runtime, 'telegram-html', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ImportError);
-    expect((error as ImportError).file).toBe(page);
-    expect((error as ImportError).entry).toMatch(new RegExp(`^page messages9\\.html, message ${id} \\(line \\d+\\)$`));
-    expect((error as ImportError).reason).toBe('unreadable date "31.02.2019 25:61:00"');
-    expect(await f.eventCount()).toBe(0);
-  }, 120_000);
+  it.skipIf(!hasData)(
+    'fails on a corrupted date naming page, message and reason, storing nothing of the export',
+    async () => {
+      const dir = copyPages();
+      const page = join(dir, 'messages9.html');
+      const html = readFileSync(page, 'utf8');
+      const at = html.indexOf('class="pull_right date details" title="', html.length / 2);
+      const messageId = /id="message(\d+)"/g;
+      let id = '';
+      for (let m = messageId.exec(html); m && m.index < at; m = messageId.exec(html)) id = m[1]!;
+      const start = at + 'class="pull_right date details" title="'.length;
+      writeFileSync(page, `${html.slice(0, start)}31.02.2019 25:61:00${html.slice(start + '01.01.2019 00:00:00'.length)}`);
+      const error = await importHistory(f.runtime, 'telegram-html', [dir], { workspaceId: f.workspaceId }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImportError);
+      expect((error as ImportError).file).toBe(page);
+      expect((error as ImportError).entry).toMatch(new RegExp(`^page messages9\\.html, message ${id} \\(line \\d+\\)$`));
+      expect((error as ImportError).reason).toBe('unreadable date "31.02.2019 25:61:00"');
+      expect(await f.eventCount()).toBe(0);
+    },
+    120_000,
+  );
 
   it('reads the newer page format: UTC offsets, continuations across pages, joins, invites, removals, leaves', async () => {
     const dir = writeSyntheticExport(f.tmp);
@@ -218,10 +235,20 @@ words &amp; more<br>second line
         separator(1, '1 March 2024'),
         service(1, 'Ann created group &laquo;Garden club&raquo;'),
         message(2, '01.03.2024 10:00:00 UTC+03:00', 'Ann'),
-        message(3, '01.03.2024 10:01:00 UTC+03:00', null, '       <div class="reply_to details">\nIn reply to <a href="#go_to_message2" onclick="return GoToMessage(2)">this message</a>\n       </div>'),
+        message(
+          3,
+          '01.03.2024 10:01:00 UTC+03:00',
+          null,
+          '       <div class="reply_to details">\nIn reply to <a href="#go_to_message2" onclick="return GoToMessage(2)">this message</a>\n       </div>',
+        ),
         service(4, 'Bob joined group by link from Ann'),
         service(5, 'Ann invited Cy, Di and Ed'),
-        message(6, '01.03.2024 12:00:00 UTC+03:00', 'Bob', '       <div class="forwarded body">\n        <div class="from_name">\nZed <span class="details"> 01.01.2024 10:00:00</span>\n        </div>\n       </div>'),
+        message(
+          6,
+          '01.03.2024 12:00:00 UTC+03:00',
+          'Bob',
+          '       <div class="forwarded body">\n        <div class="from_name">\nZed <span class="details"> 01.01.2024 10:00:00</span>\n        </div>\n       </div>',
+        ),
       ].join('\n'),
     ),
   );
@@ -243,7 +270,16 @@ words &amp; more<br>second line
 /** The same chat as a JSON export (supergroup 777), with the same message ids. */
 function syntheticJsonOfSameChat() {
   const m = (id: number, date: string, from: string, fromId: string, extra: Record<string, unknown> = {}) => ({ id, type: 'message', date, from, from_id: fromId, text: 'words', ...extra });
-  const s = (id: number, date: string, actor: string, actorId: string, action: string, extra: Record<string, unknown> = {}) => ({ id, type: 'service', date, actor, actor_id: actorId, action, text: '', ...extra });
+  const s = (id: number, date: string, actor: string, actorId: string, action: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    type: 'service',
+    date,
+    actor,
+    actor_id: actorId,
+    action,
+    text: '',
+    ...extra,
+  });
   return {
     name: 'Garden club',
     type: 'private_supergroup',

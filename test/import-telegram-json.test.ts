@@ -1,14 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metricsReport, type GroupMetrics } from '../src/analytics/metrics-report.js';
+import { describe, expect, it } from 'vitest';
+import type { GroupMetrics } from '../src/analytics/metrics-report.js';
 import { importHistory } from '../src/importers/history-import.js';
 import { ImportError } from '../src/importers/import-source.js';
 import { JsonStreamParser, type JsonValue } from '../src/importers/json-stream.js';
-import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
-import { ensureWorkspace } from '../src/store/workspaces.js';
 import { backends } from './helpers/backends.js';
 import { importFixture } from './helpers/import-fixture.js';
 
@@ -197,7 +194,12 @@ describe('the streaming JSON parser', () => {
       });
       for (let i = 0; i < text.length; i += size) parser.write(text.slice(i, i + size));
       parser.end();
-      expect(got).toEqual([['name', doc.name], ['messages.0', doc.messages[0]], ['messages.1', doc.messages[1]], ['messages.2', 3]]);
+      expect(got).toEqual([
+        ['name', doc.name],
+        ['messages.0', doc.messages[0]],
+        ['messages.1', doc.messages[1]],
+        ['messages.2', 3],
+      ]);
       expect(closed).toEqual(['ok', 'messages', '']);
     }
   });
@@ -225,7 +227,16 @@ function fullAccountExport() {
     text: `message ${id}`,
     ...extra,
   });
-  const service = (id: number, date: string, actor: string, actorId: string, action: string, extra: Record<string, unknown> = {}) => ({ id, type: 'service', date, actor, actor_id: actorId, action, text: '', ...extra });
+  const service = (id: number, date: string, actor: string, actorId: string, action: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    type: 'service',
+    date,
+    actor,
+    actor_id: actorId,
+    action,
+    text: '',
+    ...extra,
+  });
   return {
     about: 'Here is the data you requested.',
     personal_information: { user_id: 1, first_name: 'Op', last_name: '', phone_number: '+0', bio: '' },

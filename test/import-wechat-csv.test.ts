@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { metricsReport, type GroupMetrics } from '../src/analytics/metrics-report.js';
+import { describe, expect, it } from 'vitest';
+import type { GroupMetrics } from '../src/analytics/metrics-report.js';
 import { importHistory } from '../src/importers/history-import.js';
 import { ImportError } from '../src/importers/import-source.js';
 import { membershipChanges } from '../src/importers/wechat-csv-source.js';
-import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
-import { ensureWorkspace } from '../src/store/workspaces.js';
 import { backends } from './helpers/backends.js';
 import { importFixture } from './helpers/import-fixture.js';
 
@@ -31,7 +28,20 @@ const strTime = (unix: number) => new Date((unix + 8 * 3600) * 1000).toISOString
 /** WeChatMsg / MemoTrace `<chat>_utf8.csv` of a group chat (utf-8 with BOM, as the tool writes it). */
 function wechatMsgCsv(): string {
   const header = ['localId', 'TalkerId', 'Type', 'SubType', 'IsSender', 'CreateTime', 'Status', 'StrContent', 'StrTime', 'Remark', 'NickName', 'Sender'];
-  const row = (localId: number, type: number, subType: number, isSender: number, at: number, content: string, remark: string, nick: string, sender: string) => [localId, 5, type, subType, isSender, at, 2, content, strTime(at), remark, nick, sender];
+  const row = (localId: number, type: number, subType: number, isSender: number, at: number, content: string, remark: string, nick: string, sender: string) => [
+    localId,
+    5,
+    type,
+    subType,
+    isSender,
+    at,
+    2,
+    content,
+    strTime(at),
+    remark,
+    nick,
+    sender,
+  ];
   const rows = [
     row(1, 10000, 0, 0, T0, '"张三"邀请"李四、王五"加入了群聊', '', '', ''),
     row(2, 1, 0, 0, T0 + 60, '大家好, 欢迎!', '老张', '张三', 'wxid_zhang'),
@@ -166,6 +176,7 @@ describe('WeChat system lines', () => {
     expect(names('"Ann" invited "Bob, Cy" to the group chat')).toEqual([['member.joined', 'Bob, Cy', 'Ann']]);
     expect(names('"Bob" joined the group chat via the QR Code shared by "Ann"')).toEqual([['member.joined', 'Bob', 'Ann']]);
     expect(names('You removed "Bob" from the group chat')).toEqual([['member.left', 'Bob', '我']]);
-    for (const other of ['"李四"撤回了一条消息', '"李四"修改群名为"读书会"', '收到红包，请在手机上查看', '"李四"与群里其他人都不是朋友关系，请注意隐私安全']) expect(membershipChanges(other, 'g', self), other).toBeNull();
+    for (const other of ['"李四"撤回了一条消息', '"李四"修改群名为"读书会"', '收到红包，请在手机上查看', '"李四"与群里其他人都不是朋友关系，请注意隐私安全'])
+      expect(membershipChanges(other, 'g', self), other).toBeNull();
   });
 });

@@ -10,10 +10,29 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 const group = { id: 'room-1', title: 'Bakers' };
 
 function join(member: string, minutes: number, extra: Partial<EventInput> = {}): EventInput {
-  return { platform: 'sandbox', kind: 'member.joined', dedupKey: `join-${member}-${minutes}`, occurredAt: at(minutes), group, member: { id: member, name: member.toUpperCase() }, method: 'link', ...extra } as EventInput;
+  return {
+    platform: 'sandbox',
+    kind: 'member.joined',
+    dedupKey: `join-${member}-${minutes}`,
+    occurredAt: at(minutes),
+    group,
+    member: { id: member, name: member.toUpperCase() },
+    method: 'link',
+    ...extra,
+  } as EventInput;
 }
 function say(member: string, id: string, minutes: number, text = 'hello', replyTo?: string): EventInput {
-  return { platform: 'sandbox', kind: 'message', dedupKey: `msg-${id}`, occurredAt: at(minutes), group, actor: { id: member, name: member.toUpperCase() }, messageId: id, text, ...(replyTo ? { replyTo } : {}) };
+  return {
+    platform: 'sandbox',
+    kind: 'message',
+    dedupKey: `msg-${id}`,
+    occurredAt: at(minutes),
+    group,
+    actor: { id: member, name: member.toUpperCase() },
+    messageId: id,
+    text,
+    ...(replyTo ? { replyTo } : {}),
+  };
 }
 
 describe.each(backends)('ingest on $name', (backend) => {
@@ -82,7 +101,8 @@ describe.each(backends)('ingest on $name', (backend) => {
   });
 
   it('records a member who joins, leaves and joins again within one batch as two stays, the second still open', async () => {
-    const left = (member: string, minutes: number): EventInput => ({ platform: 'sandbox', kind: 'member.left', dedupKey: `left-${member}-${minutes}`, occurredAt: at(minutes), group, member: { id: member } }) as EventInput;
+    const left = (member: string, minutes: number): EventInput =>
+      ({ platform: 'sandbox', kind: 'member.left', dedupKey: `left-${member}-${minutes}`, occurredAt: at(minutes), group, member: { id: member } }) as EventInput;
     await runtime.ingest([join('ann', 0)], { workspaceId });
     await runtime.ingest([join('bob', 1), left('bob', 2), join('bob', 3), left('ann', 4), join('cy', 5)], { workspaceId });
     const { db } = runtime.store;
@@ -113,8 +133,16 @@ describe.each(backends)('ingest on $name', (backend) => {
     expect(together[1]).toMatchObject({ status: 'stored', actions: 1 });
 
     const { db } = runtime.store;
-    const stays = await db.selectFrom('membership').innerJoin('member', 'member.id', 'membership.member_id').select(['member.display_name as name', 'join_method', 'inviter_member_id', 'left_at']).orderBy('membership.id').execute();
-    expect(stays.map((s) => [s.name, s.join_method, s.left_at])).toEqual([['BEA', 'link', null], ['CY', 'link', null]]);
+    const stays = await db
+      .selectFrom('membership')
+      .innerJoin('member', 'member.id', 'membership.member_id')
+      .select(['member.display_name as name', 'join_method', 'inviter_member_id', 'left_at'])
+      .orderBy('membership.id')
+      .execute();
+    expect(stays.map((s) => [s.name, s.join_method, s.left_at])).toEqual([
+      ['BEA', 'link', null],
+      ['CY', 'link', null],
+    ]);
     expect(stays[0]!.inviter_member_id).not.toBeNull();
 
     // Leaving and coming back is a second stay: no second welcome.
@@ -131,7 +159,7 @@ describe.each(backends)('ingest on $name', (backend) => {
 });
 
 describe.each(backends)('ingest of edits and group renames on $name', (backend) => {
-  it('keeps an edit in the log without counting or answering it again, and follows a group\'s new title', async () => {
+  it("keeps an edit in the log without counting or answering it again, and follows a group's new title", async () => {
     const made = backend.create();
     const runtime = await HearthRuntime.open(made.target, { clock: () => T0 });
     try {

@@ -79,19 +79,29 @@ const CASES: Record<string, Case> = {
   'POST /api/sandbox/groups/:id/leave': { probes: (z) => [post(`/api/sandbox/groups/${z.lounge}/leave`, { member: 'zeta-member-xq' }, 404)] },
   // Tokens never hold `manage`: the token caller is refused before any id is looked at.
   'GET /api/tokens': { probes: (z) => [get('/api/tokens', 200, 403), get(`/api/tokens?workspace=${z.slug}`, 404, 403)] },
-  'POST /api/tokens': { probes: (z) => [post('/api/tokens', { workspace: z.slug, name: 'intruder', scopes: ['read'] }, 404, 403), post('/api/tokens', { workspace: String(z.workspaceId), name: 'intruder', scopes: ['read'] }, 404, 403)] },
+  'POST /api/tokens': {
+    probes: (z) => [
+      post('/api/tokens', { workspace: z.slug, name: 'intruder', scopes: ['read'] }, 404, 403),
+      post('/api/tokens', { workspace: String(z.workspaceId), name: 'intruder', scopes: ['read'] }, 404, 403),
+    ],
+  },
   'POST /api/tokens/:id/revoke': { probes: (z) => [post(`/api/tokens/${z.tokenId}/revoke`, {}, 404, 403)] },
   'GET /api/audit': { probes: (z) => [get('/api/audit', 200), get(`/api/audit?workspace=${z.slug}`, 404), get(`/api/audit?workspace=${z.workspaceId}&q=zeta`, 404)] },
   'GET /api/audit/export': { probes: (z) => [get(`/api/audit/export?workspace=${z.slug}&format=csv`, 404), get(`/api/audit/export?workspace=${z.workspaceId}&format=json`, 404)] },
   'GET /api/connections': { probes: (z) => [get('/api/connections', 200), get(`/api/connections?workspace=${z.slug}`, 404)] },
-  'POST /api/connections': { probes: (z) => [post('/api/connections', { workspace: z.slug, platform: 'telegram', name: 'intruder', settings: { token: '123456789:AAintruder', mode: 'polling' } }, 404)] },
+  'POST /api/connections': {
+    probes: (z) => [post('/api/connections', { workspace: z.slug, platform: 'telegram', name: 'intruder', settings: { token: '123456789:AAintruder', mode: 'polling' } }, 404)],
+  },
   'POST /api/connections/:id/pause': { probes: (z) => [post(`/api/connections/${z.connectionId}/pause`, {}, 404)] },
   'POST /api/connections/:id/resume': { probes: (z) => [post(`/api/connections/${z.connectionId}/resume`, {}, 404)] },
   'DELETE /api/connections/:id': { probes: (z) => [del(`/api/connections/${z.connectionId}`, 404)] },
   'GET /api/automations': { probes: (z) => [get('/api/automations', 200), get(`/api/automations?workspace=${z.slug}`, 404)] },
   'GET /api/automations/problems': { probes: (z) => [get('/api/automations/problems', 200), get(`/api/automations/problems?workspace=${z.slug}`, 404)] },
   'POST /api/automations': {
-    probes: (z) => [post('/api/automations', { workspace: z.slug, kind: 'welcome', config: { template: 'intruder' } }, 404), post('/api/automations', { groupId: z.lounge, kind: 'welcome', config: { template: 'intruder' } }, 404)],
+    probes: (z) => [
+      post('/api/automations', { workspace: z.slug, kind: 'welcome', config: { template: 'intruder' } }, 404),
+      post('/api/automations', { groupId: z.lounge, kind: 'welcome', config: { template: 'intruder' } }, 404),
+    ],
   },
   'PATCH /api/automations/:id': { probes: (z) => [patch(`/api/automations/${z.automationId}`, { enabled: false }, 404)] },
   'DELETE /api/automations/:id': { probes: (z) => [del(`/api/automations/${z.automationId}`, 404)] },
@@ -116,11 +126,21 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
     expect(served).toEqual(Object.keys(CASES).sort());
   });
 
-  it('reads and writes nothing across workspaces: with another workspace\'s ids, with no session, with an expired one', { timeout: 120_000 }, async () => {
+  it("reads and writes nothing across workspaces: with another workspace's ids, with no session, with an expired one", { timeout: 120_000 }, async () => {
     const w = await twoWorkspaces(backend, cleanups);
     // The comparison covers every table of this database, the new ones included.
     expect([...(await snapshot(w.db)).keys()]).toEqual(expect.arrayContaining(['audit_log', 'chat_group', 'event', 'operator', 'outbox', 'session', 'workspace_member']));
-    const z: ZetaIds = { slug: w.zeta.slug, workspaceId: w.zeta.id, lounge: w.zetaLounge.id, room: w.zetaRoom.id, tokenId: w.zetaToken.info.id, connectionId: w.zetaConnection.id, automationId: (await w.db.selectFrom('automation').select('id').where('workspace_id', '=', w.zeta.id).executeTakeFirstOrThrow()).id, memberId: (await w.db.selectFrom('member').select('id').where('workspace_id', '=', w.zeta.id).where('display_name', '=', 'zeta-member-xq').executeTakeFirstOrThrow()).id, outboxId: (await w.db.selectFrom('outbox').select('id').where('workspace_id', '=', w.zeta.id).orderBy('id').executeTakeFirstOrThrow()).id };
+    const z: ZetaIds = {
+      slug: w.zeta.slug,
+      workspaceId: w.zeta.id,
+      lounge: w.zetaLounge.id,
+      room: w.zetaRoom.id,
+      tokenId: w.zetaToken.info.id,
+      connectionId: w.zetaConnection.id,
+      automationId: (await w.db.selectFrom('automation').select('id').where('workspace_id', '=', w.zeta.id).executeTakeFirstOrThrow()).id,
+      memberId: (await w.db.selectFrom('member').select('id').where('workspace_id', '=', w.zeta.id).where('display_name', '=', 'zeta-member-xq').executeTakeFirstOrThrow()).id,
+      outboxId: (await w.db.selectFrom('outbox').select('id').where('workspace_id', '=', w.zeta.id).orderBy('id').executeTakeFirstOrThrow()).id,
+    };
     const acmeOperators = new Set([w.acmeOwner.id]);
     const token = await w.tokenClient(w.acmeOwner.id, ['read', 'act', 'configure']);
     const expired = await sessionFor(w.app, w.db, w.acmeOwner.id, T0 - 31 * DAY);
@@ -160,7 +180,9 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
     }
 
     const send = (client: ApiClient | null, p: Probe) => () =>
-      client ? client.request(p.method, p.path, p.body) : w.app.request(p.path, { method: p.method, ...(p.body !== undefined ? { body: JSON.stringify(p.body), headers: { 'content-type': 'application/json' } } : {}) });
+      client
+        ? client.request(p.method, p.path, p.body)
+        : w.app.request(p.path, { method: p.method, ...(p.body !== undefined ? { body: JSON.stringify(p.body), headers: { 'content-type': 'application/json' } } : {}) });
 
     for (const [key, c] of Object.entries(CASES)) {
       for (const p of c.probes(z)) {

@@ -40,7 +40,12 @@ describe.each(backends)('one member, many places, on $name', (backend) => {
 
     const [suggestion, ...rest] = await suggestLinks(runtime.store.db, ws.id);
     expect(rest).toEqual([]);
-    expect(suggestion).toMatchObject({ memberId: members[0]!.id, otherMemberId: members[1]!.id, platforms: ['telegram', 'discord'], reasons: expect.arrayContaining(['same username', 'same display name']) });
+    expect(suggestion).toMatchObject({
+      memberId: members[0]!.id,
+      otherMemberId: members[1]!.id,
+      platforms: ['telegram', 'discord'],
+      reasons: expect.arrayContaining(['same username', 'same display name']),
+    });
 
     await runtime.linkMembers(ws.id, members[0]!.id, members[1]!.id);
     // Later traffic from the Discord account lands on the linked member.

@@ -45,7 +45,8 @@ function annsEvents(): EventInput[] {
 
 /** Every figure the rollups and metrics hold, to compare before and after an erasure. */
 async function figures(db: Kysely<Database>, workspaceId: number) {
-  const rows = async (table: 'group_day' | 'member_group_day' | 'member_group_total') => (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db)).rows.map((r) => JSON.stringify(r, Object.keys(r).sort())).sort();
+  const rows = async (table: 'group_day' | 'member_group_day' | 'member_group_total') =>
+    (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db)).rows.map((r) => JSON.stringify(r, Object.keys(r).sort())).sort();
   return { metrics: await metricsReport(db, { workspaceId }), groupDay: await rows('group_day'), memberDay: await rows('member_group_day'), memberTotal: await rows('member_group_total') };
 }
 
@@ -79,7 +80,15 @@ describe.each(backends)('personal data of members on $name', (backend) => {
     const doc = (await res.json()) as any;
     expect(doc).toMatchObject({ format: 'hearth.member-export', version: 1, workspace: { slug: 'acme' }, member: { id: w.annId, displayName: 'Ann L.', isBot: false, erasedAt: null } });
     expect(doc.identities).toEqual([{ platform: 'telegram', externalId: '501', displayName: 'Ann L.', username: 'annlee' }]);
-    expect(doc.memberships).toEqual([expect.objectContaining({ group: expect.objectContaining({ name: 'Readers', platform: 'telegram' }), joinMethod: 'invite', invitedBy: { memberId: w.bobId, displayName: 'Bob Stone' }, code: 'SPRING', leftAt: null })]);
+    expect(doc.memberships).toEqual([
+      expect.objectContaining({
+        group: expect.objectContaining({ name: 'Readers', platform: 'telegram' }),
+        joinMethod: 'invite',
+        invitedBy: { memberId: w.bobId, displayName: 'Bob Stone' },
+        code: 'SPRING',
+        leftAt: null,
+      }),
+    ]);
     expect(doc.figures).toEqual([expect.objectContaining({ messages: 3, replies: 1, reactions: 1, activeDays: 1 })]);
     expect(doc.events.map((e: { kind: string }) => e.kind)).toEqual(['member.joined', 'message', 'message', 'reaction', 'command', 'member.renamed']);
     expect(doc.events[1].payload).toMatchObject({ text: 'call me on 555-0100', actor: { id: '501', name: 'Ann Lee' } });
@@ -93,7 +102,10 @@ describe.each(backends)('personal data of members on $name', (backend) => {
     expect(sandboxDoc.audit.map((e: { action: string; detail: { member?: string } }) => [e.action, e.detail.member])).toEqual([['sandbox.say', 'ann']]);
 
     const audited = await w.db.selectFrom('audit_log').select(['action', 'target_kind', 'target_id', 'detail']).where('action', '=', 'member.exported').orderBy('id').execute();
-    expect(audited.map((a) => [a.target_kind, a.target_id])).toEqual([['member', String(w.annId)], ['member', String(sandboxAnn.member_id)]]);
+    expect(audited.map((a) => [a.target_kind, a.target_id])).toEqual([
+      ['member', String(w.annId)],
+      ['member', String(sandboxAnn.member_id)],
+    ]);
     for (const a of audited) for (const s of ANNS) expect(a.detail).not.toContain(s);
 
     // Managers only: operators and analysts are refused, and so is any token (tokens never hold manage).
@@ -123,7 +135,9 @@ describe.each(backends)('personal data of members on $name', (backend) => {
 
     expect(await figures(db, w.acme.id)).toEqual(before);
     expect(await db.selectFrom('member').select(['display_name', 'erased_at']).where('id', '=', w.annId).executeTakeFirstOrThrow()).toEqual({ display_name: pseudonym, erased_at: T0 });
-    expect(await db.selectFrom('identity').select(['external_id', 'display_name', 'username']).where('member_id', '=', w.annId).execute()).toEqual([{ external_id: '501', display_name: pseudonym, username: null }]);
+    expect(await db.selectFrom('identity').select(['external_id', 'display_name', 'username']).where('member_id', '=', w.annId).execute()).toEqual([
+      { external_id: '501', display_name: pseudonym, username: null },
+    ]);
     // Nowhere in the event log, the outbox, the members or the memberships.
     const stored = await everything(db, ['event', 'outbox', 'member', 'identity', 'membership']);
     for (const s of ANNS) expect(stored, s).not.toContain(s);
@@ -168,13 +182,14 @@ describe.each(backends)('personal data of members on $name', (backend) => {
     expect(await db.selectFrom('member').select('id').where('workspace_id', '=', w.acme.id).where('display_name', 'in', ['Ann Lee', 'Ann L.', 'Annie']).execute()).toEqual([]);
   });
 
-  it('erases a sandbox member: their lines blanked, the bot\'s welcome renamed, and the name never comes back as a new member', async () => {
+  it("erases a sandbox member: their lines blanked, the bot's welcome renamed, and the name never comes back as a new member", async () => {
     const w = await world();
     const { db } = w;
     expect((await w.owner.post(`/api/sandbox/groups/${w.tea.id}/join`, { member: 'Zoë Quill' })).status).toBe(200);
     expect((await w.owner.post(`/api/sandbox/groups/${w.tea.id}/say`, { member: 'Zoë Quill', text: 'my address is 1 Elm St' })).status).toBe(200);
     const zoe = await w.idOf('Zoë Quill');
-    const log = async () => (await (await w.owner.get(`/api/sandbox/groups/${w.tea.id}/log`)).json()) as { entries: { from: { id: string; name: string; bot: boolean }; text: string | null; kind: string }[] };
+    const log = async () =>
+      (await (await w.owner.get(`/api/sandbox/groups/${w.tea.id}/log`)).json()) as { entries: { from: { id: string; name: string; bot: boolean }; text: string | null; kind: string }[] };
     expect((await log()).entries.some((e) => e.from.bot && e.text?.includes('Zoë Quill'))).toBe(true);
 
     const res = await w.owner.post(`/api/members/${zoe}/erase`);
@@ -187,14 +202,23 @@ describe.each(backends)('personal data of members on $name', (backend) => {
       ['join', null],
       ['message', ''],
     ]);
-    expect(entries.filter((e) => e.from.bot && e.text?.includes(`Erased member #${zoe}`)).map((e) => e.text)).toEqual([`@Erased member #${zoe} Welcome Erased member #${zoe} to Tea Lovers! Please read the group rules and introduce yourself: where you are, what you do, what you enjoy.`]);
+    expect(entries.filter((e) => e.from.bot && e.text?.includes(`Erased member #${zoe}`)).map((e) => e.text)).toEqual([
+      `@Erased member #${zoe} Welcome Erased member #${zoe} to Tea Lovers! Please read the group rules and introduce yourself: where you are, what you do, what you enjoy.`,
+    ]);
     const identity = await db.selectFrom('identity').select(['external_id', 'display_name']).where('member_id', '=', zoe).executeTakeFirstOrThrow();
     expect(identity.external_id).toMatch(/^erased:[0-9a-f]{40}$/);
     expect(await everything(db, ['event', 'member', 'identity', 'outbox'])).not.toContain('Zoë Quill');
 
     // The operator types the same name again: it is the erased member, still under the pseudonym.
     expect((await w.owner.post(`/api/sandbox/groups/${w.tea.id}/say`, { member: 'Zoë Quill', text: 'hello again' })).status).toBe(200);
-    expect(await db.selectFrom('member').select(['id', 'display_name']).where('workspace_id', '=', w.acme.id).where('display_name', 'in', ['Zoë Quill', `Erased member #${zoe}`]).execute()).toEqual([{ id: zoe, display_name: `Erased member #${zoe}` }]);
+    expect(
+      await db
+        .selectFrom('member')
+        .select(['id', 'display_name'])
+        .where('workspace_id', '=', w.acme.id)
+        .where('display_name', 'in', ['Zoë Quill', `Erased member #${zoe}`])
+        .execute(),
+    ).toEqual([{ id: zoe, display_name: `Erased member #${zoe}` }]);
     expect(await everything(db, ['event', 'member', 'identity'])).not.toContain('Zoë Quill');
   });
 

@@ -42,14 +42,29 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     expect(await res.json()).toEqual({ ok: true });
   });
 
-  it('lists a workspace\'s groups with today\'s and last-7-days figures', async () => {
+  it("lists a workspace's groups with today's and last-7-days figures", async () => {
     const { api, tea, quiet } = await serverWithActivity();
     const res = await api.get('/api/workspaces/acme/groups');
     expect(res.status).toBe(200);
     const body = (await res.json()) as { groups: Record<string, unknown>[] };
     expect(body.groups).toEqual([
-      expect.objectContaining({ id: tea.id, name: 'Tea Lovers', members: 1, today: { messages: 1, activeMembers: 1, joins: 0, leaves: 1 }, last7: { messages: 3, activeMembers: 2, joins: 2, leaves: 1 }, lastMessageAt: new Date(NOW - 2 * HOUR).toISOString() }),
-      expect.objectContaining({ id: quiet.id, name: 'Quiet Corner', timezone: 'Asia/Shanghai', members: 1, today: { messages: 0, activeMembers: 0, joins: 0, leaves: 0 }, last7: { messages: 0, activeMembers: 0, joins: 0, leaves: 0 }, lastMessageAt: null }),
+      expect.objectContaining({
+        id: tea.id,
+        name: 'Tea Lovers',
+        members: 1,
+        today: { messages: 1, activeMembers: 1, joins: 0, leaves: 1 },
+        last7: { messages: 3, activeMembers: 2, joins: 2, leaves: 1 },
+        lastMessageAt: new Date(NOW - 2 * HOUR).toISOString(),
+      }),
+      expect.objectContaining({
+        id: quiet.id,
+        name: 'Quiet Corner',
+        timezone: 'Asia/Shanghai',
+        members: 1,
+        today: { messages: 0, activeMembers: 0, joins: 0, leaves: 0 },
+        last7: { messages: 0, activeMembers: 0, joins: 0, leaves: 0 },
+        lastMessageAt: null,
+      }),
     ]);
   });
 
@@ -67,7 +82,7 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     expect(body.series.joins.slice(-4)).toEqual([2, 0, 0, 0]);
   });
 
-  it('gives one group\'s activity and 404 for a group that does not exist', async () => {
+  it("gives one group's activity and 404 for a group that does not exist", async () => {
     const { api, tea } = await serverWithActivity();
     const res = await api.get(`/api/groups/${tea.id}/activity?days=7`);
     const body = (await res.json()) as { group: { name: string }; series: { activeMembers: number[] } };
@@ -78,7 +93,7 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     expect((await api.get('/api/workspaces/nope/groups')).status).toBe(404);
   });
 
-  it('lists the caller\'s groups and gives one group\'s profile; the API needs a signed-in caller', async () => {
+  it("lists the caller's groups and gives one group's profile; the API needs a signed-in caller", async () => {
     const { app, api, tea, quiet } = await serverWithActivity();
     const list = (await api.json('/api/groups')) as { groups: { id: number; name: string; workspace: { slug: string } }[] };
     expect(list.groups.map((g) => [g.id, g.name, g.workspace.slug])).toEqual([

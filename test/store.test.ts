@@ -39,7 +39,9 @@ describe.each(backends)('store on $name', (backend) => {
     expect((await findGroup(s.db, ws.id, 'Runners')).id).toBe(a.id);
     expect((await findGroup(s.db, ws.id, String(a.id))).id).toBe(a.id);
     await expect(findGroup(s.db, ws.id, String(elsewhere.id))).rejects.toThrow(/no group/);
-    await expect(ensureGroup(s.db, { workspaceId: ws.id, platform: 'telegram', externalId: '-200', name: 'x', profile: { timezone: 'Mars/Olympus' } })).rejects.toThrow(/unknown time zone "Mars\/Olympus"/);
+    await expect(ensureGroup(s.db, { workspaceId: ws.id, platform: 'telegram', externalId: '-200', name: 'x', profile: { timezone: 'Mars/Olympus' } })).rejects.toThrow(
+      /unknown time zone "Mars\/Olympus"/,
+    );
     await expect(ensureWorkspace(s.db, 'Bad Slug!')).rejects.toThrow(/invalid workspace slug/);
     await expect(findWorkspace(s.db, 'missing')).rejects.toThrow(/no workspace "missing"/);
   });

@@ -91,13 +91,7 @@ export async function metricsReport(db: Kysely<Database>, query: MetricsQuery): 
 }
 
 async function messageTimes(db: Kysely<Database>, groupId: number, timezone: string, from?: string, to?: string): Promise<number[]> {
-  const rows = await db
-    .selectFrom('event')
-    .select('occurred_at')
-    .where('group_id', '=', groupId)
-    .where('kind', 'in', ['message', 'command'])
-    .orderBy('occurred_at')
-    .execute();
+  const rows = await db.selectFrom('event').select('occurred_at').where('group_id', '=', groupId).where('kind', 'in', ['message', 'command']).orderBy('occurred_at').execute();
   const times = rows.map((r) => Number(r.occurred_at));
   if (!from && !to) return times;
   return times.filter((t) => {

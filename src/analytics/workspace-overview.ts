@@ -52,13 +52,7 @@ export async function groupsActivity(db: Kysely<Database>, workspaceId: number, 
 
   const [dayRows, activeRows, memberRows, lastRows] = await Promise.all([
     db.selectFrom('group_day').select(['group_id', 'day', 'messages', 'joins', 'leaves']).where('group_id', 'in', ids).where('day', '>=', earliest).execute(),
-    db
-      .selectFrom('member_group_day')
-      .select(['group_id', 'day', 'member_id'])
-      .where('group_id', 'in', ids)
-      .where('day', '>=', earliest)
-      .where('messages', '>', 0)
-      .execute(),
+    db.selectFrom('member_group_day').select(['group_id', 'day', 'member_id']).where('group_id', 'in', ids).where('day', '>=', earliest).where('messages', '>', 0).execute(),
     db
       .selectFrom('membership')
       .select((eb) => ['group_id', eb.fn.countAll<number>().as('n')])

@@ -81,9 +81,7 @@ export async function searchAudit(db: Db, query: AuditQuery): Promise<{ entries:
   if (query.actor) {
     const actor = query.actor;
     const byRef = /^(operator|token|rule|system):(\d+)$/.exec(actor);
-    q = byRef
-      ? q.where('actor_kind', '=', byRef[1] as AuditActor['kind']).where('actor_id', '=', Number(byRef[2]))
-      : q.where(sql<boolean>`lower(actor_label) like ${likePattern(actor)} escape '\\'`);
+    q = byRef ? q.where('actor_kind', '=', byRef[1] as AuditActor['kind']).where('actor_id', '=', Number(byRef[2])) : q.where(sql<boolean>`lower(actor_label) like ${likePattern(actor)} escape '\\'`);
   }
   if (query.action) q = query.action.endsWith('.') ? q.where(sql<boolean>`action like ${`${escapeLike(query.action)}%`} escape '\\'`) : q.where('action', '=', query.action);
   if (query.target) {
@@ -101,7 +99,10 @@ export async function searchAudit(db: Db, query: AuditQuery): Promise<{ entries:
     );
   }
   if (query.before !== undefined) q = q.where('id', '<', query.before);
-  const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
   const entries = rows.slice(0, query.limit);
   return { entries, next: rows.length > query.limit ? entries.at(-1)!.id : null };
 }

@@ -15,8 +15,20 @@ export async function recordEnforcements(db: Kysely<Database>, dispatched: reado
   const done = dispatched.filter((d) => d.status === 'done' && MODERATION.has(d.action.type));
   if (done.length === 0) return;
   const [groups, outbox] = await Promise.all([
-    db.selectFrom('chat_group').select(['id', 'workspace_id']).where('id', 'in', [...new Set(done.map((d) => d.groupId))]).execute(),
-    db.selectFrom('outbox').select(['id', 'idempotency_key']).where('id', 'in', done.map((d) => d.outboxId)).execute(),
+    db
+      .selectFrom('chat_group')
+      .select(['id', 'workspace_id'])
+      .where('id', 'in', [...new Set(done.map((d) => d.groupId))])
+      .execute(),
+    db
+      .selectFrom('outbox')
+      .select(['id', 'idempotency_key'])
+      .where(
+        'id',
+        'in',
+        done.map((d) => d.outboxId),
+      )
+      .execute(),
   ]);
   const workspaceOf = new Map(groups.map((g) => [g.id, g.workspace_id]));
   const eventOf = new Map<number, number>();
@@ -25,9 +37,7 @@ export async function recordEnforcements(db: Kysely<Database>, dispatched: reado
     if (m) eventOf.set(row.id, Number(m[1]));
   }
   const eventIds = [...new Set(eventOf.values())];
-  const events = eventIds.length
-    ? await db.selectFrom('event').select(['id', 'kind', 'member_id', 'occurred_at', 'payload']).where('id', 'in', eventIds).execute()
-    : [];
+  const events = eventIds.length ? await db.selectFrom('event').select(['id', 'kind', 'member_id', 'occurred_at', 'payload']).where('id', 'in', eventIds).execute() : [];
   const evidence = new Map(
     events.map((e) => {
       const payload = JSON.parse(e.payload) as { text?: string; messageId?: string };

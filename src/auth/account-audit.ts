@@ -8,11 +8,7 @@ import { operatorWorkspaceIds } from './operators.js';
  * the audit log of every workspace they belong to, so each workspace's log is
  * complete on its own and never needs another's rows.
  */
-export async function recordAccountEvent(
-  db: Kysely<Database>,
-  event: { operatorId: number; actor: AuditActor; action: string; detail?: Record<string, unknown> },
-  at: number,
-): Promise<void> {
+export async function recordAccountEvent(db: Kysely<Database>, event: { operatorId: number; actor: AuditActor; action: string; detail?: Record<string, unknown> }, at: number): Promise<void> {
   const workspaces = await operatorWorkspaceIds(db, event.operatorId);
   const base = { actor: event.actor, action: event.action, target: { kind: 'operator', id: event.operatorId }, detail: event.detail ?? {} };
   await recordAudit(db, workspaces.length ? workspaces.map((workspaceId) => ({ ...base, workspaceId })) : [{ ...base, workspaceId: null }], at);

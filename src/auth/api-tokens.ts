@@ -65,7 +65,18 @@ export async function createApiToken(
     .executeTakeFirstOrThrow();
   return {
     token,
-    info: { id: Number(row.id), workspaceId: input.workspaceId, operatorId: input.operatorId, name, prefix, scopes, createdAt: now, expiresAt: input.expiresAt ?? null, revokedAt: null, lastUsedAt: null },
+    info: {
+      id: Number(row.id),
+      workspaceId: input.workspaceId,
+      operatorId: input.operatorId,
+      name,
+      prefix,
+      scopes,
+      createdAt: now,
+      expiresAt: input.expiresAt ?? null,
+      revokedAt: null,
+      lastUsedAt: null,
+    },
   };
 }
 

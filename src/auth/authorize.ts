@@ -35,6 +35,7 @@ export function guardOf(handler: unknown): RouteGuard | undefined {
   return typeof handler === 'function' ? (handler as { [GUARD]?: RouteGuard })[GUARD] : undefined;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: any route's handler, whatever its Hono env
 function tag<H extends MiddlewareHandler<any>>(handler: H, guard: RouteGuard): H {
   Object.defineProperty(handler, GUARD, { value: guard });
   return handler;

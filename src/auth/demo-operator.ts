@@ -8,9 +8,7 @@ import { hashPassword, verifyPassword } from './password.js';
 export const DEMO_EMAIL = 'demo@hearth.local';
 
 /** What happened to the demo's operator, so `serve` can say how to sign in. */
-export type DemoOperatorOutcome =
-  | { kind: 'created'; password: string; generated: boolean }
-  | { kind: 'existing'; passwordFromEnv: boolean };
+export type DemoOperatorOutcome = { kind: 'created'; password: string; generated: boolean } | { kind: 'existing'; passwordFromEnv: boolean };
 
 /** A readable random password: 18 characters from a 57-letter alphabet without look-alikes (≈105 bits). */
 export function generatePassword(length = 18): string {
@@ -33,7 +31,11 @@ export async function ensureDemoOperator(db: Kysely<Database>, workspaceId: numb
   if (existing) {
     if (configuredPassword && !(await verifyPassword(configuredPassword, existing.password_hash)).ok) {
       await setPasswordHash(db, existing.id, await hashPassword(configuredPassword), now);
-      await recordAudit(db, { workspaceId, actor: SYSTEM_ACTOR('serve'), action: 'operator.password_set', target: { kind: 'operator', id: existing.id }, detail: { source: 'HEARTH_DEMO_PASSWORD' } }, now);
+      await recordAudit(
+        db,
+        { workspaceId, actor: SYSTEM_ACTOR('serve'), action: 'operator.password_set', target: { kind: 'operator', id: existing.id }, detail: { source: 'HEARTH_DEMO_PASSWORD' } },
+        now,
+      );
     }
     return { kind: 'existing', passwordFromEnv: configuredPassword !== undefined };
   }
@@ -42,7 +44,13 @@ export async function ensureDemoOperator(db: Kysely<Database>, workspaceId: numb
   await setMembership(db, { operatorId: operator.id, workspaceId, role: 'owner' }, now);
   await recordAudit(
     db,
-    { workspaceId, actor: SYSTEM_ACTOR('serve'), action: 'operator.created', target: { kind: 'operator', id: operator.id }, detail: { email: DEMO_EMAIL, role: 'owner', password: configuredPassword ? 'HEARTH_DEMO_PASSWORD' : 'generated' } },
+    {
+      workspaceId,
+      actor: SYSTEM_ACTOR('serve'),
+      action: 'operator.created',
+      target: { kind: 'operator', id: operator.id },
+      detail: { email: DEMO_EMAIL, role: 'owner', password: configuredPassword ? 'HEARTH_DEMO_PASSWORD' : 'generated' },
+    },
     now,
   );
   return { kind: 'created', password, generated: configuredPassword === undefined };

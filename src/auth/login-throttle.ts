@@ -60,7 +60,14 @@ export class LoginThrottle {
   }
 
   async record(email: string, ip: string, succeeded: boolean, now: number): Promise<void> {
-    await this.db.insertInto('login_attempt').values({ email, ip, at: now, succeeded: succeeded ? 1 : 0 }).execute();
-    if (succeeded) await this.db.deleteFrom('login_attempt').where('at', '<', now - KEEP_MS).execute();
+    await this.db
+      .insertInto('login_attempt')
+      .values({ email, ip, at: now, succeeded: succeeded ? 1 : 0 })
+      .execute();
+    if (succeeded)
+      await this.db
+        .deleteFrom('login_attempt')
+        .where('at', '<', now - KEEP_MS)
+        .execute();
   }
 }

@@ -38,11 +38,7 @@ export async function createOperatorWithHash(db: Db, input: { email: string; pas
   const email = normalizeEmail(input.email);
   if (!EMAIL.test(email)) throw new OperatorError(`${JSON.stringify(input.email)} is not an email address`);
   if (await findOperatorByEmail(db, email)) throw new OperatorError(`an operator ${email} already exists`);
-  const row = await db
-    .insertInto('operator')
-    .values({ email, password_hash: input.passwordHash, created_at: now, password_changed_at: now, disabled: 0 })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await db.insertInto('operator').values({ email, password_hash: input.passwordHash, created_at: now, password_changed_at: now, disabled: 0 }).returning('id').executeTakeFirstOrThrow();
   return { id: Number(row.id), email };
 }
 

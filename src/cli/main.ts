@@ -17,10 +17,7 @@ import { registerTokenCommand } from './commands/token-command.js';
 import { registerUserCommand } from './commands/user-command.js';
 import { registerWorkspaceCommand } from './commands/workspace-command.js';
 
-const program = new Command('hearth')
-  .description('Hearth: keep community groups alive, measured and converting')
-  .showHelpAfterError()
-  .exitOverride();
+const program = new Command('hearth').description('Hearth: keep community groups alive, measured and converting').showHelpAfterError().exitOverride();
 
 registerServeCommand(program);
 registerSandboxCommand(program);

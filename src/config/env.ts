@@ -4,9 +4,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { DatabaseTarget } from '../store/database.js';
 
-const flag = z
-  .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'])
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const flag = z.enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -15,7 +13,10 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for the embedded SQLite database)')
     .optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
   HEARTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   HEARTH_DEMO: flag.default(true),
   HEARTH_DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),

@@ -14,7 +14,10 @@ export const EVENT_VERSION = 1;
 
 export { PLATFORMS, type Platform } from './platform-names.js';
 /** A platform Hearth knows: built in, or registered in the platform registry (see platform-names.ts). */
-export const platformSchema = z.string().refine(isPlatform, { error: (issue) => `unknown platform ${JSON.stringify(issue.input)}; platforms: ${platformNames().join(', ')}` }) as unknown as z.ZodType<Platform, string>;
+export const platformSchema = z.string().refine(isPlatform, { error: (issue) => `unknown platform ${JSON.stringify(issue.input)}; platforms: ${platformNames().join(', ')}` }) as unknown as z.ZodType<
+  Platform,
+  string
+>;
 
 const externalId = z.string().min(1).max(200);
 const displayName = z.string().max(512);

@@ -100,7 +100,11 @@ export class DiscordCsvSource implements ImportSource {
             const col = (name: string) => keys.indexOf(name);
             columns = { author: col('authorid'), name: col('author'), date: col('date'), content: col('content'), attachments: col('attachments'), width: fields.length };
             if (columns.author < 0 || columns.date < 0 || columns.content < 0) {
-              throw new ImportError(file, 'line 1', `not a DiscordChatExporter CSV: the header needs AuthorID, Author, Date and Content columns (found ${fields.map((f) => JSON.stringify(f)).join(', ')})`);
+              throw new ImportError(
+                file,
+                'line 1',
+                `not a DiscordChatExporter CSV: the header needs AuthorID, Author, Date and Content columns (found ${fields.map((f) => JSON.stringify(f)).join(', ')})`,
+              );
             }
             continue;
           }

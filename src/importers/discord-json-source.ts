@@ -68,7 +68,12 @@ export class DiscordJsonSource implements ImportSource {
     let messages = 0;
     const parser = new JsonStreamParser({
       capture(path) {
-        if (path.length === 2) return (path[0] === 'guild' && (path[1] === 'id' || path[1] === 'name')) || (path[0] === 'channel' && (path[1] === 'id' || path[1] === 'name')) || (path[0] === 'messages' && typeof path[1] === 'number');
+        if (path.length === 2)
+          return (
+            (path[0] === 'guild' && (path[1] === 'id' || path[1] === 'name')) ||
+            (path[0] === 'channel' && (path[1] === 'id' || path[1] === 'name')) ||
+            (path[0] === 'messages' && typeof path[1] === 'number')
+          );
         return false;
       },
       onValue(path, value) {
@@ -143,9 +148,13 @@ function eventsOf(m: DiscordMessage, meta: ChannelMeta, file: string, entry: str
     case 'GuildMemberJoin':
       return [{ ...base, kind: 'member.joined', dedupKey: `discord:${m.id}`, member: author, method: 'unknown' }];
     case 'RecipientAdd':
-      return (m.mentions?.length ? m.mentions : [m.author]).map((u, i): EventInput => ({ ...base, kind: 'member.joined', dedupKey: `discord:${m.id}:${i}`, member: person(u), method: 'invite', ...(u.id !== m.author.id ? { inviter: author } : {}) }));
+      return (m.mentions?.length ? m.mentions : [m.author]).map(
+        (u, i): EventInput => ({ ...base, kind: 'member.joined', dedupKey: `discord:${m.id}:${i}`, member: person(u), method: 'invite', ...(u.id !== m.author.id ? { inviter: author } : {}) }),
+      );
     case 'RecipientRemove':
-      return (m.mentions?.length ? m.mentions : [m.author]).map((u, i): EventInput => ({ ...base, kind: 'member.left', dedupKey: `discord:${m.id}:${i}`, member: person(u), ...(u.id !== m.author.id ? { removedBy: author } : {}) }));
+      return (m.mentions?.length ? m.mentions : [m.author]).map(
+        (u, i): EventInput => ({ ...base, kind: 'member.left', dedupKey: `discord:${m.id}:${i}`, member: person(u), ...(u.id !== m.author.id ? { removedBy: author } : {}) }),
+      );
     default:
       if (ctx.pass === 1) ctx.passOver(`system entries (${m.type})`);
       return [];

@@ -105,13 +105,18 @@ export async function importHistory(runtime: HearthRuntime, format: ImportFormat
   // so their calendar days are the days as written in the export.
   if (options.tz) {
     for (const g of groups.values()) {
-      await ensureGroup(runtime.store.db, { workspaceId: options.workspaceId, platform: g.platform, externalId: g.externalId, name: g.title || g.externalId, profile: { timezone: tz } }, runtime.clock());
+      await ensureGroup(
+        runtime.store.db,
+        { workspaceId: options.workspaceId, platform: g.platform, externalId: g.externalId, name: g.title || g.externalId, profile: { timezone: tz } },
+        runtime.clock(),
+      );
     }
   }
 
   for (const before of stats) {
     const now = await statOf(before.file);
-    if (now.size !== before.size || now.mtimeMs !== before.mtimeMs) throw new ImportError(before.file, null, 'the file changed while it was being imported; nothing of it was stored — run the import again');
+    if (now.size !== before.size || now.mtimeMs !== before.mtimeMs)
+      throw new ImportError(before.file, null, 'the file changed while it was being imported; nothing of it was stored — run the import again');
   }
 
   // Pass 2: store, batch by batch.

@@ -22,7 +22,7 @@ export class HtmlSyntaxError extends Error {
 }
 
 const RAW_TEXT = new Set(['script', 'style']);
-const ATTR = /([^\s"'>\/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+const ATTR = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
 
 export class HtmlTokenizer {
   #buf = '';
@@ -108,7 +108,7 @@ export class HtmlTokenizer {
       if (end < 0) break;
       const body = s.slice(nameStart, end);
       const line = this.#line;
-      const m = /^[^\s\/>]+/.exec(body)!;
+      const m = /^[^\s/>]+/.exec(body)!;
       const name = m[0].toLowerCase();
       this.#advance(s, pos, end + 1);
       pos = end + 1;

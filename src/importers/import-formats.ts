@@ -39,7 +39,7 @@ export async function createImportSource(format: ImportFormat, paths: readonly s
   if (paths.length === 0) throw new ImportError('(no path)', null, 'give at least one file or directory');
   const files: string[] = [];
   for (const path of paths) {
-    let info;
+    let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(path);
     } catch {

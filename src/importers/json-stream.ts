@@ -45,7 +45,7 @@ export function formatJsonPath(path: JsonPath): string {
   return out;
 }
 
-const enum Mode {
+enum Mode {
   Value,
   ValueOrEnd,
   KeyOrEnd,

@@ -239,7 +239,8 @@ export class TelegramHtmlSource implements ImportSource {
         }
         if (!VOID.has(tag)) {
           // Export pages nest a dozen deep; unclosed tags by the thousand would make every lookup above walk them all.
-          if (stack.length >= MAX_DEPTH) throw new ImportError(file, entry ? where(entry) : `page ${page}, line ${line}`, `tags nested more than ${MAX_DEPTH} deep (not a Telegram export page, or a damaged one)`);
+          if (stack.length >= MAX_DEPTH)
+            throw new ImportError(file, entry ? where(entry) : `page ${page}, line ${line}`, `tags nested more than ${MAX_DEPTH} deep (not a Telegram export page, or a damaged one)`);
           stack.push({ tag, cls });
         }
       },
@@ -325,7 +326,9 @@ function names(list: string): string[] {
     .filter(Boolean);
 }
 
-type MemberEvent = Omit<Extract<EventInput, { kind: 'member.joined' }>, 'platform' | 'occurredAt' | 'group' | 'dedupKey'> | Omit<Extract<EventInput, { kind: 'member.left' }>, 'platform' | 'occurredAt' | 'group' | 'dedupKey'>;
+type MemberEvent =
+  | Omit<Extract<EventInput, { kind: 'member.joined' }>, 'platform' | 'occurredAt' | 'group' | 'dedupKey'>
+  | Omit<Extract<EventInput, { kind: 'member.left' }>, 'platform' | 'occurredAt' | 'group' | 'dedupKey'>;
 
 /** The join/leave events of a service line (whitespace collapsed), or null when it is neither. */
 function serviceEvents(t: string, scope: string): MemberEvent[] | null {
@@ -345,7 +348,9 @@ function serviceEvents(t: string, scope: string): MemberEvent[] | null {
   if (t.includes(' removed ')) {
     const i = t.indexOf(' removed ');
     const actor = pyStrip(t.slice(0, i));
-    return names(t.slice(i + ' removed '.length)).map((name) => (name === actor ? { kind: 'member.left', member: person(name) } : { kind: 'member.left', member: person(name), removedBy: person(actor) }));
+    return names(t.slice(i + ' removed '.length)).map((name) =>
+      name === actor ? { kind: 'member.left', member: person(name) } : { kind: 'member.left', member: person(name), removedBy: person(actor) },
+    );
   }
   for (const suffix of [' left the group', ' left group']) {
     if (t.endsWith(suffix)) return [{ kind: 'member.left', member: person(pyStrip(t.slice(0, -suffix.length))) }];

@@ -169,7 +169,8 @@ function mapColumns(header: string[], file: string): Columns {
   if (!columns.senderId.length && !columns.senderName.length && !columns.isSender.length) missing.push('a sender (Sender, talker, NickName, 发送人 …)');
   if (!columns.content.length && !columns.type.length) missing.push('a content or type (StrContent, content, msg, Type, 内容 …)');
   if (!columns.svrId.length && !columns.localId.length) missing.push('a message id (MsgSvrID, localId, id …)');
-  if (missing.length) throw new ImportError(file, 'line 1', `not a WeChat chat CSV this importer knows: the header needs ${missing.join(', ')}; found ${header.map((h) => JSON.stringify(h)).join(', ')}`);
+  if (missing.length)
+    throw new ImportError(file, 'line 1', `not a WeChat chat CSV this importer knows: the header needs ${missing.join(', ')}; found ${header.map((h) => JSON.stringify(h)).join(', ')}`);
   return columns;
 }
 
@@ -177,7 +178,12 @@ function readTime(columns: Columns, fields: string[], tz: string): number | null
   for (const i of columns.time) {
     const v = fields[i]!.trim();
     if (!v) continue;
-    const t = /^\d{9,13}$/.test(v) ? epochFromUnix(v) : parseIsoDateTime(v.replace(/^(\d{4})\/(\d{1,2})\/(\d{1,2})/, (_, y: string, m: string, d: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`), tz);
+    const t = /^\d{9,13}$/.test(v)
+      ? epochFromUnix(v)
+      : parseIsoDateTime(
+          v.replace(/^(\d{4})\/(\d{1,2})\/(\d{1,2})/, (_, y: string, m: string, d: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`),
+          tz,
+        );
     if (t !== null) return t;
   }
   return null;
@@ -220,14 +226,16 @@ function kindOf(type: string, subType: string): Kind {
   return { as: 'message', media: 'other', keepText: true };
 }
 
-type Change = Omit<Extract<EventInput, { kind: 'member.joined' }>, 'platform' | 'occurredAt' | 'group' | 'dedupKey'> | Omit<Extract<EventInput, { kind: 'member.left' }>, 'platform' | 'occurredAt' | 'group' | 'dedupKey'>;
+type Change =
+  | Omit<Extract<EventInput, { kind: 'member.joined' }>, 'platform' | 'occurredAt' | 'group' | 'dedupKey'>
+  | Omit<Extract<EventInput, { kind: 'member.left' }>, 'platform' | 'occurredAt' | 'group' | 'dedupKey'>;
 
 /** The joins and removals a system line announces, or null. */
 export function membershipChanges(text: string, scope: string, self: () => { id: string; name: string }): Change[] | null {
   const t = text.trim().replace(/[“”「」]/g, '"');
   const who = (quoted: string | undefined) => (quoted === undefined ? self() : { id: nameId(scope, quoted), name: clipName(quoted)! });
   const list = (part: string) => {
-    const out: ({ id: string; name: string })[] = [];
+    const out: { id: string; name: string }[] = [];
     const rest = part.replace(/"([^"]*)"/g, (_, names: string) => {
       for (const n of names.split('、')) if (n.trim()) out.push(who(n.trim()));
       return ' ';

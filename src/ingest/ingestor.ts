@@ -148,7 +148,15 @@ export class Ingestor {
     const rows: EventRow[] = new Array(staged.length);
     for (let i = 0; i < staged.length; i++) {
       const s = staged[i]!;
-      rows[i] = { workspace_id: workspaceId, group_id: s.group.id, member_id: s.member?.id ?? null, kind: s.event.kind, dedup_key: s.event.dedupKey, occurred_at: s.at, payload: JSON.stringify(s.event) };
+      rows[i] = {
+        workspace_id: workspaceId,
+        group_id: s.group.id,
+        member_id: s.member?.id ?? null,
+        kind: s.event.kind,
+        dedup_key: s.event.dedupKey,
+        occurred_at: s.at,
+        payload: JSON.stringify(s.event),
+      };
     }
     const inserted = await writer.insertEvents(rows);
 
@@ -247,7 +255,16 @@ export class Ingestor {
         const traits = this.automations.traitsOf(group.platform);
         const ctx = new AutomationContext(
           event,
-          { id: group.id, workspaceId, name: group.name, platform: group.platform, timezone: group.timezone, memberCount: memberCounts.get(group.id) ?? 0, capabilities: traits.capabilities, maxTextLength: traits.maxTextLength },
+          {
+            id: group.id,
+            workspaceId,
+            name: group.name,
+            platform: group.platform,
+            timezone: group.timezone,
+            memberCount: memberCounts.get(group.id) ?? 0,
+            capabilities: traits.capabilities,
+            maxTextLength: traits.maxTextLength,
+          },
           { id: member.id, displayName: member.displayName, isBot: member.isBot, joinsInGroup: membership.joins, messagesInGroup: messagesBefore },
           now,
         );
@@ -421,4 +438,3 @@ function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
-

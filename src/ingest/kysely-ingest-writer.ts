@@ -62,13 +62,24 @@ export class KyselyIngestWriter implements IngestWriter {
       const part = order.slice(i, i + CHUNK);
       await this.trx
         .insertInto('member')
-        .values(part.map((k) => ({ id: ids[k]!, workspace_id: members[k]!.workspace_id, display_name: members[k]!.display_name, is_bot: members[k]!.is_bot, first_seen_at: members[k]!.first_seen_at })))
+        .values(
+          part.map((k) => ({ id: ids[k]!, workspace_id: members[k]!.workspace_id, display_name: members[k]!.display_name, is_bot: members[k]!.is_bot, first_seen_at: members[k]!.first_seen_at })),
+        )
         .execute();
       // Another worker may be creating the same person: its identity wins (this waits
       // for its transaction), and the member row made here for nothing is removed.
       const inserted = await this.trx
         .insertInto('identity')
-        .values(part.map((k) => ({ workspace_id: members[k]!.workspace_id, member_id: ids[k]!, platform: members[k]!.platform, external_id: members[k]!.external_id, display_name: members[k]!.display_name, username: members[k]!.username })))
+        .values(
+          part.map((k) => ({
+            workspace_id: members[k]!.workspace_id,
+            member_id: ids[k]!,
+            platform: members[k]!.platform,
+            external_id: members[k]!.external_id,
+            display_name: members[k]!.display_name,
+            username: members[k]!.username,
+          })),
+        )
         .onConflict((oc) => oc.columns(['workspace_id', 'platform', 'external_id']).doNothing())
         .returning('external_id')
         .execute();
@@ -76,9 +87,24 @@ export class KyselyIngestWriter implements IngestWriter {
     }
     const lost = members.map((m, i) => ({ m, i })).filter(({ m }) => !created.has(m.external_id));
     if (lost.length > 0) {
-      await this.trx.deleteFrom('member').where('id', 'in', lost.map(({ i }) => ids[i]!)).execute();
+      await this.trx
+        .deleteFrom('member')
+        .where(
+          'id',
+          'in',
+          lost.map(({ i }) => ids[i]!),
+        )
+        .execute();
       const { workspace_id, platform } = lost[0]!.m;
-      const found = new Map((await this.findMembers(workspace_id, platform, lost.map(({ m }) => m.external_id))).map((r) => [r.external_id, r.id]));
+      const found = new Map(
+        (
+          await this.findMembers(
+            workspace_id,
+            platform,
+            lost.map(({ m }) => m.external_id),
+          )
+        ).map((r) => [r.external_id, r.id]),
+      );
       for (const { m, i } of lost) {
         const id = found.get(m.external_id);
         if (id === undefined) throw new Error(`member ${platform}:${m.external_id} was neither found nor created`);
@@ -105,7 +131,12 @@ export class KyselyIngestWriter implements IngestWriter {
   async erasedAmong(memberIds: readonly number[]): Promise<Set<number>> {
     const erased = new Set<number>();
     for (let i = 0; i < memberIds.length; i += CHUNK) {
-      const rows = await this.trx.selectFrom('member').select('id').where('id', 'in', memberIds.slice(i, i + CHUNK)).where('erased_at', 'is not', null).execute();
+      const rows = await this.trx
+        .selectFrom('member')
+        .select('id')
+        .where('id', 'in', memberIds.slice(i, i + CHUNK))
+        .where('erased_at', 'is not', null)
+        .execute();
       for (const r of rows) erased.add(r.id);
     }
     return erased;
@@ -157,7 +188,11 @@ export class KyselyIngestWriter implements IngestWriter {
   }
 
   async insertMemberships(rows: readonly NewMembership[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += CHUNK) await this.trx.insertInto('membership').values(rows.slice(i, i + CHUNK)).execute();
+    for (let i = 0; i < rows.length; i += CHUNK)
+      await this.trx
+        .insertInto('membership')
+        .values(rows.slice(i, i + CHUNK))
+        .execute();
   }
 
   async closeMembership(id: number, at: number, reason: 'left' | 'removed'): Promise<void> {
@@ -174,13 +209,7 @@ export class KyselyIngestWriter implements IngestWriter {
 
   async renameMember(memberId: number, workspaceId: number, platform: string, externalId: string, name: string): Promise<void> {
     await this.trx.updateTable('member').set({ display_name: name }).where('id', '=', memberId).execute();
-    await this.trx
-      .updateTable('identity')
-      .set({ display_name: name })
-      .where('workspace_id', '=', workspaceId)
-      .where('platform', '=', platform)
-      .where('external_id', '=', externalId)
-      .execute();
+    await this.trx.updateTable('identity').set({ display_name: name }).where('workspace_id', '=', workspaceId).where('platform', '=', platform).where('external_id', '=', externalId).execute();
   }
 
   async addRollups(deltas: RollupDeltas): Promise<void> {
@@ -209,7 +238,11 @@ export class KyselyIngestWriter implements IngestWriter {
   }
 
   async insertOutbox(rows: readonly OutboxRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += CHUNK) await this.trx.insertInto('outbox').values(rows.slice(i, i + CHUNK)).execute();
+    for (let i = 0; i < rows.length; i += CHUNK)
+      await this.trx
+        .insertInto('outbox')
+        .values(rows.slice(i, i + CHUNK))
+        .execute();
   }
 }
 

@@ -45,9 +45,7 @@ function prepareAll(db: SQLite.Database) {
         'first_message_at = case when member_group_total.first_message_at is null or excluded.first_message_at < member_group_total.first_message_at then excluded.first_message_at else member_group_total.first_message_at end, ' +
         'last_message_at = case when member_group_total.last_message_at is null or excluded.last_message_at > member_group_total.last_message_at then excluded.last_message_at else member_group_total.last_message_at end',
     ),
-    outbox: db.prepare(
-      'insert into outbox (workspace_id, group_id, platform, idempotency_key, action, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
+    outbox: db.prepare('insert into outbox (workspace_id, group_id, platform, idempotency_key, action, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
   };
 }
 

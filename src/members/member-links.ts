@@ -33,10 +33,16 @@ export async function linkMembers(db: Kysely<Database>, workspaceId: number, kee
 
     const days = await trx.selectFrom('member_group_day').selectAll().where('member_id', '=', mergeId).execute();
     await trx.deleteFrom('member_group_day').where('member_id', '=', mergeId).execute();
-    await addMemberDays(trx, days.map((d) => ({ ...d, member_id: keepId })));
+    await addMemberDays(
+      trx,
+      days.map((d) => ({ ...d, member_id: keepId })),
+    );
     const totals = await trx.selectFrom('member_group_total').selectAll().where('member_id', '=', mergeId).execute();
     await trx.deleteFrom('member_group_total').where('member_id', '=', mergeId).execute();
-    await addMemberTotals(trx, totals.map((t) => ({ ...t, member_id: keepId })));
+    await addMemberTotals(
+      trx,
+      totals.map((t) => ({ ...t, member_id: keepId })),
+    );
     const firstSeen = Math.min(...found.map((m) => Number(m.first_seen_at)));
     await trx.updateTable('member').set({ first_seen_at: firstSeen }).where('id', '=', keepId).execute();
     await trx.deleteFrom('member').where('id', '=', mergeId).execute();
@@ -57,11 +63,7 @@ export function foldName(name: string): string {
  * workspace around the same time. Never links on its own: an operator confirms.
  */
 export async function suggestLinks(db: Kysely<Database>, workspaceId: number, limit = 100): Promise<LinkSuggestion[]> {
-  const identities = await db
-    .selectFrom('identity')
-    .select(['member_id', 'platform', 'display_name', 'username'])
-    .where('workspace_id', '=', workspaceId)
-    .execute();
+  const identities = await db.selectFrom('identity').select(['member_id', 'platform', 'display_name', 'username']).where('workspace_id', '=', workspaceId).execute();
   const byKey = new Map<string, typeof identities>();
   for (const identity of identities) {
     const keys = new Set([`n:${foldName(identity.display_name)}`, ...(identity.username ? [`u:${identity.username.toLowerCase()}`] : [])]);
@@ -81,7 +83,14 @@ export async function suggestLinks(db: Kysely<Database>, workspaceId: number, li
         if (a.member_id === b.member_id || a.platform === b.platform) continue;
         const [x, y] = a.member_id < b.member_id ? [a, b] : [b, a];
         const id = `${x.member_id}|${y.member_id}`;
-        const s = pairs.get(id) ?? { memberId: x.member_id, otherMemberId: y.member_id, names: [x.display_name, y.display_name] as [string, string], platforms: [x.platform, y.platform] as [string, string], score: 0, reasons: [] };
+        const s = pairs.get(id) ?? {
+          memberId: x.member_id,
+          otherMemberId: y.member_id,
+          names: [x.display_name, y.display_name] as [string, string],
+          platforms: [x.platform, y.platform] as [string, string],
+          score: 0,
+          reasons: [],
+        };
         const reason = key.startsWith('u:') ? 'same username' : 'same display name';
         if (!s.reasons.includes(reason)) {
           s.reasons.push(reason);

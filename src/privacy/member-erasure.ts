@@ -80,7 +80,11 @@ export async function eraseMember(db: Kysely<Database>, workspaceId: number, mem
       for (const n of namesIn(event, new Set(mine.keys()))) names.add(n);
       const changed = pseudonymizeEvent(event, mine, { blankText, usernames: usernames.get(platform) ?? new Map() });
       if (changed === event) return false;
-      await trx.updateTable('event').set({ payload: JSON.stringify(changed) }).where('id', '=', row.id).execute();
+      await trx
+        .updateTable('event')
+        .set({ payload: JSON.stringify(changed) })
+        .where('id', '=', row.id)
+        .execute();
       return true;
     };
 
@@ -95,7 +99,12 @@ export async function eraseMember(db: Kysely<Database>, workspaceId: number, mem
       }
       after = rows.at(-1)!.id;
     }
-    for (const m of await trx.selectFrom('membership').select('group_id').where((eb) => eb.or([eb('member_id', '=', memberId), eb('inviter_member_id', '=', memberId)])).execute()) groupIds.add(m.group_id);
+    for (const m of await trx
+      .selectFrom('membership')
+      .select('group_id')
+      .where((eb) => eb.or([eb('member_id', '=', memberId), eb('inviter_member_id', '=', memberId)]))
+      .execute())
+      groupIds.add(m.group_id);
 
     // Other people's events in the same groups that name them: joins they invited to,
     // removals they made, and messages mentioning them by an id or a handle made of their name.
@@ -130,9 +139,17 @@ export async function eraseMember(db: Kysely<Database>, workspaceId: number, mem
     const sandboxLines = await eraseSandboxLines(trx, workspaceId, identities, pseudonym);
     const { outboxActions, botLines } = await eraseFromOutbox(trx, workspaceId, memberId, spoken, pseudonym);
 
-    await trx.updateTable('member').set({ display_name: pseudonym, erased_at: member.erased_at ?? now }).where('id', '=', memberId).execute();
+    await trx
+      .updateTable('member')
+      .set({ display_name: pseudonym, erased_at: member.erased_at ?? now })
+      .where('id', '=', memberId)
+      .execute();
     for (const i of identities) {
-      await trx.updateTable('identity').set({ display_name: pseudonym, username: null, external_id: idAfterErasure(i.platform, i.external_id) }).where('id', '=', i.id).execute();
+      await trx
+        .updateTable('identity')
+        .set({ display_name: pseudonym, username: null, external_id: idAfterErasure(i.platform, i.external_id) })
+        .where('id', '=', i.id)
+        .execute();
     }
 
     const report: ErasureReport = {
@@ -189,8 +206,13 @@ async function eraseSandboxLines(trx: Trx, workspaceId: number, identities: { pl
   let lines = 0;
   for (const id of sandboxIds) {
     const theirs = () => trx.updateTable('sandbox_message').where('room', 'in', rooms).where('from_id', '=', id).where('from_bot', '=', 0);
-    const blanked = await theirs().where('kind', '=', 'message').set({ from_id: idAfterErasure('sandbox', id), from_name: pseudonym, text: '' }).executeTakeFirst();
-    const renamed = await theirs().set({ from_id: idAfterErasure('sandbox', id), from_name: pseudonym }).executeTakeFirst();
+    const blanked = await theirs()
+      .where('kind', '=', 'message')
+      .set({ from_id: idAfterErasure('sandbox', id), from_name: pseudonym, text: '' })
+      .executeTakeFirst();
+    const renamed = await theirs()
+      .set({ from_id: idAfterErasure('sandbox', id), from_name: pseudonym })
+      .executeTakeFirst();
     lines += Number(blanked.numUpdatedRows) + Number(renamed.numUpdatedRows);
   }
   return lines;
@@ -208,7 +230,9 @@ async function eraseFromOutbox(trx: Trx, workspaceId: number, memberId: number, 
       .select(['outbox.id', 'outbox.idempotency_key', 'outbox.action', 'chat_group.platform', 'chat_group.external_id'])
       .where('outbox.workspace_id', '=', workspaceId)
       // As actionSchema serializes them: `"memberId":12` or 12 in `"mentions":[…]`.
-      .where((eb) => eb.or([`"memberId":${memberId},`, `"memberId":${memberId}}`, `[${memberId}]`, `[${memberId},`, `,${memberId}]`, `,${memberId},`].map((p) => eb('outbox.action', 'like', `%${p}%`))))
+      .where((eb) =>
+        eb.or([`"memberId":${memberId},`, `"memberId":${memberId}}`, `[${memberId}]`, `[${memberId},`, `,${memberId}]`, `,${memberId},`].map((p) => eb('outbox.action', 'like', `%${p}%`))),
+      )
       .where('outbox.id', '>', after)
       .orderBy('outbox.id')
       .limit(PAGE)
@@ -221,7 +245,12 @@ async function eraseFromOutbox(trx: Trx, workspaceId: number, memberId: number, 
       if (!namesThem) continue;
       if (typeof action.text === 'string') {
         const text = replace(action.text);
-        if (text !== action.text) await trx.updateTable('outbox').set({ action: JSON.stringify({ ...action, text }) }).where('id', '=', row.id).execute();
+        if (text !== action.text)
+          await trx
+            .updateTable('outbox')
+            .set({ action: JSON.stringify({ ...action, text }) })
+            .where('id', '=', row.id)
+            .execute();
       }
       outboxActions++;
       if (row.platform === 'sandbox') {

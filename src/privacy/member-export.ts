@@ -51,7 +51,18 @@ export async function exportMember(db: Kysely<Database>, workspaceId: number, me
     .selectFrom('membership')
     .innerJoin('chat_group', 'chat_group.id', 'membership.group_id')
     .leftJoin('member as inviter', 'inviter.id', 'membership.inviter_member_id')
-    .select(['membership.joined_at', 'membership.left_at', 'membership.join_method', 'membership.left_reason', 'membership.code', 'membership.inviter_member_id', 'inviter.display_name as inviter_name', 'chat_group.id as group_id', 'chat_group.name as group_name', 'chat_group.platform'])
+    .select([
+      'membership.joined_at',
+      'membership.left_at',
+      'membership.join_method',
+      'membership.left_reason',
+      'membership.code',
+      'membership.inviter_member_id',
+      'inviter.display_name as inviter_name',
+      'chat_group.id as group_id',
+      'chat_group.name as group_name',
+      'chat_group.platform',
+    ])
     .where('membership.member_id', '=', memberId)
     .orderBy('membership.joined_at')
     .orderBy('membership.id')
@@ -126,7 +137,9 @@ export async function exportMember(db: Kysely<Database>, workspaceId: number, me
       eb.or([
         eb.and([eb('target_kind', '=', 'member'), eb('target_id', '=', String(memberId))]),
         eb('detail', 'like', `%"memberId":${memberId}%`),
-        ...(sandboxNames.size ? [eb.and([eb('action', 'like', 'sandbox.%'), eb.or([...sandboxNames].map((n) => eb('detail', 'like', `%"member":${JSON.stringify(n).replace(/[%_\\]/g, '_')}%`)))])] : []),
+        ...(sandboxNames.size
+          ? [eb.and([eb('action', 'like', 'sandbox.%'), eb.or([...sandboxNames].map((n) => eb('detail', 'like', `%"member":${JSON.stringify(n).replace(/[%_\\]/g, '_')}%`)))])]
+          : []),
       ]),
     )
     .orderBy('id')

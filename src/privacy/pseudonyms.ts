@@ -40,7 +40,15 @@ export function idAfterErasure(platform: string, externalId: string): string {
 type Json = Record<string, unknown>;
 
 const PERSON_FIELDS = ['actor', 'member', 'inviter', 'removedBy'] as const;
-const SUBJECT_FIELD: Record<string, string> = { message: 'actor', command: 'actor', reaction: 'actor', 'group.renamed': 'actor', 'member.joined': 'member', 'member.left': 'member', 'member.renamed': 'member' };
+const SUBJECT_FIELD: Record<string, string> = {
+  message: 'actor',
+  command: 'actor',
+  reaction: 'actor',
+  'group.renamed': 'actor',
+  'member.joined': 'member',
+  'member.left': 'member',
+  'member.renamed': 'member',
+};
 
 export interface PseudonymizeOptions {
   /** Blank what the erased subject wrote (message text, command arguments). Erasure does; ingest keeps new text. */

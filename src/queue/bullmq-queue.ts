@@ -148,7 +148,14 @@ export class BullmqEventQueue implements EventQueue {
         await this.#worker?.close();
         await this.#queue?.close();
       } finally {
-        await Promise.all(this.#connections.map((c) => c.quit().then(() => {}, () => c.disconnect())));
+        await Promise.all(
+          this.#connections.map((c) =>
+            c.quit().then(
+              () => {},
+              () => c.disconnect(),
+            ),
+          ),
+        );
       }
     })();
     return this.#closing;
@@ -201,7 +208,9 @@ export function eventBatchJobId(batch: EventBatch): string {
     const key = typeof event === 'object' && event !== null ? (event as { dedupKey?: unknown }).dedupKey : undefined;
     return typeof key === 'string' ? `k${key}` : `j${JSON.stringify(event)}`;
   });
-  return `b${createHash('sha256').update(JSON.stringify([batch.workspaceId, keys])).digest('hex')}`;
+  return `b${createHash('sha256')
+    .update(JSON.stringify([batch.workspaceId, keys]))
+    .digest('hex')}`;
 }
 
 /**

@@ -49,9 +49,7 @@ export class RedisLeaderLease implements Leadership {
   async #tick(): Promise<void> {
     let leader = false;
     try {
-      leader = this.#leader
-        ? (await this.#redis.eval(RENEW, 1, this.key, this.#id, String(this.leaseMs))) === 1
-        : (await this.#redis.set(this.key, this.#id, 'PX', this.leaseMs, 'NX')) === 'OK';
+      leader = this.#leader ? (await this.#redis.eval(RENEW, 1, this.key, this.#id, String(this.leaseMs))) === 1 : (await this.#redis.set(this.key, this.#id, 'PX', this.leaseMs, 'NX')) === 'OK';
     } catch {
       leader = false;
     }

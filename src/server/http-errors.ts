@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { NOT_STORABLE, unstorablePath } from '../core/stored-text.js';
 import { GroupNotFoundError } from '../store/groups.js';
 import { WorkspaceNotFoundError } from '../store/workspaces.js';

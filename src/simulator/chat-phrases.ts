@@ -36,7 +36,14 @@ const zh: CommonPhrases = {
 };
 
 const en: CommonPhrases = {
-  greetings: ['Hi all, new here 👋', 'Hey everyone, I am {name}', 'Hello! Glad to be here', 'Hi, just joined, lurking for now', 'Hey folks, excited to learn from you', 'Long-time lurker, finally saying hi'],
+  greetings: [
+    'Hi all, new here 👋',
+    'Hey everyone, I am {name}',
+    'Hello! Glad to be here',
+    'Hi, just joined, lurking for now',
+    'Hey folks, excited to learn from you',
+    'Long-time lurker, finally saying hi',
+  ],
   welcomes: ['Welcome @{name}! Check the pinned rules 🙂', 'Welcome aboard @{name}', '@{name} welcome! Feel free to introduce yourself', 'Hey @{name}, glad to have you'],
   thanks: ['Thanks!', 'Thank you so much', 'Got it, thanks', 'Perfect, thanks!', 'Appreciate it 🙏', 'That helps a lot'],
   acknowledgements: ['Noted', '👍', 'Got it', 'Count me in', 'Thanks for the heads up', 'Will do'],

@@ -143,6 +143,6 @@ export class Rng {
 
   /** Pareto(alpha) with minimum `xm`: the heavy tail behind "a few speak most". */
   pareto(alpha: number, xm = 1): number {
-    return xm / Math.pow(1 - this.float(), 1 / alpha);
+    return xm / (1 - this.float()) ** (1 / alpha);
   }
 }

@@ -8,7 +8,5 @@ export type Dialect = 'sqlite' | 'postgres';
  * PostgreSQL's bigserial comes back as a number because database.ts parses int8.
  */
 export function idColumn(dialect: Dialect): { type: 'integer' | 'bigserial'; build: (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder } {
-  return dialect === 'sqlite'
-    ? { type: 'integer', build: (c) => c.primaryKey().autoIncrement() }
-    : { type: 'bigserial', build: (c) => c.primaryKey() };
+  return dialect === 'sqlite' ? { type: 'integer', build: (c) => c.primaryKey().autoIncrement() } : { type: 'bigserial', build: (c) => c.primaryKey() };
 }

@@ -113,7 +113,7 @@ class GroupInUse extends Error {
     readonly fromGroupId: number,
     readonly toGroupId: number,
   ) {
-    super('the group\'s new id already has history');
+    super("the group's new id already has history");
   }
 }
 

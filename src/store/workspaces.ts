@@ -19,7 +19,11 @@ export class WorkspaceNotFoundError extends Error {
 /** Creates a workspace, or returns the one with that slug. */
 export async function ensureWorkspace(db: Kysely<Database>, slug: string, name = slug, now = Date.now()): Promise<Workspace> {
   if (!SLUG.test(slug)) throw new Error(`invalid workspace slug ${JSON.stringify(slug)}: use lowercase letters, digits and -`);
-  await db.insertInto('workspace').values({ slug, name, created_at: now }).onConflict((oc) => oc.column('slug').doNothing()).execute();
+  await db
+    .insertInto('workspace')
+    .values({ slug, name, created_at: now })
+    .onConflict((oc) => oc.column('slug').doNothing())
+    .execute();
   return findWorkspace(db, slug);
 }
 

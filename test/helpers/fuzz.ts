@@ -48,7 +48,26 @@ const HOSTILE_STRINGS = [
   '名'.repeat(300),
 ];
 
-const HOSTILE_NUMBERS = [0, -1, 1.5, -0.5, 2 ** 31, -(2 ** 31) - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53) - 2, 1e21, -1e21, 1e300, -1e300, 8.64e12, 8.64e15, 253402300800, Number.MAX_VALUE, Number.MIN_VALUE];
+const HOSTILE_NUMBERS = [
+  0,
+  -1,
+  1.5,
+  -0.5,
+  2 ** 31,
+  -(2 ** 31) - 1,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53) - 2,
+  1e21,
+  -1e21,
+  1e300,
+  -1e300,
+  8.64e12,
+  8.64e15,
+  253402300800,
+  Number.MAX_VALUE,
+  Number.MIN_VALUE,
+];
 
 /** A value of a random, probably wrong, type. */
 export function hostileValue(rng: Rng, depth = 0): Json {

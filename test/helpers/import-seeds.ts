@@ -16,7 +16,15 @@ export function importSeeds(): Record<ImportFormat, { name: string; text: string
     id: 3001,
     messages: [
       { id: 1, type: 'service', date: '2024-01-02T09:00:00', date_unixtime: '1704186000', actor: 'Ann', actor_id: 'user10', action: 'invite_members', members: ['Cy', 'Di'], text: '' },
-      { id: 2, type: 'message', date: '2024-01-02T10:00:00', date_unixtime: '1704189600', from: 'Ann', from_id: 'user10', text: ['hi ', { type: 'bold', text: 'all' }, { type: 'mention', text: '@bob' }] },
+      {
+        id: 2,
+        type: 'message',
+        date: '2024-01-02T10:00:00',
+        date_unixtime: '1704189600',
+        from: 'Ann',
+        from_id: 'user10',
+        text: ['hi ', { type: 'bold', text: 'all' }, { type: 'mention', text: '@bob' }],
+      },
       { id: 3, type: 'message', date: '2024-01-02T10:05:00', date_unixtime: '1704189900', from: 'Bob', from_id: 'user11', reply_to_message_id: 2, photo: 'photos/1.jpg', text: 'look' },
       { id: 4, type: 'service', date: '2024-01-03T09:00:00', date_unixtime: '1704272400', actor: 'Ann', actor_id: 'user10', action: 'remove_members', members: ['Cy'], text: '' },
       { id: 5, type: 'message', date: '2024-01-03T11:00:00', date_unixtime: '1704279600', from: 'Ann', from_id: 'user10', text: 'bye', edited: '2024-01-03T11:01:00' },
@@ -60,7 +68,13 @@ Garden club
 ${[
   service(1, 'Ann created group &laquo;Garden club&raquo;'),
   message(2, '01.03.2024 10:00:00 UTC+03:00', 'Ann', 'words &amp; more<br>second line'),
-  message(3, '01.03.2024 10:01:00 UTC+03:00', null, 'again', '       <div class="reply_to details">\nIn reply to <a href="#go_to_message2" onclick="return GoToMessage(2)">this message</a>\n       </div>'),
+  message(
+    3,
+    '01.03.2024 10:01:00 UTC+03:00',
+    null,
+    'again',
+    '       <div class="reply_to details">\nIn reply to <a href="#go_to_message2" onclick="return GoToMessage(2)">this message</a>\n       </div>',
+  ),
   service(4, 'Bob joined group by link from Ann'),
   service(5, 'Ann invited Cy, Di and Ed'),
   message(6, '01.03.2024 12:00:00 UTC+03:00', 'Bob', 'hello'),
@@ -74,7 +88,20 @@ ${[
 `;
   const T0 = 1_704_074_400;
   const strTime = (unix: number) => new Date((unix + 8 * 3600) * 1000).toISOString().slice(0, 19).replace('T', ' ');
-  const wechatRow = (localId: number, type: number, isSender: number, at: number, content: string, nick: string, sender: string) => [localId, 5, type, 0, isSender, at, 2, content, strTime(at), '', nick, sender];
+  const wechatRow = (localId: number, type: number, isSender: number, at: number, content: string, nick: string, sender: string) => [
+    localId,
+    5,
+    type,
+    0,
+    isSender,
+    at,
+    2,
+    content,
+    strTime(at),
+    '',
+    nick,
+    sender,
+  ];
   const wechat = `\ufeff${[
     ['localId', 'TalkerId', 'Type', 'SubType', 'IsSender', 'CreateTime', 'Status', 'StrContent', 'StrTime', 'Remark', 'NickName', 'Sender'],
     wechatRow(1, 10000, 0, T0, '"张三"邀请"李四、王五"加入了群聊', '', ''),
@@ -94,7 +121,20 @@ ${[
     dateRange: { after: null, before: null },
     exportedAt: '2024-02-01T00:00:00+00:00',
     messages: [
-      { id: '1001', type: 'Default', timestamp: '2024-01-01T10:00:00+00:00', timestampEdited: null, isPinned: false, content: 'hi', author: annD, attachments: [], embeds: [], stickers: [], reactions: [], mentions: [] },
+      {
+        id: '1001',
+        type: 'Default',
+        timestamp: '2024-01-01T10:00:00+00:00',
+        timestampEdited: null,
+        isPinned: false,
+        content: 'hi',
+        author: annD,
+        attachments: [],
+        embeds: [],
+        stickers: [],
+        reactions: [],
+        mentions: [],
+      },
       { id: '1002', type: 'GuildMemberJoin', timestamp: '2024-01-01T10:05:00+00:00', content: 'Joined the server.', author: bobD, attachments: [], reactions: [], mentions: [] },
       {
         id: '1003',
@@ -126,4 +166,3 @@ ${[
     'discord-csv': { name: 'Guild - Text - general [123456789012345678].csv', text: discordCsv },
   };
 }
-

@@ -18,7 +18,18 @@ const HOUR = 3_600_000;
  * Strings that exist only in the second workspace ("zeta"): no answer given to a
  * caller of the first workspace ("acme") may contain any of them.
  */
-export const ZETA_MARKERS = ['zeta-ws', 'Zeta Secret Works', 'Zeta Hidden Lounge', 'Zeta Private Room', 'zeta-member-xq', 'zeta-owner@zeta.test', 'zeta-token-name', 'zeta secret words', 'zeta-bot-conn', 'ZETA-secret-bot-token-value'];
+export const ZETA_MARKERS = [
+  'zeta-ws',
+  'Zeta Secret Works',
+  'Zeta Hidden Lounge',
+  'Zeta Private Room',
+  'zeta-member-xq',
+  'zeta-owner@zeta.test',
+  'zeta-token-name',
+  'zeta secret words',
+  'zeta-bot-conn',
+  'ZETA-secret-bot-token-value',
+];
 
 /**
  * Two workspaces on one server, as a multi-tenant install has them: acme (three
@@ -51,7 +62,10 @@ export async function twoWorkspaces(backend: TestBackend, cleanups: (() => Promi
   f.clock.t = T0;
 
   const connections = new ConnectionStore(db, new SecretBox('a-test-instance-secret-that-is-long-enough'));
-  const zetaConnection = await connections.add({ workspaceId: zeta.id, platform: 'telegram', name: 'zeta-bot-conn', settings: { token: '123456789:ZETA-secret-bot-token-value', mode: 'polling' } }, T0);
+  const zetaConnection = await connections.add(
+    { workspaceId: zeta.id, platform: 'telegram', name: 'zeta-bot-conn', settings: { token: '123456789:ZETA-secret-bot-token-value', mode: 'polling' } },
+    T0,
+  );
   const app = createApp({ runtime: f.runtime, clock: f.clock.now, connections, sandbox: (ws) => new SandboxService(f.runtime, ws, f.clock), logError: (e) => console.error(e) });
   const acmeOwner = await addOperator(db, { email: 'owner@acme.test', workspaceId: acme.id, role: 'owner' }, T0);
   const zetaOwner = await addOperator(db, { email: 'zeta-owner@zeta.test', workspaceId: zeta.id, role: 'owner' }, T0);

@@ -215,7 +215,7 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: st
     throw new ApiError(method, route, 0, '', cause instanceof Error ? cause.message : null);
   }
   const text = await response.text();
-  let json: unknown = undefined;
+  let json: unknown;
   if (text) {
     try {
       json = JSON.parse(text);
@@ -225,10 +225,7 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: st
   }
   if (response.status === 401 && route !== '/api/auth/login') window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
   if (!response.ok) {
-    const detail =
-      json && typeof json === 'object' && typeof (json as { error?: unknown }).error === 'string'
-        ? (json as { error: string }).error
-        : null;
+    const detail = json && typeof json === 'object' && typeof (json as { error?: unknown }).error === 'string' ? (json as { error: string }).error : null;
     throw new ApiError(method, route, response.status, response.statusText, detail);
   }
   if (json === undefined || json === null || typeof json !== 'object') {

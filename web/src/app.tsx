@@ -21,10 +21,7 @@ function Logo() {
   return (
     <svg className="brand__logo" viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
       <rect width="32" height="32" rx="8" fill="#334155" />
-      <path
-        d="M16 5c1.2 4.2 6.5 6.7 6.5 12.6A6.5 6.5 0 0 1 16 24a6.5 6.5 0 0 1-6.5-6.4c0-2.7 1.3-4.4 2.8-5.8.2 2 1.1 3.3 2.4 3.9C14.3 11.8 15.2 8.4 16 5z"
-        fill="#f97316"
-      />
+      <path d="M16 5c1.2 4.2 6.5 6.7 6.5 12.6A6.5 6.5 0 0 1 16 24a6.5 6.5 0 0 1-6.5-6.4c0-2.7 1.3-4.4 2.8-5.8.2 2 1.1 3.3 2.4 3.9C14.3 11.8 15.2 8.4 16 5z" fill="#f97316" />
       <path d="M16 15.5c.6 2 3 3 3 5.4A3 3 0 0 1 16 24a3 3 0 0 1-3-3.1c0-1.9 1.9-3 3-5.4z" fill="#fde68a" />
       <rect x="8" y="25" width="16" height="2.2" rx="1.1" fill="#94a3b8" />
     </svg>
@@ -174,13 +171,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             )}
             <label className="topbar__field">
               <span className="visually-hidden">{t('header.language')}</span>
-              <select
-                className="topbar__select"
-                value={locale}
-                onChange={(e) => setLocale(e.target.value as Locale)}
-                data-testid="lang-switch"
-                aria-label={t('header.language')}
-              >
+              <select className="topbar__select" value={locale} onChange={(e) => setLocale(e.target.value as Locale)} data-testid="lang-switch" aria-label={t('header.language')}>
                 {LOCALES.map((l) => (
                   <option key={l.code} value={l.code} lang={l.code}>
                     {l.label}
@@ -238,13 +229,7 @@ function Page({
   const list = workspaces.data?.workspaces;
   if (!list) {
     return (
-      <div className="page">
-        {workspaces.error ? (
-          <ErrorState what={t('what.workspaces')} error={workspaces.error} onRetry={workspaces.reload} />
-        ) : (
-          <LoadingState what={t('what.workspaces')} />
-        )}
-      </div>
+      <div className="page">{workspaces.error ? <ErrorState what={t('what.workspaces')} error={workspaces.error} onRetry={workspaces.reload} /> : <LoadingState what={t('what.workspaces')} />}</div>
     );
   }
   const first = list[0];

@@ -98,8 +98,7 @@ const en = {
   'group.openSandbox': 'Open in sandbox chat',
   'group.invalidId': '“{id}” is not a group id.',
   'sandbox.title': 'Sandbox chat',
-  'sandbox.intro':
-    'Talk to the bot as a simulated member. The simulated community keeps going in the background; the conversation refreshes every few seconds.',
+  'sandbox.intro': 'Talk to the bot as a simulated member. The simulated community keeps going in the background; the conversation refreshes every few seconds.',
   'sandbox.group': 'Group',
   'sandbox.noGroups': 'There are no sandbox groups on this server.',
   'sandbox.empty': 'No messages yet. Say something!',
@@ -625,11 +624,7 @@ function fill(template: string, vars?: Vars): string {
 function fillNodes(template: string, vars: Record<string, ReactNode>): ReactNode {
   const parts = template.split(/\{(\w+)\}/g);
   // split() with a capture group alternates literal text and placeholder names.
-  return createElement(
-    Fragment,
-    null,
-    ...parts.map((part, i) => (i % 2 === 0 ? part : createElement(Fragment, { key: i }, Object.hasOwn(vars, part) ? vars[part] : `{${part}}`))),
-  );
+  return createElement(Fragment, null, ...parts.map((part, i) => (i % 2 === 0 ? part : createElement(Fragment, { key: i }, Object.hasOwn(vars, part) ? vars[part] : `{${part}}`))));
 }
 
 /** Locale-aware formatting of numbers, dates and durations. */

@@ -28,11 +28,7 @@ interface State<T> {
  * and aborted or superseded requests never overwrite newer ones. Polling pauses while
  * the tab is hidden and catches up as soon as it is visible again.
  */
-export function useResource<T>(
-  load: (signal: AbortSignal) => Promise<T>,
-  deps: DependencyList,
-  options: { pollMs?: number } = {},
-): Resource<T> {
+export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList, options: { pollMs?: number } = {}): Resource<T> {
   const { pollMs } = options;
   const key = JSON.stringify(deps);
   const [state, setState] = useState<State<T>>({ key: '', data: undefined, error: undefined, updatedAt: null });
@@ -43,6 +39,7 @@ export function useResource<T>(
     loadRef.current = load;
   });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `nonce` is how reload() asks for a fresh load
   useEffect(() => {
     let disposed = false;
     let inFlight = false;

@@ -26,7 +26,17 @@ async function change(workspaceRef: string | undefined, idText: string, action: 
     const after = await work(runtime, before.id).catch((error) => {
       throw error instanceof InvalidAutomationError ? new UsageError(error.message) : error;
     });
-    await recordAudit(db, { workspaceId: workspace.id, actor: SYSTEM_ACTOR('cli'), action, target: { kind: 'automation', id: before.id }, detail: { kind: before.kind, before: before.config, after: after?.config ?? null } }, Date.now());
+    await recordAudit(
+      db,
+      {
+        workspaceId: workspace.id,
+        actor: SYSTEM_ACTOR('cli'),
+        action,
+        target: { kind: 'automation', id: before.id },
+        detail: { kind: before.kind, before: before.config, after: after?.config ?? null },
+      },
+      Date.now(),
+    );
     return after;
   });
 }
@@ -41,7 +51,7 @@ export function registerAutomationCommand(program: Command): void {
 
   automation
     .command('list')
-    .description('the workspace\'s automations (JSON lines)')
+    .description("the workspace's automations (JSON lines)")
     .action(async (_opts: unknown, cmd: Command) => {
       const all = await withRuntime(async (runtime) => listAutomations(runtime.store.db, (await resolveWorkspace(runtime.store.db, ws(cmd))).id));
       all.forEach(printJsonLine);
@@ -70,14 +80,17 @@ export function registerAutomationCommand(program: Command): void {
 
   automation
     .command('set <id>')
-    .description('change an automation\'s settings')
+    .description("change an automation's settings")
     .requiredOption('--config <json>', 'the new settings')
     .action(async (id: string, opts: { config: string }, cmd: Command) => {
       const config = parseConfig(opts.config);
       printJsonLine(await change(ws(cmd), id, 'automation.changed', (runtime, n) => updateAutomation(runtime.store.db, n, { config })));
     });
 
-  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+  for (const [verb, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     automation
       .command(`${verb} <id>`)
       .description(`switch an automation ${enabled ? 'on' : 'off'} (a group's own, switched off, means none there)`)

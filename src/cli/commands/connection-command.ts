@@ -14,7 +14,10 @@ async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise
 }
 
 /** Runs work on the connection store of a workspace, auditing what it changes. */
-async function withConnections<T>(workspaceRef: string | undefined, work: (store: ConnectionStore, workspaceId: number, audit: (c: ConnectionSummary, action: string) => Promise<void>) => Promise<T>): Promise<T> {
+async function withConnections<T>(
+  workspaceRef: string | undefined,
+  work: (store: ConnectionStore, workspaceId: number, audit: (c: ConnectionSummary, action: string) => Promise<void>) => Promise<T>,
+): Promise<T> {
   return withRuntime(async (runtime, config) => {
     const { db } = runtime.store;
     const workspace = await resolveWorkspace(db, workspaceRef);
@@ -32,7 +35,10 @@ async function withConnections<T>(workspaceRef: string | undefined, work: (store
  * up at its next start.
  */
 export function registerConnectionCommand(program: Command): void {
-  const connection = program.command('connection').description('platform connections (Telegram bots, WeChat accounts, Discord bots)').option('-w, --workspace <slug>', 'workspace (default: the first one)');
+  const connection = program
+    .command('connection')
+    .description('platform connections (Telegram bots, WeChat accounts, Discord bots)')
+    .option('-w, --workspace <slug>', 'workspace (default: the first one)');
   const ws = (cmd: Command) => cmd.optsWithGlobals<{ workspace?: string }>().workspace;
 
   connection
@@ -66,12 +72,15 @@ export function registerConnectionCommand(program: Command): void {
 
   connection
     .command('list')
-    .description('the workspace\'s connections (JSON lines; never their credentials)')
+    .description("the workspace's connections (JSON lines; never their credentials)")
     .action(async (_opts: unknown, cmd: Command) => {
       (await withConnections(ws(cmd), (store, workspaceId) => store.list(workspaceId))).forEach(printJsonLine);
     });
 
-  for (const [verb, status] of [['pause', 'paused'], ['resume', 'active']] as const) {
+  for (const [verb, status] of [
+    ['pause', 'paused'],
+    ['resume', 'active'],
+  ] as const) {
     connection
       .command(`${verb} <connection>`)
       .description(`${verb} a connection (by name or id)`)

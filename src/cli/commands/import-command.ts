@@ -16,7 +16,7 @@ export function registerImportCommand(program: Command): void {
     .argument('<path...>', 'export files, or directories holding them (telegram-html: the folder of messages*.html pages)')
     .option('-w, --workspace <slug>', 'workspace (default: the first one)')
     .option('--tz <zone>', 'time zone of times written without a UTC offset, e.g. Europe/Moscow (default UTC); groups this import creates get it too')
-    .option('--chat-id <id>', 'the chat\'s platform id when the export lacks it (telegram-html: Bot API id like -1001234567890; discord-csv: channel id)')
+    .option('--chat-id <id>', "the chat's platform id when the export lacks it (telegram-html: Bot API id like -1001234567890; discord-csv: channel id)")
     .option('--json', 'print the summary as JSON')
     .action(async (format: string, paths: string[], opts: { workspace?: string; tz?: string; chatId?: string; json?: boolean }) => {
       if (!isImportFormat(format)) throw new UsageError(`unknown format ${JSON.stringify(format)}: use one of ${IMPORT_FORMATS.join(', ')}`);
@@ -46,7 +46,9 @@ export function registerImportCommand(program: Command): void {
 
 /** The end-of-import report: groups, events stored, duplicates, what was skipped. */
 export function formatSummary(s: ImportSummary): string {
-  const lines = [`imported ${s.format} (${s.files} file${s.files === 1 ? '' : 's'}): ${s.groups.length} group${s.groups.length === 1 ? '' : 's'}, ${s.events} events read, ${s.stored} stored, ${s.duplicates} already there`];
+  const lines = [
+    `imported ${s.format} (${s.files} file${s.files === 1 ? '' : 's'}): ${s.groups.length} group${s.groups.length === 1 ? '' : 's'}, ${s.events} events read, ${s.stored} stored, ${s.duplicates} already there`,
+  ];
   for (const g of s.groups) lines.push(`  ${g.title ?? g.externalId} (${g.platform} ${g.externalId}): ${g.events} events`);
   const skipped = Object.entries(s.skipped);
   if (skipped.length) lines.push(`  not imported: ${skipped.map(([reason, n]) => `${n} ${reason}`).join('; ')}`);

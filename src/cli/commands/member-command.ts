@@ -54,7 +54,17 @@ export function registerMemberCommand(program: Command): void {
         const workspaceId = await memberWorkspace(db, memberIdValue, workspace);
         const now = Date.now();
         const doc = await exportMember(db, workspaceId, memberIdValue, now);
-        await recordAudit(db, { workspaceId, actor: SYSTEM_ACTOR('cli'), action: 'member.exported', target: { kind: 'member', id: memberIdValue }, detail: { events: doc.events.length, memberships: doc.memberships.length, outbox: doc.outbox.length } }, now);
+        await recordAudit(
+          db,
+          {
+            workspaceId,
+            actor: SYSTEM_ACTOR('cli'),
+            action: 'member.exported',
+            target: { kind: 'member', id: memberIdValue },
+            detail: { events: doc.events.length, memberships: doc.memberships.length, outbox: doc.outbox.length },
+          },
+          now,
+        );
         return `${JSON.stringify(doc, null, 2)}\n`;
       });
       if (opts.out) {

@@ -12,11 +12,14 @@ export function registerMetricsCommand(program: Command): void {
     .description('per-group figures: messages, senders, joins, leaves, replies, active days, longest silence, top-20% share')
     .option('-w, --workspace <slug>', 'workspace (default: the first one)')
     .option('-g, --group <id|name>', 'one group')
-    .option('--from <date>', 'first day (YYYY-MM-DD, in each group\'s time zone)')
+    .option('--from <date>', "first day (YYYY-MM-DD, in each group's time zone)")
     .option('--to <date>', 'last day (YYYY-MM-DD)')
     .option('--json', 'print JSON')
     .action(async (opts: { workspace?: string; group?: string; from?: string; to?: string; json?: boolean }) => {
-      for (const [name, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
+      for (const [name, value] of [
+        ['--from', opts.from],
+        ['--to', opts.to],
+      ] as const) {
         if (value !== undefined && !DAY.test(value)) throw new UsageError(`${name} takes a date like 2026-03-01, not ${JSON.stringify(value)}`);
       }
       const groups = await withRuntime(async (runtime) => {
@@ -28,6 +31,18 @@ export function registerMetricsCommand(program: Command): void {
         process.stdout.write(`${JSON.stringify({ groups }, null, 2)}\n`);
         return;
       }
-      console.table(groups.map((g) => ({ id: g.id, name: g.name, messages: g.messages, senders: g.senders, joins: g.joins, leaves: g.leaves, activeDays: g.activeDays, silenceH: g.longestSilenceHours, top20: g.top20Share })));
+      console.table(
+        groups.map((g) => ({
+          id: g.id,
+          name: g.name,
+          messages: g.messages,
+          senders: g.senders,
+          joins: g.joins,
+          leaves: g.leaves,
+          activeDays: g.activeDays,
+          silenceH: g.longestSilenceHours,
+          top20: g.top20Share,
+        })),
+      );
     });
 }

@@ -35,7 +35,7 @@ export function registerSandboxCommand(program: Command): void {
     .command('add <name>')
     .description('create a sandbox group; prints its id')
     .option('--type <type>', 'group type: interest, resource, consultant, industry, product, knowledge…')
-    .option('--tz <zone>', 'the group\'s time zone (IANA name)', 'UTC')
+    .option('--tz <zone>', "the group's time zone (IANA name)", 'UTC')
     .action(async (name: string, opts: { type?: string; tz: string }, cmd: Command) => {
       const created = await withSandbox(common(cmd), (s) => s.addGroup(name, { timezone: opts.tz, type: opts.type ?? null }));
       process.stdout.write(`${created.id}\n`);
@@ -80,7 +80,7 @@ export function registerSandboxCommand(program: Command): void {
     });
   sandbox
     .command('log <group>')
-    .description('show a group\'s conversation')
+    .description("show a group's conversation")
     .option('--json', 'JSON lines')
     .option('--limit <n>', 'how many of the latest lines', '200')
     .action(async (groupRef: string, opts: { json?: boolean; limit: string }, cmd: Command) => {

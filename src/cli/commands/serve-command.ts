@@ -11,7 +11,10 @@ export function registerServeCommand(program: Command): void {
     .option('--roles <list>', `which roles this process runs: ${ROLES.join(',')}`, ROLES.join(','))
     .action(async (opts: { port?: string; roles: string }) => {
       const config = loadConfig();
-      const roles = opts.roles.split(',').map((r) => r.trim()).filter(Boolean);
+      const roles = opts.roles
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
       const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
       if (unknown.length) throw new UsageError(`unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
       const port = opts.port === undefined ? config.port : Number(opts.port);
@@ -19,7 +22,10 @@ export function registerServeCommand(program: Command): void {
       const server = await startServer(config, { port, roles: roles as Role[], print: (line) => process.stdout.write(`${line}\n`) });
       const stop = () => {
         process.stdout.write('Stopping…\n');
-        server.close().then(() => process.exit(0), () => process.exit(1));
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -18,7 +18,7 @@ export function registerTokenCommand(program: Command): void {
     .option('--name <name>', 'a name to recognise it by', 'cli')
     .option('--expires-in-days <n>', 'expire after this many days')
     .action(async (opts: { workspace: string; email: string; scopes: string; name: string; expiresInDays?: string }) => {
-      let scopes;
+      let scopes: ReturnType<typeof parseScopes>;
       try {
         scopes = parseScopes(opts.scopes);
       } catch (error) {
@@ -31,9 +31,7 @@ export function registerTokenCommand(program: Command): void {
         const { db } = runtime.store;
         const workspace = await findWorkspace(db, opts.workspace);
         const operator = await findOperatorByEmail(db, opts.email);
-        const member = operator
-          ? await db.selectFrom('workspace_member').select('role').where('operator_id', '=', operator.id).where('workspace_id', '=', workspace.id).executeTakeFirst()
-          : undefined;
+        const member = operator ? await db.selectFrom('workspace_member').select('role').where('operator_id', '=', operator.id).where('workspace_id', '=', workspace.id).executeTakeFirst() : undefined;
         if (!operator || !member || !isRole(member.role)) throw new UsageError(`${opts.email} is not an operator of ${workspace.slug}`);
         const allowed = permissionsOf(member.role);
         const beyond = scopes.filter((s) => !allowed.has(s));
@@ -43,7 +41,13 @@ export function registerTokenCommand(program: Command): void {
           const created = await createApiToken(db, { workspaceId: workspace.id, operatorId: operator.id, name: opts.name, scopes, expiresAt: days ? now + days * 86_400_000 : null }, now);
           await recordAudit(
             db,
-            { workspaceId: workspace.id, actor: SYSTEM_ACTOR('cli'), action: 'token.created', target: { kind: 'token', id: created.info.id }, detail: { name: created.info.name, prefix: created.info.prefix, scopes, operator: operator.email } },
+            {
+              workspaceId: workspace.id,
+              actor: SYSTEM_ACTOR('cli'),
+              action: 'token.created',
+              target: { kind: 'token', id: created.info.id },
+              detail: { name: created.info.name, prefix: created.info.prefix, scopes, operator: operator.email },
+            },
             now,
           );
           return created.token;

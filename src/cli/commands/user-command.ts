@@ -11,12 +11,17 @@ export async function readPasswordFromStdin(stream: NodeJS.ReadableStream = proc
   if ((stream as { isTTY?: boolean }).isTTY) process.stderr.write('Password (then Enter and Ctrl-D): ');
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function parseGroups(value: string | undefined): number[] | undefined {
   if (value === undefined) return undefined;
-  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = ids.filter((s) => !/^\d+$/.test(s));
   if (bad.length || ids.length === 0) throw new UsageError(`--groups takes group ids separated by commas, like 12,15, not ${JSON.stringify(value)}`);
   return ids.map(Number);
@@ -56,7 +61,13 @@ export function registerUserCommand(program: Command): void {
             await setMembership(trx, { operatorId: operator.id, workspaceId: workspace.id, role, ...(groups ? { groups } : {}) }, now);
             await recordAudit(
               trx,
-              { workspaceId: workspace.id, actor: SYSTEM_ACTOR('cli'), action: existing ? 'operator.role_set' : 'operator.created', target: { kind: 'operator', id: operator.id }, detail: { email: operator.email, role, groups: groups ?? 'all' } },
+              {
+                workspaceId: workspace.id,
+                actor: SYSTEM_ACTOR('cli'),
+                action: existing ? 'operator.role_set' : 'operator.created',
+                target: { kind: 'operator', id: operator.id },
+                detail: { email: operator.email, role, groups: groups ?? 'all' },
+              },
               now,
             );
             return { id: operator.id, email: operator.email, workspace: workspace.slug, role, groups: groups ?? 'all', created: !existing };

@@ -61,7 +61,8 @@ export function automationRoutes(deps: ServerDeps, authorize: Authorize) {
     const body = await readJson(c, addBody);
     const principal = c.var.principal;
     const access = body.groupId !== undefined ? (await groupAccess(db, principal, body.groupId, 'configure')).access : workspaceAccess(principal, body.workspace, 'configure');
-    if (body.workspace !== undefined && body.groupId !== undefined && workspaceAccess(principal, body.workspace, 'configure').workspace.id !== access.workspace.id) throw new HTTPException(404, { message: `no group ${body.groupId}` });
+    if (body.workspace !== undefined && body.groupId !== undefined && workspaceAccess(principal, body.workspace, 'configure').workspace.id !== access.workspace.id)
+      throw new HTTPException(404, { message: `no group ${body.groupId}` });
     const id = await addAutomation(db, { workspaceId: access.workspace.id, groupId: body.groupId ?? null, kind: body.kind, config: body.config }, deps.clock()).catch(invalid);
     const added = await getAutomation(db, id);
     changed();
@@ -72,7 +73,9 @@ export function automationRoutes(deps: ServerDeps, authorize: Authorize) {
   app.patch('/automations/:id', authorize('configure'), async (c) => {
     const found = await owned(c.var.principal, intParam(c.req.param('id'), 'automation id'));
     const body = await readJson(c, changeBody);
-    const updated = await updateAutomation(db, found.id, { ...(body.config !== undefined ? { config: body.config } : {}), ...(body.enabled !== undefined ? { enabled: body.enabled } : {}) }).catch(invalid);
+    const updated = await updateAutomation(db, found.id, { ...(body.config !== undefined ? { config: body.config } : {}), ...(body.enabled !== undefined ? { enabled: body.enabled } : {}) }).catch(
+      invalid,
+    );
     changed();
     await audit(c.var.principal, updated, 'automation.changed', { before: { config: found.config, enabled: found.enabled }, after: { config: updated.config, enabled: updated.enabled } });
     return c.json({ automation: updated });

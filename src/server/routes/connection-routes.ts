@@ -42,7 +42,11 @@ export function connectionRoutes(deps: ServerDeps, authorize: Authorize) {
     return summary;
   };
   const audit = (principal: AuthEnv['Variables']['principal'], c: ConnectionSummary, action: string) =>
-    recordAudit(deps.runtime.store.db, { workspaceId: c.workspaceId, actor: actorOf(principal), action, target: { kind: 'connection', id: c.id }, detail: { platform: c.platform, name: c.name } }, deps.clock());
+    recordAudit(
+      deps.runtime.store.db,
+      { workspaceId: c.workspaceId, actor: actorOf(principal), action, target: { kind: 'connection', id: c.id }, detail: { platform: c.platform, name: c.name } },
+      deps.clock(),
+    );
 
   app.get('/connections', authorize('configure'), async (c) => {
     const access = workspaceAccess(c.var.principal, c.req.query('workspace'), 'configure');
@@ -59,12 +63,16 @@ export function connectionRoutes(deps: ServerDeps, authorize: Authorize) {
       await deps.connectionChanged?.(added.id);
       return c.json({ connection: present(added) }, 201);
     } catch (error) {
-      if (error instanceof ConnectionSettingsError || (error instanceof Error && /already exists|invalid connection name/.test(error.message))) throw new HTTPException(400, { message: error.message });
+      if (error instanceof ConnectionSettingsError || (error instanceof Error && /already exists|invalid connection name/.test(error.message)))
+        throw new HTTPException(400, { message: error.message });
       throw error;
     }
   });
 
-  for (const [verb, status] of [['pause', 'paused'], ['resume', 'active']] as const) {
+  for (const [verb, status] of [
+    ['pause', 'paused'],
+    ['resume', 'active'],
+  ] as const) {
     app.post(`/connections/:id/${verb}`, authorize('configure'), async (c) => {
       const found = await owned(c.var.principal, intParam(c.req.param('id'), 'connection id'));
       const updated = await store().setStatus(found.id, status);

@@ -48,7 +48,10 @@ export function groupRoutes(deps: ServerDeps, authorize: Authorize) {
     const principal = c.var.principal;
     const ref = c.req.query('workspace');
     const accesses = ref ? [workspaceAccess(principal, ref, 'read')] : accessibleWorkspaces(principal, 'read');
-    const rows = await groupsInScope(db, accesses.map((a) => ({ workspaceId: a.workspace.id, groupIds: groupFilter(a) })));
+    const rows = await groupsInScope(
+      db,
+      accesses.map((a) => ({ workspaceId: a.workspace.id, groupIds: groupFilter(a) })),
+    );
     const byId = new Map(accesses.map((a) => [a.workspace.id, a.workspace]));
     return c.json({ groups: rows.map((g) => presentGroup(g, byId.get(g.workspace_id)!)) });
   });

@@ -51,7 +51,13 @@ export function privacyRoutes(deps: ServerDeps, authorize: Authorize) {
     const doc = await exportMember(db, access.workspace.id, id, now);
     await recordAudit(
       db,
-      { workspaceId: access.workspace.id, actor: actorOf(c.var.principal), action: 'member.exported', target: { kind: 'member', id }, detail: { events: doc.events.length, memberships: doc.memberships.length, outbox: doc.outbox.length } },
+      {
+        workspaceId: access.workspace.id,
+        actor: actorOf(c.var.principal),
+        action: 'member.exported',
+        target: { kind: 'member', id },
+        detail: { events: doc.events.length, memberships: doc.memberships.length, outbox: doc.outbox.length },
+      },
       now,
     );
     c.header('Content-Disposition', `attachment; filename="hearth-member-${id}-${new Date(now).toISOString().slice(0, 10)}.json"`);

@@ -33,7 +33,11 @@ export function sandboxRoutes(deps: ServerDeps, authorize: Authorize) {
     const principal = c.var.principal;
     const ref = c.req.query('workspace');
     const accesses = ref ? [workspaceAccess(principal, ref, 'read')] : accessibleWorkspaces(principal, 'read');
-    const groups = await groupsInScope(db, accesses.map((a) => ({ workspaceId: a.workspace.id, groupIds: groupFilter(a) })), 'sandbox');
+    const groups = await groupsInScope(
+      db,
+      accesses.map((a) => ({ workspaceId: a.workspace.id, groupIds: groupFilter(a) })),
+      'sandbox',
+    );
     return c.json({ groups: groups.map((g) => ({ id: g.id, name: g.name })) });
   });
 
@@ -49,7 +53,14 @@ export function sandboxRoutes(deps: ServerDeps, authorize: Authorize) {
     const actions = await sandbox.say(group.id, body.member, body.text);
     await recordAudit(
       db,
-      { workspaceId: access.workspace.id, actor: actorOf(c.var.principal), action: 'sandbox.say', target: { kind: 'group', id: group.id }, groupId: group.id, detail: { member: body.member, text: body.text.slice(0, AUDIT_TEXT_MAX), botActions: actions.length } },
+      {
+        workspaceId: access.workspace.id,
+        actor: actorOf(c.var.principal),
+        action: 'sandbox.say',
+        target: { kind: 'group', id: group.id },
+        groupId: group.id,
+        detail: { member: body.member, text: body.text.slice(0, AUDIT_TEXT_MAX), botActions: actions.length },
+      },
       deps.clock(),
     );
     return c.json({ actions });
@@ -61,7 +72,14 @@ export function sandboxRoutes(deps: ServerDeps, authorize: Authorize) {
     const actions = await sandbox.join(group.id, body.member, body.code ? { code: body.code } : {});
     await recordAudit(
       db,
-      { workspaceId: access.workspace.id, actor: actorOf(c.var.principal), action: 'sandbox.join', target: { kind: 'group', id: group.id }, groupId: group.id, detail: { member: body.member, ...(body.code ? { code: body.code } : {}), botActions: actions.length } },
+      {
+        workspaceId: access.workspace.id,
+        actor: actorOf(c.var.principal),
+        action: 'sandbox.join',
+        target: { kind: 'group', id: group.id },
+        groupId: group.id,
+        detail: { member: body.member, ...(body.code ? { code: body.code } : {}), botActions: actions.length },
+      },
       deps.clock(),
     );
     return c.json({ actions });
@@ -73,7 +91,14 @@ export function sandboxRoutes(deps: ServerDeps, authorize: Authorize) {
     const actions = await sandbox.leave(group.id, body.member);
     await recordAudit(
       db,
-      { workspaceId: access.workspace.id, actor: actorOf(c.var.principal), action: 'sandbox.leave', target: { kind: 'group', id: group.id }, groupId: group.id, detail: { member: body.member, botActions: actions.length } },
+      {
+        workspaceId: access.workspace.id,
+        actor: actorOf(c.var.principal),
+        action: 'sandbox.leave',
+        target: { kind: 'group', id: group.id },
+        groupId: group.id,
+        detail: { member: body.member, botActions: actions.length },
+      },
       deps.clock(),
     );
     return c.json({ actions });

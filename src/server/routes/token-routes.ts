@@ -39,7 +39,16 @@ export function tokenRoutes(deps: ServerDeps, authorize: Authorize) {
   const { db } = deps.runtime.store;
 
   const emails = async (ids: number[]) =>
-    new Map((ids.length ? await db.selectFrom('operator').select(['id', 'email']).where('id', 'in', [...new Set(ids)]).execute() : []).map((o) => [o.id, o.email]));
+    new Map(
+      (ids.length
+        ? await db
+            .selectFrom('operator')
+            .select(['id', 'email'])
+            .where('id', 'in', [...new Set(ids)])
+            .execute()
+        : []
+      ).map((o) => [o.id, o.email]),
+    );
 
   app.get('/tokens', authorize('manage'), async (c) => {
     const access = workspaceAccess(c.var.principal, c.req.query('workspace'), 'manage');
@@ -52,7 +61,7 @@ export function tokenRoutes(deps: ServerDeps, authorize: Authorize) {
     const body = await readJson(c, createBody);
     const principal = c.var.principal;
     const access = workspaceAccess(principal, body.workspace, 'manage');
-    let scopes;
+    let scopes: ReturnType<typeof parseScopes>;
     try {
       scopes = parseScopes(body.scopes);
     } catch (error) {
@@ -62,10 +71,20 @@ export function tokenRoutes(deps: ServerDeps, authorize: Authorize) {
     const beyond = scopes.filter((s) => !access.permissions.has(s));
     if (beyond.length) throw new HTTPException(403, { message: `not allowed: you cannot give a token ${beyond.join(', ')}` });
     const now = deps.clock();
-    const { token, info } = await createApiToken(db, { workspaceId: access.workspace.id, operatorId: principal.operatorId, name: body.name, scopes, expiresAt: body.expiresInDays ? now + body.expiresInDays * DAY : null }, now);
+    const { token, info } = await createApiToken(
+      db,
+      { workspaceId: access.workspace.id, operatorId: principal.operatorId, name: body.name, scopes, expiresAt: body.expiresInDays ? now + body.expiresInDays * DAY : null },
+      now,
+    );
     await recordAudit(
       db,
-      { workspaceId: access.workspace.id, actor: actorOf(principal), action: 'token.created', target: { kind: 'token', id: info.id }, detail: { name: info.name, prefix: info.prefix, scopes: info.scopes, expiresAt: iso(info.expiresAt) } },
+      {
+        workspaceId: access.workspace.id,
+        actor: actorOf(principal),
+        action: 'token.created',
+        target: { kind: 'token', id: info.id },
+        detail: { name: info.name, prefix: info.prefix, scopes: info.scopes, expiresAt: iso(info.expiresAt) },
+      },
       now,
     );
     // The only time the secret leaves the server.
@@ -82,7 +101,11 @@ export function tokenRoutes(deps: ServerDeps, authorize: Authorize) {
     const now = deps.clock();
     const revoked = await revokeApiToken(db, id, now);
     if (revoked) {
-      await recordAudit(db, { workspaceId: found.workspaceId, actor: actorOf(principal), action: 'token.revoked', target: { kind: 'token', id }, detail: { name: found.name, prefix: found.prefix } }, now);
+      await recordAudit(
+        db,
+        { workspaceId: found.workspaceId, actor: actorOf(principal), action: 'token.revoked', target: { kind: 'token', id }, detail: { name: found.name, prefix: found.prefix } },
+        now,
+      );
     }
     const after = (await getApiToken(db, id))!;
     return c.json({ token: presentToken(after, (await emails([after.operatorId])).get(after.operatorId)), revoked });

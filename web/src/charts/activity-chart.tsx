@@ -201,6 +201,7 @@ export function activityChartOption(days: string[], series: ActivitySeries, { t,
 export function ActivityChart({ days, series }: ActivityChartProps) {
   const { t, fmt, locale } = useI18n();
   // Rebuild only when data or language change, so polling with equal data is a no-op.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: locale changes the dates' and numbers' format inside the option
   const option = useMemo(() => activityChartOption(days, series, { t, fmt }), [days, series, t, fmt, locale]);
   return <EChart option={option} className="activity-chart" ariaLabel={t('chart.aria', { days: days.length })} testId="activity-chart" />;
 }

@@ -43,13 +43,5 @@ export function EChart({ option, className, ariaLabel, testId }: EChartProps) {
     chart.current?.setOption(option);
   }, [option]);
 
-  return (
-    <div
-      ref={container}
-      className={className ? `echart ${className}` : 'echart'}
-      role="img"
-      aria-label={ariaLabel}
-      data-testid={testId}
-    />
-  );
+  return <div ref={container} className={className ? `echart ${className}` : 'echart'} role="img" aria-label={ariaLabel} data-testid={testId} />;
 }

@@ -13,6 +13,4 @@ import { CanvasRenderer } from 'echarts/renderers';
 use([LineChart, BarChart, GridComponent, TooltipComponent, AxisPointerComponent, LegendComponent, CanvasRenderer]);
 
 /** The option shape our charts may use; anything else would not be registered. */
-export type ChartOption = ComposeOption<
-  LineSeriesOption | BarSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption
->;
+export type ChartOption = ComposeOption<LineSeriesOption | BarSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption>;

@@ -28,14 +28,7 @@ export function Sparkline({ values, label, muted = false, width = 96, height = 2
   const area = first && last ? `${line} L${last[0]} ${height - pad} L${first[0]} ${height - pad} Z` : '';
 
   return (
-    <svg
-      className={muted ? 'sparkline sparkline--muted' : 'sparkline'}
-      width={width}
-      height={height}
-      viewBox={`0 0 ${width} ${height}`}
-      role="img"
-      aria-label={label}
-    >
+    <svg className={muted ? 'sparkline sparkline--muted' : 'sparkline'} width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
       <title>{label}</title>
       {area && <path className="sparkline__area" d={area} />}
       {line && <path className="sparkline__line" d={line} />}

@@ -8,18 +8,7 @@ import { Link, navigate } from '../router.js';
 import { isSilent, silenceMs } from '../silence.js';
 import { PlatformBadge } from './platform-badge.js';
 
-type SortKey =
-  | 'name'
-  | 'platform'
-  | 'type'
-  | 'members'
-  | 'todayMessages'
-  | 'todayActive'
-  | 'todayJoins'
-  | 'todayLeaves'
-  | 'last7Messages'
-  | 'last7Active'
-  | 'lastMessageAt';
+type SortKey = 'name' | 'platform' | 'type' | 'members' | 'todayMessages' | 'todayActive' | 'todayJoins' | 'todayLeaves' | 'last7Messages' | 'last7Active' | 'lastMessageAt';
 
 interface Sort {
   key: SortKey;
@@ -89,8 +78,7 @@ export function GroupsTable({ groups, asOf, days }: GroupsTableProps) {
     const needle = query.trim().toLocaleLowerCase();
     const filtered = needle ? groups.filter((g) => g.name.toLocaleLowerCase().includes(needle)) : groups.slice();
     const sign = sort.dir === 'asc' ? 1 : -1;
-    const text = (g: GroupSummary): string =>
-      sort.key === 'name' ? g.name : sort.key === 'platform' ? platformLabel(t, g.platform) : (g.type ?? '');
+    const text = (g: GroupSummary): string => (sort.key === 'name' ? g.name : sort.key === 'platform' ? platformLabel(t, g.platform) : (g.type ?? ''));
     filtered.sort((a, b) => {
       let c: number;
       if (NUMERIC[sort.key]) {
@@ -192,14 +180,7 @@ export function GroupsTable({ groups, asOf, days }: GroupsTableProps) {
               const quiet = silenceMs(g.lastMessageAt, asOf);
               const total = g.daily.reduce((sum, v) => sum + v, 0);
               return (
-                <tr
-                  key={g.id}
-                  data-testid="group-row"
-                  data-group-id={g.id}
-                  data-silent={silent ? 'true' : 'false'}
-                  className={silent ? 'is-silent' : undefined}
-                  onClick={(e) => openRow(e, g.id)}
-                >
+                <tr key={g.id} data-testid="group-row" data-group-id={g.id} data-silent={silent ? 'true' : 'false'} className={silent ? 'is-silent' : undefined} onClick={(e) => openRow(e, g.id)}>
                   <th scope="row" className="col-name">
                     <Link to={`/groups/${g.id}`} className="group-link">
                       {g.name}
@@ -238,9 +219,7 @@ export function GroupsTable({ groups, asOf, days }: GroupsTableProps) {
             })}
           </tbody>
         </table>
-        {rows.length === 0 && (
-          <div className="table-empty">{groups.length === 0 ? t('groups.empty') : t('groups.noMatch', { query: query.trim() })}</div>
-        )}
+        {rows.length === 0 && <div className="table-empty">{groups.length === 0 ? t('groups.empty') : t('groups.noMatch', { query: query.trim() })}</div>}
       </div>
     </section>
   );

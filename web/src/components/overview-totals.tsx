@@ -32,13 +32,7 @@ export function OverviewTotals({ overview }: { overview: Overview }) {
         accent="groups"
         label={t('totals.groups')}
         value={fmt.number(totals.groups)}
-        note={
-          groups.length === 0
-            ? t('groups.empty')
-            : silent > 0
-              ? t('totals.silentGroups', { count: fmt.number(silent) })
-              : t('totals.allActive')
-        }
+        note={groups.length === 0 ? t('groups.empty') : silent > 0 ? t('totals.silentGroups', { count: fmt.number(silent) }) : t('totals.allActive')}
         tone={groups.length === 0 ? 'neutral' : silent > 0 ? 'warn' : 'good'}
       />
       <StatCard
@@ -48,24 +42,14 @@ export function OverviewTotals({ overview }: { overview: Overview }) {
         note={t('totals.net', { value: fmt.signed(net) })}
         tone={net > 0 ? 'good' : net < 0 ? 'bad' : 'neutral'}
       />
-      <StatCard
-        accent="messages"
-        label={t('totals.messagesToday')}
-        value={fmt.number(totals.messagesToday)}
-        note={t('totals.yesterday', { value: yesterday(series.messages) })}
-      />
+      <StatCard accent="messages" label={t('totals.messagesToday')} value={fmt.number(totals.messagesToday)} note={t('totals.yesterday', { value: yesterday(series.messages) })} />
       <StatCard
         accent="active"
         label={t('totals.activeToday')}
         value={fmt.number(totals.activeToday)}
         note={t('totals.ofMembers', { value: fmt.percent(totals.members > 0 ? totals.activeToday / totals.members : 0) })}
       />
-      <StatCard
-        accent="joins"
-        label={t('totals.joinsToday')}
-        value={fmt.number(totals.joinsToday)}
-        note={t('totals.yesterday', { value: yesterday(series.joins) })}
-      />
+      <StatCard accent="joins" label={t('totals.joinsToday')} value={fmt.number(totals.joinsToday)} note={t('totals.yesterday', { value: yesterday(series.joins) })} />
       <StatCard
         accent="leaves"
         label={t('totals.leavesToday')}

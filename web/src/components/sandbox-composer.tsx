@@ -57,12 +57,7 @@ export function SandboxComposer({ groupId, onOutcome }: { groupId: number; onOut
     setProblem(null);
     saveMember(name);
     try {
-      const response =
-        what === 'say'
-          ? await sandboxSay(groupId, name, text)
-          : what === 'join'
-            ? await sandboxJoin(groupId, name, code.trim() || undefined)
-            : await sandboxLeave(groupId, name);
+      const response = what === 'say' ? await sandboxSay(groupId, name, text) : what === 'join' ? await sandboxJoin(groupId, name, code.trim() || undefined) : await sandboxLeave(groupId, name);
       if (what === 'say') setText('');
       onOutcome({ what, member: name, at: Date.now(), actions: Array.isArray(response.actions) ? response.actions : [] });
     } catch (error) {
@@ -102,15 +97,7 @@ export function SandboxComposer({ groupId, onOutcome }: { groupId: number; onOut
         </label>
         <label className="field field--code">
           <span className="field__label">{t('sandbox.code')}</span>
-          <input
-            className="input"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            placeholder={t('sandbox.codePlaceholder')}
-            maxLength={200}
-            autoComplete="off"
-            data-testid="sandbox-code"
-          />
+          <input className="input" value={code} onChange={(e) => setCode(e.target.value)} placeholder={t('sandbox.codePlaceholder')} maxLength={200} autoComplete="off" data-testid="sandbox-code" />
         </label>
         <div className="composer__buttons">
           <button type="button" className="btn btn--secondary" disabled={busy !== null} onClick={() => void run('join')} data-testid="sandbox-join">

@@ -70,10 +70,7 @@ function Entry({ entry, byId }: { entry: SandboxEntry; byId: Map<string, Sandbox
         line = tx('sandbox.reacted', { name, emoji: entry.text ?? '' });
         break;
       default:
-        line =
-          entry.text && entry.text !== from.name
-            ? tx('sandbox.renamedTo', { name, text: <strong className="entry__name-inline">{entry.text}</strong> })
-            : tx('sandbox.renamed', { name });
+        line = entry.text && entry.text !== from.name ? tx('sandbox.renamedTo', { name, text: <strong className="entry__name-inline">{entry.text}</strong> }) : tx('sandbox.renamed', { name });
     }
     return (
       <li {...common} className={`entry entry--event entry--${entry.kind}`}>

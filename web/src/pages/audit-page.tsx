@@ -87,7 +87,9 @@ export function AuditPage({ workspace }: { workspace: Workspace }) {
           <h1 className="page-head__title">{t('audit.title')}</h1>
           <p className="page-head__sub">
             {workspace.name}
-            <span className="dot-sep" aria-hidden="true">·</span>
+            <span className="dot-sep" aria-hidden="true">
+              ·
+            </span>
             {t('audit.intro')}
           </p>
         </div>

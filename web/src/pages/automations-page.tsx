@@ -147,13 +147,7 @@ function OverridesSection({ overrides, workspaceWelcome, ...props }: SectionProp
                         />
                       </td>
                       <td className="rules-table__actions">
-                        <button
-                          type="button"
-                          className="btn btn--small btn--secondary"
-                          disabled={readOnly || editing === o.id}
-                          onClick={() => setEditing(o.id)}
-                          data-testid="override-edit"
-                        >
+                        <button type="button" className="btn btn--small btn--secondary" disabled={readOnly || editing === o.id} onClick={() => setEditing(o.id)} data-testid="override-edit">
                           {t('automations.edit')}
                         </button>
                         <RemoveButton
@@ -458,7 +452,9 @@ export function AutomationsPage({ workspace, canConfigure, role }: { workspace: 
           <h1 className="page-head__title">{t('automations.title')}</h1>
           <p className="page-head__sub">
             {workspace.name}
-            <span className="dot-sep" aria-hidden="true">·</span>
+            <span className="dot-sep" aria-hidden="true">
+              ·
+            </span>
             {t('automations.intro')}
           </p>
         </div>
@@ -475,11 +471,7 @@ export function AutomationsPage({ workspace, canConfigure, role }: { workspace: 
           {automations.error && <RefreshErrorBanner error={automations.error} />}
           {problems.data && problems.data.problems.length > 0 && <ProblemsSection problems={problems.data.problems} nameOf={nameOf} />}
           <WelcomeSection {...props} welcomes={welcomes} />
-          <OverridesSection
-            {...props}
-            overrides={list.filter((a) => a.kind === 'welcome' && a.groupId !== null)}
-            workspaceWelcome={welcomeConfigOf(welcomes[0]?.config)}
-          />
+          <OverridesSection {...props} overrides={list.filter((a) => a.kind === 'welcome' && a.groupId !== null)} workspaceWelcome={welcomeConfigOf(welcomes[0]?.config)} />
           <KeywordSection {...props} rules={list.filter((a) => a.kind === 'keyword-reply')} />
         </>
       )}

@@ -29,9 +29,7 @@ function Figures({ title, figures, perDayOver }: { title: string; figures: Activ
             <dt>{t(label)}</dt>
             <dd>
               {fmt.number(figures[key])}
-              {perDayOver !== undefined && key === 'messages' && (
-                <span className="figure__sub">{t('group.perDay', { value: fmt.number(Math.round(figures[key] / perDayOver)) })}</span>
-              )}
+              {perDayOver !== undefined && key === 'messages' && <span className="figure__sub">{t('group.perDay', { value: fmt.number(Math.round(figures[key] / perDayOver)) })}</span>}
             </dd>
           </div>
         ))}

@@ -42,17 +42,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn(session: SessionInfo): vo
         <p className="muted">{t('login.intro')}</p>
         <label className="field">
           <span className="field__label">{t('login.email')}</span>
-          <input
-            className="input"
-            type="email"
-            autoComplete="username"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            maxLength={320}
-            required
-            autoFocus
-            data-testid="login-email"
-          />
+          <input className="input" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} maxLength={320} required autoFocus data-testid="login-email" />
         </label>
         <label className="field">
           <span className="field__label">{t('login.password')}</span>
@@ -76,13 +66,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn(session: SessionInfo): vo
           {busy ? t('login.busy') : t('login.submit')}
         </button>
         <p className="login__hint muted">{t('login.demoHint')}</p>
-        <select
-          className="input select login__lang"
-          value={locale}
-          onChange={(e) => setLocale(e.target.value as Locale)}
-          aria-label={t('header.language')}
-          data-testid="login-lang"
-        >
+        <select className="input select login__lang" value={locale} onChange={(e) => setLocale(e.target.value as Locale)} aria-label={t('header.language')} data-testid="login-lang">
           {LOCALES.map((l) => (
             <option key={l.code} value={l.code} lang={l.code}>
               {l.label}

@@ -29,7 +29,9 @@ export function OverviewPage({ workspace }: { workspace: Workspace }) {
             {data ? data.workspace.name : workspace.name}
             {data && (
               <>
-                <span className="dot-sep" aria-hidden="true">·</span>
+                <span className="dot-sep" aria-hidden="true">
+                  ·
+                </span>
                 <time dateTime={data.asOf}>{t('overview.asOf', { time: fmt.dateTime(data.asOf) })}</time>
               </>
             )}

@@ -37,12 +37,7 @@ function Conversation({ group, groups }: { group: SandboxGroup; groups: SandboxG
         <div className="chat__head">
           <label className="field field--inline">
             <span className="field__label">{t('sandbox.group')}</span>
-            <select
-              className="input select"
-              value={group.id}
-              onChange={(e) => setQueryParam('group', e.target.value)}
-              data-testid="sandbox-group"
-            >
+            <select className="input select" value={group.id} onChange={(e) => setQueryParam('group', e.target.value)} data-testid="sandbox-group">
               {groups.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
