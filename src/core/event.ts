@@ -152,6 +152,12 @@ export class InvalidEventError extends Error {
  * not storable is refused, never changed, so two ids cannot become one row.
  */
 export function parseEvent(input: unknown): Event {
+  const quick = quickEvent(input);
+  if (quick !== null) {
+    const issues: string[] = [];
+    const event = storableEvent(quick, issues);
+    if (issues.length === 0) return event;
+  }
   const result = eventSchema.safeParse(input);
   const key = () => (typeof input === 'object' && input && 'dedupKey' in input ? String((input as { dedupKey: unknown }).dedupKey) : undefined);
   if (!result.success) {
@@ -164,6 +170,177 @@ export function parseEvent(input: unknown): Event {
   const event = storableEvent(result.data, issues);
   if (issues.length) throw new InvalidEventError(issues, key());
   return event;
+}
+
+/**
+ * The Event `eventSchema` would return for well-formed input, built without zod, or null
+ * to let the schema decide (and word the problem). It accepts a subset of what the schema
+ * accepts (e.g. only `…Z` datetimes, no optional key present but undefined) and returns
+ * the same object, keys in the schema's order; test/event-quick-parse.test.ts holds it to
+ * the schema. Exported for that test; callers use {@link parseEvent}.
+ */
+export function quickEvent(input: unknown): Event | null {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+  const i = input as Record<string, unknown>;
+  const v = i.v;
+  if (v !== undefined && v !== EVENT_VERSION) return null;
+  const { platform, dedupKey, occurredAt } = i;
+  if (!isPlatform(platform) || !isString(dedupKey, 1, 300) || typeof occurredAt !== 'string' || !isUtcDatetime(occurredAt)) return null;
+  const group = quickGroup(i.group);
+  if (group === null) return null;
+  switch (i.kind) {
+    case 'message': {
+      const actor = quickPerson(i.actor);
+      const { messageId, text, media, replyTo, mentions, forwarded, edited } = i;
+      if (actor === null || !isString(messageId, 1, 200)) return null;
+      if (text !== undefined && !isString(text, 0, 65536)) return null;
+      if (media !== undefined ? !MEDIA_SET.has(media as string) : 'media' in i) return null;
+      if (replyTo !== undefined ? !isString(replyTo, 1, 200) : 'replyTo' in i) return null;
+      let list: string[] = [];
+      if (mentions !== undefined) {
+        if (!Array.isArray(mentions) || mentions.length > 200) return null;
+        list = new Array(mentions.length);
+        for (let n = 0; n < mentions.length; n++) {
+          const m = mentions[n];
+          if (!isString(m, 1, 200)) return null;
+          list[n] = m;
+        }
+      }
+      if (forwarded !== undefined ? typeof forwarded !== 'boolean' : 'forwarded' in i) return null;
+      if (edited !== undefined ? typeof edited !== 'boolean' : 'edited' in i) return null;
+      // mentions is set below, after the optional fields the schema lists before it (same key order).
+      const event = { v: EVENT_VERSION, platform, dedupKey, occurredAt, group, kind: 'message', actor, messageId, text: text === undefined ? '' : (text as string) } as EventOf<'message'>;
+      if (media !== undefined) event.media = media as EventOf<'message'>['media'];
+      if (replyTo !== undefined) event.replyTo = replyTo as string;
+      event.mentions = list;
+      if (forwarded !== undefined) event.forwarded = forwarded as boolean;
+      if (edited !== undefined) event.edited = edited as boolean;
+      return event;
+    }
+    case 'member.joined': {
+      const member = quickPerson(i.member);
+      const { method, code } = i;
+      if (member === null) return null;
+      if (method !== undefined && !JOIN_SET.has(method as string)) return null;
+      const inviter = i.inviter === undefined ? undefined : quickPerson(i.inviter);
+      if (inviter === null || (inviter === undefined && 'inviter' in i)) return null;
+      if (code !== undefined ? !isString(code, 0, 200) : 'code' in i) return null;
+      const event: EventOf<'member.joined'> = {
+        v: EVENT_VERSION,
+        platform,
+        dedupKey,
+        occurredAt,
+        group,
+        kind: 'member.joined',
+        member,
+        method: method === undefined ? 'unknown' : (method as JoinMethod),
+      };
+      if (inviter !== undefined) event.inviter = inviter;
+      if (code !== undefined) event.code = code as string;
+      return event;
+    }
+    case 'member.left': {
+      const member = quickPerson(i.member);
+      if (member === null) return null;
+      const removedBy = i.removedBy === undefined ? undefined : quickPerson(i.removedBy);
+      if (removedBy === null || (removedBy === undefined && 'removedBy' in i)) return null;
+      const event: EventOf<'member.left'> = { v: EVENT_VERSION, platform, dedupKey, occurredAt, group, kind: 'member.left', member };
+      if (removedBy !== undefined) event.removedBy = removedBy;
+      return event;
+    }
+    case 'reaction': {
+      const actor = quickPerson(i.actor);
+      const { messageId, emoji, added } = i;
+      if (actor === null || !isString(messageId, 1, 200) || !isString(emoji, 1, 64)) return null;
+      if (added !== undefined && typeof added !== 'boolean') return null;
+      return { v: EVENT_VERSION, platform, dedupKey, occurredAt, group, kind: 'reaction', actor, messageId, emoji, added: added === undefined ? true : added };
+    }
+    case 'member.renamed': {
+      const member = quickPerson(i.member);
+      const { oldName, newName } = i;
+      if (member === null || !isString(newName, 0, 512)) return null;
+      if (oldName !== undefined ? !isString(oldName, 0, 512) : 'oldName' in i) return null;
+      // Two literals keep the schema's key order (oldName before newName).
+      if (oldName !== undefined) return { v: EVENT_VERSION, platform, dedupKey, occurredAt, group, kind: 'member.renamed', member, oldName: oldName as string, newName };
+      return { v: EVENT_VERSION, platform, dedupKey, occurredAt, group, kind: 'member.renamed', member, newName };
+    }
+    case 'command': {
+      const actor = quickPerson(i.actor);
+      const { messageId, name, args } = i;
+      if (actor === null || !isString(messageId, 1, 200) || typeof name !== 'string' || !COMMAND_NAME.test(name)) return null;
+      if (args !== undefined && !isString(args, 0, 4096)) return null;
+      return { v: EVENT_VERSION, platform, dedupKey, occurredAt, group, kind: 'command', actor, messageId, name, args: args === undefined ? '' : (args as string) };
+    }
+    default:
+      return null;
+  }
+}
+
+const MEDIA_SET: ReadonlySet<string> = new Set(MEDIA_KINDS);
+const JOIN_SET: ReadonlySet<string> = new Set(JOIN_METHODS);
+const COMMAND_NAME = /^[a-z0-9_]{1,64}$/i;
+
+function isString(value: unknown, min: number, max: number): value is string {
+  return typeof value === 'string' && value.length >= min && value.length <= max;
+}
+
+function quickGroup(input: unknown): GroupRef | null {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+  const { id, title } = input as Record<string, unknown>;
+  if (!isString(id, 1, 200)) return null;
+  if (title === undefined) return 'title' in input ? null : { id };
+  return isString(title, 0, 512) ? { id, title } : null;
+}
+
+function quickPerson(input: unknown): PersonRef | null {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+  const p = input as Record<string, unknown>;
+  const { id, name, username, isBot } = p;
+  if (!isString(id, 1, 200)) return null;
+  const ref: PersonRef = { id };
+  if (name !== undefined) {
+    if (!isString(name, 0, 512)) return null;
+    ref.name = name;
+  } else if ('name' in p) return null;
+  if (username !== undefined) {
+    if (!isString(username, 0, 200)) return null;
+    ref.username = username;
+  } else if ('username' in p) return null;
+  if (isBot !== undefined) {
+    if (typeof isBot !== 'boolean') return null;
+    ref.isBot = isBot;
+  } else if ('isBot' in p) return null;
+  return ref;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` or `…SS.sssZ` naming a real day and time (what `toISOString` writes); anything else goes to the schema. */
+function isUtcDatetime(s: string): boolean {
+  const n = s.length;
+  if ((n !== 24 && n !== 20) || s.charCodeAt(n - 1) !== 90 /* Z */) return false;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false;
+  if (n === 24 && (s.charCodeAt(19) !== 46 || !digits(s, 20, 23))) return false;
+  if (!digits(s, 0, 4) || !digits(s, 5, 7) || !digits(s, 8, 10) || !digits(s, 11, 13) || !digits(s, 14, 16) || !digits(s, 17, 19)) return false;
+  const year = number(s, 0, 4);
+  const month = number(s, 5, 7);
+  const day = number(s, 8, 10);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= days && number(s, 11, 13) <= 23 && number(s, 14, 16) <= 59 && number(s, 17, 19) <= 59;
+}
+
+function digits(s: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function number(s: string, from: number, to: number): number {
+  let value = 0;
+  for (let k = from; k < to; k++) value = value * 10 + (s.charCodeAt(k) - 48);
+  return value;
 }
 
 /** Fields of an Event that hold ids or keys (refused when not storable), and free text (made storable). */
