@@ -1,13 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import type { EventInput } from '../src/core/event.js';
 import { normalizeSandboxPayload } from '../src/platforms/sandbox/normalizer.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { openStore } from '../src/store/database.js';
 import { median } from './bench-stats.js';
-import { BENCH_RULE_COUNT, setUpBenchWorkspace, type Workload } from './bench-workload.js';
+import { BENCH_RULE_COUNT, buildWorkload, setUpBenchWorkspace, type Workload } from './bench-workload.js';
 
 /**
  * P1 — events per second through the whole embedded pipeline, against a raw
@@ -276,4 +277,18 @@ function cpuMs(usage: NodeJS.CpuUsage): number {
 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+// `npx tsx bench/p1-pipeline-throughput.ts [events] [runs]`: P1's throughput alone, as the full
+// bench runs it (12 groups, intensity 2, batches of 1,000, 20,000 warm-up events), with the load average.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const events = Number(process.argv[2] ?? 150_000);
+  const runs = Number(process.argv[3] ?? 3);
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  console.log(`load average ${load()}`);
+  const result = await runP1(buildWorkload({ events, groups: 12, intensity: 2 }), { batchSize: 1_000, runs, warmupEvents: Math.min(20_000, events), onProgress: (m) => console.log(m) });
+  console.log(`P1 ratio median ${result.ratio.toFixed(3)} (${result.runs.map((r) => r.ratio.toFixed(3)).join(', ')}), by CPU ${result.cpuRatio.toFixed(3)}; load average ${load()}`);
 }
