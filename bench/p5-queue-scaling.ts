@@ -109,6 +109,7 @@ async function runOnce(workers: number, batches: EventInput[][], workload: Retur
     const workspaceId = await setUpBenchWorkspace(store.db, workload.groups);
     env.log(`P5 ${workers} worker(s): starting`);
     for (let w = 0; w < workers; w++) children.push(await startWorker(tag, env, workload.end));
+    env.log(`P5 ${workers} worker(s): ready, enqueueing`);
     const loadBefore = loadavg()[0] ?? 0;
     const t0 = performance.now();
     await Promise.all(batches.map((events) => queue.enqueue({ workspaceId, events })));
@@ -155,6 +156,35 @@ async function runOnce(workers: number, batches: EventInput[][], workload: Retur
 
 const SELF = fileURLToPath(import.meta.url);
 
+/** The worker's queue, timing each batch it handles (reported with `HEARTH_P5_TRACE=1`). */
+class TimedQueue extends BullmqEventQueue {
+  readonly #ms: number[] = [];
+  #cpuUs = 0;
+  #first = 0;
+  #last = 0;
+  override consume(handler: Parameters<BullmqEventQueue['consume']>[0]): Promise<void> {
+    return super.consume(async (batch) => {
+      const t0 = performance.now();
+      const cpu = process.cpuUsage();
+      if (this.#first === 0) this.#first = t0;
+      try {
+        await handler(batch);
+      } finally {
+        const used = process.cpuUsage(cpu);
+        this.#cpuUs += used.user + used.system;
+        this.#last = performance.now();
+        this.#ms.push(this.#last - t0);
+      }
+    });
+  }
+  summary(): string {
+    const ms = [...this.#ms].sort((a, b) => a - b);
+    const sum = ms.reduce((a, b) => a + b, 0);
+    const at = (q: number) => Math.round(ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? 0);
+    return `${ms.length} batches over ${Math.round(this.#last - this.#first)} ms, ${Math.round(sum)} ms in handler using ${Math.round(this.#cpuUs / 1000)} ms CPU, median ${at(0.5)} ms, p90 ${at(0.9)} ms, max ${at(1)} ms`;
+  }
+}
+
 /** A worker process: a HearthRuntime on the schema, consuming the queue; resolves once it says it is ready. */
 async function startWorker(tag: string, env: { databaseUrl: string; redisUrl: string }, clock: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--worker', tag, '--clock', String(clock)], {
@@ -172,11 +202,12 @@ async function startWorker(tag: string, env: { databaseUrl: string; redisUrl: st
 }
 
 async function runWorker(tag: string, clock: number): Promise<void> {
-  const queue = new BullmqEventQueue({ redisUrl: process.env.REDIS_URL!, prefix: tag });
+  const queue = new TimedQueue({ redisUrl: process.env.REDIS_URL!, prefix: tag });
   const runtime = await HearthRuntime.open({ kind: 'postgres', url: process.env.DATABASE_URL!, schema: tag }, { clock: () => clock, queue, work: { consume: true } });
   await queue.depth();
   process.stdout.write('ready\n');
   const stop = async () => {
+    if (process.env.HEARTH_P5_TRACE) process.stderr.write(`P5 worker ${process.pid}: ${queue.summary()}\n`);
     await runtime.close();
     process.exit(0);
   };

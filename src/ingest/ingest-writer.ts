@@ -146,5 +146,5 @@ export function ingestWriterFor(store: Store): IngestWriterFactory {
     const writer = new SqliteIngestWriter(store.sqlite);
     return () => writer;
   }
-  return (trx) => new KyselyIngestWriter(trx);
+  return (trx) => new KyselyIngestWriter(trx, store.db);
 }

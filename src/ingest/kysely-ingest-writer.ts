@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { EventRow, GroupMember, GroupRow, NewMember, IngestWriter, MemberRow, MembershipRow, NewMembership, OutboxRow, RollupDeltas } from './ingest-writer.js';
 import { addMemberDays, addMemberTotals } from './rollup-accumulator.js';
@@ -12,7 +12,14 @@ const CHUNK = 500;
  * runs (one round trip per statement is its cost, not building the query).
  */
 export class KyselyIngestWriter implements IngestWriter {
-  constructor(private readonly trx: Trx) {}
+  /**
+   * `root`, when given, is the database outside the batch's transaction: new members
+   * are committed through it in a short transaction of their own (see `createMembers`).
+   */
+  constructor(
+    private readonly trx: Trx,
+    private readonly root?: Kysely<Database>,
+  ) {}
 
   async findGroup(workspaceId: number, platform: string, externalId: string): Promise<GroupRow | undefined> {
     return this.trx
@@ -48,8 +55,17 @@ export class KyselyIngestWriter implements IngestWriter {
     return out;
   }
 
+  /**
+   * Creates new people. With a `root`, in a short transaction committed before the
+   * batch's: a worker meeting a person another worker is creating waits only for that
+   * short transaction, not for the other's whole batch (which, measured with two
+   * workers, held the second one on the identity's key for most of each batch). A
+   * batch that fails after this leaves its new people stored without events; its
+   * redelivery finds and uses them, so nobody is created twice.
+   */
   async createMembers(members: readonly NewMember[]): Promise<number[]> {
     if (members.length === 0) return [];
+    if (this.root) return this.root.transaction().execute((t) => new KyselyIngestWriter(t).createMembers(members));
     // The ids are drawn first, so each identity row gets its member's id without
     // relying on the order RETURNING gives rows back in: a few statements a batch,
     // whatever the number of new members.
