@@ -46,6 +46,11 @@ export interface P5Run {
   lost: number;
   duplicated: number;
   outboxActions: number;
+  /**
+   * CPU the workers used ingesting, in µs per event (their batch handlers, summed over
+   * workers). With `load`, what says whether the machine or Hearth is the limit.
+   */
+  workerCpuUsPerEvent: number;
   load: { before: number; after: number };
 }
 
@@ -82,7 +87,7 @@ export async function runP5(options: P5Options): Promise<P5Result> {
   for (const workers of [1, 2]) {
     const run = await runOnce(workers, batches, workload, { databaseUrl, redisUrl, log });
     log(
-      `P5 ${workers} worker${workers > 1 ? 's' : ''}: ${Math.round(run.eventsPerSec).toLocaleString('en-US')} events/s, lost ${run.lost}, duplicated ${run.duplicated} (load ${run.load.before.toFixed(2)} → ${run.load.after.toFixed(2)})`,
+      `P5 ${workers} worker${workers > 1 ? 's' : ''}: ${Math.round(run.eventsPerSec).toLocaleString('en-US')} events/s, lost ${run.lost}, duplicated ${run.duplicated}, worker CPU ${Math.round(run.workerCpuUsPerEvent)} µs/event (load ${run.load.before.toFixed(2)} → ${run.load.after.toFixed(2)})`,
     );
     runs.push(run);
   }
@@ -104,7 +109,7 @@ async function runOnce(workers: number, batches: EventInput[][], workload: Retur
   const tag = `p5_${randomBytes(4).toString('hex')}`;
   const store = await openStore({ kind: 'postgres', url: env.databaseUrl, schema: tag });
   const queue = new BullmqEventQueue({ redisUrl: env.redisUrl, prefix: tag });
-  const children: ChildProcess[] = [];
+  const children: WorkerProcess[] = [];
   try {
     const workspaceId = await setUpBenchWorkspace(store.db, workload.groups);
     env.log(`P5 ${workers} worker(s): starting`);
@@ -143,11 +148,12 @@ async function runOnce(workers: number, batches: EventInput[][], workload: Retur
       lost,
       duplicated,
       outboxActions: outbox,
+      workerCpuUsPerEvent: children.reduce((sum, c) => sum + c.cpuUs(), 0) / input.size,
       load: { before: loadBefore, after: loadAfter },
     };
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => (child.exitCode !== null ? undefined : new Promise((done) => child.once('exit', done)))));
+    for (const { child } of children) child.kill('SIGTERM');
+    await Promise.all(children.map(({ child }) => (child.exitCode !== null ? undefined : new Promise((done) => child.once('exit', done)))));
     await queue.close();
     await store.close();
     await dropPostgresSchema(env.databaseUrl, tag);
@@ -156,7 +162,7 @@ async function runOnce(workers: number, batches: EventInput[][], workload: Retur
 
 const SELF = fileURLToPath(import.meta.url);
 
-/** The worker's queue, timing each batch it handles (reported with `HEARTH_P5_TRACE=1`). */
+/** The worker's queue, timing each batch it handles: its CPU after each batch on stdout, a summary on stderr with `HEARTH_P5_TRACE=1`. */
 class TimedQueue extends BullmqEventQueue {
   readonly #ms: number[] = [];
   #cpuUs = 0;
@@ -174,6 +180,7 @@ class TimedQueue extends BullmqEventQueue {
         this.#cpuUs += used.user + used.system;
         this.#last = performance.now();
         this.#ms.push(this.#last - t0);
+        process.stdout.write(`cpu ${this.#cpuUs}\n`);
       }
     });
   }
@@ -185,20 +192,28 @@ class TimedQueue extends BullmqEventQueue {
   }
 }
 
+interface WorkerProcess {
+  child: ChildProcess;
+  /** CPU µs its batch handlers used so far (the worker says so after every batch). */
+  cpuUs: () => number;
+}
+
 /** A worker process: a HearthRuntime on the schema, consuming the queue; resolves once it says it is ready. */
-async function startWorker(tag: string, env: { databaseUrl: string; redisUrl: string }, clock: number): Promise<ChildProcess> {
+async function startWorker(tag: string, env: { databaseUrl: string; redisUrl: string }, clock: number): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--worker', tag, '--clock', String(clock)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl },
   });
   const lines = createInterface({ input: child.stdout! });
+  let cpuUs = 0;
   await new Promise<void>((ready, fail) => {
     child.once('exit', (code) => fail(new Error(`P5 worker exited with ${code} before it was ready`)));
     lines.on('line', (line) => {
       if (line === 'ready') ready();
+      else if (line.startsWith('cpu ')) cpuUs = Number(line.slice(4));
     });
   });
-  return child;
+  return { child, cpuUs: () => cpuUs };
 }
 
 async function runWorker(tag: string, clock: number): Promise<void> {
