@@ -26,6 +26,12 @@ import { importSeeds } from './helpers/import-seeds.js';
 import { sandboxFixture } from './helpers/sandbox-fixture.js';
 import { tableNames } from './helpers/world-fixture.js';
 
+/**
+ * The one warning valid updates may cause: a group that became a supergroup whose new id
+ * already has history (mutated ids make such pairs) is left for an operator to merge.
+ */
+const EXPECTED_WARNING = /^telegram group \S+ became supergroup \S+, but both already have history in Hearth; left unmerged$/;
+
 /*
  * The fuzz suite: thousands of malformed, oversized and hostile inputs per run, fed to
  * every way data enters Hearth — the Telegram webhook, the sandbox API and every
@@ -321,7 +327,7 @@ async function fuzzWebhook(backend: TestBackend, cases: number): Promise<{ failu
       } else if (answer.ok !== true) {
         failures.add(i, log, `${res.status} ${text}`);
       }
-      const logged = lines.slice(rejectedBefore).filter((l) => l.level !== undefined && Number(l.level) >= 40);
+      const logged = lines.slice(rejectedBefore).filter((l) => l.level !== undefined && Number(l.level) >= 40 && !EXPECTED_WARNING.test(String(l.msg)));
       if (logged.length) failures.add(i, log, `runtime logged: ${JSON.stringify(logged[0])}`);
     }
     const stored = Number((await sql<{ n: number }>`select count(*) as n from event`.execute(runtime.store.db)).rows[0]!.n);

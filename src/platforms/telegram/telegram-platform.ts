@@ -28,7 +28,7 @@ export const telegramPlatform = {
       onChatMigration: async (migration) => {
         const outcome = await context.moveGroup({ from: migration.from, to: migration.to });
         if (outcome.status === 'conflict') {
-          log.error({ from: outcome.fromGroupId, to: outcome.toGroupId }, `telegram group ${migration.from} became supergroup ${migration.to}, but both already have history in Hearth; left unmerged`);
+          log.warn({ from: outcome.fromGroupId, to: outcome.toGroupId }, `telegram group ${migration.from} became supergroup ${migration.to}, but both already have history in Hearth; left unmerged`);
         }
       },
       onError: (error) => log.error({ err: error }, 'telegram polling'),
