@@ -1,27 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { RuleProblem } from '../core/automation-context.js';
+import type { RuleProblemInfo } from '../shared/api-records.js';
 import type { Database } from '../store/schema.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+export type { RuleProblemInfo };
 
-/** One problem of one rule as the operator sees it: what, how often, and where it last happened. */
-export interface RuleProblemInfo {
-  id: number;
-  automationId: number;
-  /** The automation's kind (welcome, keyword-reply…). */
-  kind: string;
-  /** Whether the automation still exists (a removed rule's problems stay until dismissed). */
-  automationExists: boolean;
-  problem: 'invalid' | 'fallback';
-  reason: string;
-  detail: string | null;
-  count: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  /** The event it last happened on (its dedup key) and that event's group. */
-  lastEventKey: string;
-  lastGroupId: number;
-}
+type Db = Kysely<Database> | Transaction<Database>;
 
 const DETAIL_MAX = 500;
 const REASON_MAX = 500;

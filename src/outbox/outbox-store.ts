@@ -1,26 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Database, OutboxParkedReason, OutboxStatus } from '../store/schema.js';
+import type { OutboxEntry } from '../shared/api-records.js';
+import type { Database, OutboxStatus } from '../store/schema.js';
 
-/** One outbox row as the API and the dashboard show it: what, where, how far it got, and why it is parked. */
-export interface OutboxEntry {
-  id: number;
-  groupId: number;
-  groupName: string;
-  platform: string;
-  status: OutboxStatus;
-  /** The action's type (`send_message`, `mute_member`…), or null when the stored action does not read. */
-  type: string | null;
-  rule: string | null;
-  /** The start of a message's text (what the bot would post), at most 200 characters. */
-  preview: string | null;
-  attempts: number;
-  lastError: string | null;
-  parkedReason: OutboxParkedReason | null;
-  /** ISO 8601 UTC. */
-  parkedAt: string | null;
-  createdAt: string;
-  nextAttemptAt: string;
-}
+export type { OutboxEntry };
 
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sending', 'done', 'parked', 'discarded'];
 

@@ -155,10 +155,8 @@ export interface AutomationTable {
 }
 
 /** `parked`: cannot be sent as it is, waits for an operator (migration 0004); `discarded`: an operator gave it up. */
-export type OutboxStatus = 'pending' | 'sending' | 'done' | 'parked' | 'discarded';
-
-/** Why a row was parked. */
-export type OutboxParkedReason = 'invalid_action' | 'refused' | 'retries_exhausted' | 'unsupported';
+export type { OutboxParkedReason, OutboxStatus } from '../shared/api-records.js';
+import type { OutboxParkedReason, OutboxStatus } from '../shared/api-records.js';
 
 export interface OutboxTable {
   id: Generated<number>;

@@ -1,3 +1,7 @@
+import type { OutboxEntry, OutboxStatus, RuleProblemInfo as RuleProblem } from '../../src/shared/api-records.js';
+
+export type { OutboxEntry, OutboxStatus, RuleProblem };
+
 /**
  * Typed client for Hearth's JSON API. Every function throws {@link ApiError} on
  * failure, whose message names the method, route and HTTP status so the pages can
@@ -330,23 +334,6 @@ export function fetchAutomations(ws: string, signal?: AbortSignal): Promise<{ au
   return request('GET', `/api/automations?workspace=${enc(ws)}`, undefined, signal);
 }
 
-/** A rule's problem as `GET /api/automations/problems` lists it: counted per automation and reason. */
-export interface RuleProblem {
-  id: number;
-  automationId: number;
-  kind: string;
-  automationExists: boolean;
-  /** invalid: the action was not planned; fallback: the platform cannot do it, something else was planned. */
-  problem: 'invalid' | 'fallback';
-  reason: string;
-  detail: string | null;
-  count: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  lastEventKey: string;
-  lastGroupId: number;
-}
-
 /** What went wrong in the workspace's rules, most recent first (the caller's groups only). */
 export function fetchAutomationProblems(ws: string, signal?: AbortSignal): Promise<{ problems: RuleProblem[] }> {
   return request('GET', `/api/automations/problems?workspace=${enc(ws)}`, undefined, signal);
@@ -366,26 +353,6 @@ export function changeAutomation(id: number, change: { config?: unknown; enabled
 export function removeAutomation(id: number): Promise<{ removed: number }> {
   return request('DELETE', `/api/automations/${id}`);
 }
-
-/** An outbox row (see src/outbox/outbox-store.ts): what the bot sends, how far it got, why it is parked. */
-export interface OutboxEntry {
-  id: number;
-  groupId: number;
-  groupName: string;
-  platform: string;
-  status: OutboxStatus;
-  type: string | null;
-  rule: string | null;
-  preview: string | null;
-  attempts: number;
-  lastError: string | null;
-  parkedReason: 'invalid_action' | 'refused' | 'retries_exhausted' | 'unsupported' | null;
-  parkedAt: string | null;
-  createdAt: string;
-  nextAttemptAt: string;
-}
-
-export type OutboxStatus = 'pending' | 'sending' | 'done' | 'parked' | 'discarded';
 
 /** A workspace's outbox rows of one status, newest first; `before` pages to older rows. */
 export function fetchOutbox(ws: string, status: OutboxStatus, before: number | null, signal?: AbortSignal): Promise<{ entries: OutboxEntry[]; next: number | null }> {
