@@ -11,6 +11,7 @@ import { TelegramAdapter } from '../src/platforms/telegram/telegram-adapter.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { ensureWorkspace } from '../src/store/workspaces.js';
 import { FakeBotApi, type LimitReport } from '../test/helpers/fake-bot-api.js';
+import { planBroadcast } from './broadcast-setup.js';
 
 /**
  * P3 — one message broadcast to N Telegram groups, through the real pipeline's send
@@ -76,36 +77,15 @@ export async function runP3Broadcast(options: P3Options = {}): Promise<P3Result>
     await adapter.identity();
 
     const now = Date.now();
-    const groupRows = Array.from({ length: n }, (_, i) => ({
-      workspace_id: ws.id,
-      connection_id: connection.id,
-      platform: 'telegram',
-      external_id: String(-1001000000000 - i),
-      name: `Broadcast group ${i + 1}`,
-      created_at: now,
-    }));
-    for (let i = 0; i < groupRows.length; i += 500)
-      await db
-        .insertInto('chat_group')
-        .values(groupRows.slice(i, i + 500))
-        .execute();
-    const groups = await db.selectFrom('chat_group').select('id').where('workspace_id', '=', ws.id).orderBy('id').execute();
-    const outbox = groups.map((g, i) => ({
-      workspace_id: ws.id,
-      group_id: g.id,
-      platform: 'telegram',
-      idempotency_key: `p3-${i}`,
-      action: JSON.stringify({ type: 'send_message', groupId: g.id, text: 'Tonight 20:00: the monthly community call. Reply here with your questions!', mentions: [] }),
-      status: 'pending' as const,
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    }));
-    for (let i = 0; i < outbox.length; i += 500)
-      await db
-        .insertInto('outbox')
-        .values(outbox.slice(i, i + 500))
-        .execute();
+    await planBroadcast(db, {
+      workspaceId: ws.id,
+      connectionId: connection.id,
+      groups: n,
+      label: 'P3',
+      firstChatId: -1001000000000,
+      now,
+      text: 'Tonight 20:00: the monthly community call. Reply here with your questions!',
+    });
     log(`P3: broadcasting to ${n} groups (fake Bot API latency ${latencyMs} ms); theoretical minimum ${((n - 1) / 30).toFixed(1)} s`);
 
     let sent = 0;

@@ -8,6 +8,7 @@ import { dropPostgresSchema, openStore } from '../src/store/database.js';
 import { ensureWorkspace } from '../src/store/workspaces.js';
 import { FakeBotApi, type FakeCall, type FakeFailure, type LimitReport } from '../test/helpers/fake-bot-api.js';
 import { startR6Worker, type R6WorkerConfig, type R6WorkerReport } from './r6-worker.js';
+import { planBroadcast } from './broadcast-setup.js';
 
 /**
  * R6 — one message broadcast to N Telegram groups by several workers while the Bot
@@ -135,36 +136,15 @@ export async function runR6(options: R6Options = {}): Promise<R6Result | { skipp
       settings: { token, mode: 'polling', apiRoot: fake.apiRoot },
     });
     const now = Date.now();
-    const groupRows = Array.from({ length: n }, (_, i) => ({
-      workspace_id: ws.id,
-      connection_id: connection.id,
-      platform: 'telegram',
-      external_id: String(-1002000000000 - i),
-      name: `R6 group ${i + 1}`,
-      created_at: now,
-    }));
-    for (let i = 0; i < groupRows.length; i += 500)
-      await db
-        .insertInto('chat_group')
-        .values(groupRows.slice(i, i + 500))
-        .execute();
-    const groups = await db.selectFrom('chat_group').select('id').where('workspace_id', '=', ws.id).orderBy('id').execute();
-    const rows = groups.map((g, i) => ({
-      workspace_id: ws.id,
-      group_id: g.id,
-      platform: 'telegram',
-      idempotency_key: `r6-${i}`,
-      action: JSON.stringify({ type: 'send_message', groupId: g.id, text: 'Tonight 20:00: the monthly community call.', mentions: [] }),
-      status: 'pending' as const,
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    }));
-    for (let i = 0; i < rows.length; i += 500)
-      await db
-        .insertInto('outbox')
-        .values(rows.slice(i, i + 500))
-        .execute();
+    await planBroadcast(db, {
+      workspaceId: ws.id,
+      connectionId: connection.id,
+      groups: n,
+      label: 'R6',
+      firstChatId: -1002000000000,
+      now,
+      text: 'Tonight 20:00: the monthly community call.',
+    });
 
     const config: R6WorkerConfig = {
       databaseUrl,

@@ -1,18 +1,11 @@
 import type { Store } from '../store/database.js';
+import type { EventTable, GroupDayTable, MemberGroupDayTable, MemberGroupTotalTable, MembershipTable, OutboxTable } from '../store/schema.js';
 import type { Trx } from './kysely-ingest-writer.js';
 import { KyselyIngestWriter } from './kysely-ingest-writer.js';
 import { SqliteIngestWriter } from './sqlite-ingest-writer.js';
 
 /** An event-log row as ingest writes it. */
-export interface EventRow {
-  workspace_id: number;
-  group_id: number;
-  member_id: number | null;
-  kind: string;
-  dedup_key: string;
-  occurred_at: number;
-  payload: string;
-}
+export type EventRow = Omit<EventTable, 'id'>;
 
 export interface GroupRow {
   id: number;
@@ -39,17 +32,8 @@ export interface MembershipRow {
   join_method: string | null;
 }
 
-export interface NewMembership {
-  group_id: number;
-  member_id: number;
-  joined_at: number;
-  join_method: string | null;
-  inviter_member_id: number | null;
-  code: string | null;
-  /** Set when the stay also ended within the batch that opened it. */
-  left_at: number | null;
-  left_reason: 'left' | 'removed' | null;
-}
+/** A stay a batch opened; `left_at` is set when it also ended within that batch. */
+export type NewMembership = Omit<MembershipTable, 'id'>;
 
 export interface NewMember {
   workspace_id: number;
@@ -61,44 +45,15 @@ export interface NewMember {
   username: string | null;
 }
 
-export interface OutboxRow {
-  workspace_id: number;
-  group_id: number;
-  platform: string;
-  idempotency_key: string;
-  action: string;
-  status: 'pending';
-  attempts: number;
-  next_attempt_at: number;
-  created_at: number;
-}
+/** An action as ingest plans it into the outbox: pending, never tried. */
+export type OutboxRow = Pick<OutboxTable, 'workspace_id' | 'group_id' | 'platform' | 'idempotency_key' | 'action' | 'attempts' | 'next_attempt_at' | 'created_at'> & { status: 'pending' };
 
-export interface GroupDayDelta {
-  group_id: number;
-  day: string;
-  messages: number;
-  replies: number;
-  reactions: number;
-  joins: number;
-  leaves: number;
-}
+/** Rollup rows as deltas: each is added to what is stored. */
+export type GroupDayDelta = GroupDayTable;
 
-export interface MemberDayDelta {
-  group_id: number;
-  member_id: number;
-  day: string;
-  messages: number;
-  replies: number;
-  reactions: number;
-}
+export type MemberDayDelta = MemberGroupDayTable;
 
-export interface MemberTotalDelta {
-  group_id: number;
-  member_id: number;
-  messages: number;
-  first_message_at: number | null;
-  last_message_at: number | null;
-}
+export type MemberTotalDelta = MemberGroupTotalTable;
 
 /** One batch's rollup changes, each row to be added to what is stored. */
 export interface RollupDeltas {

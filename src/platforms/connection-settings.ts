@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Platform } from '../core/event.js';
 
 /** A connection's settings do not fit its platform: names each field and why, never a value (they hold tokens). */
@@ -22,3 +22,10 @@ export function parseSettings<S extends z.ZodType>(platform: Platform, schema: S
     );
   return parsed.data;
 }
+
+/** One sending window an operator may set in a connection's settings (`rateLimits`), in place of the platform's defaults. */
+export const rateLimitSettingSchema = z.object({
+  scope: z.enum(['group', 'global']),
+  limit: z.number().int().positive(),
+  windowMs: z.number().int().positive(),
+});

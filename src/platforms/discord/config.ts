@@ -1,4 +1,4 @@
-import { parseSettings } from '../connection-settings.js';
+import { parseSettings, rateLimitSettingSchema } from '../connection-settings.js';
 import { z } from 'zod';
 import type { Capability } from '../../core/capabilities.js';
 import type { RateLimit } from '../platform-adapter.js';
@@ -37,12 +37,6 @@ export const DISCORD_MAX_CONTENT = 2_000;
 
 export const snowflake = z.string().regex(/^\d{1,25}$/, 'must be a Discord id (digits)');
 
-const rateLimit = z.object({
-  scope: z.enum(['group', 'global']),
-  limit: z.number().int().positive(),
-  windowMs: z.number().int().positive(),
-});
-
 /** A Discord connection's settings, as stored (sealed) in the connection. */
 export const discordSettingsSchema = z.object({
   /** The bot token from the Developer Portal. Never printed. */
@@ -56,7 +50,7 @@ export const discordSettingsSchema = z.object({
    * Unset for a guild: its system channel (where Discord posts "X joined").
    */
   homeChannels: z.record(snowflake, snowflake).default({}),
-  rateLimits: z.array(rateLimit).min(1).optional(),
+  rateLimits: z.array(rateLimitSettingSchema).min(1).optional(),
   /** Discord's REST base URL (the gateway address is asked of it): a proxy, or a local fake in tests. Default https://discord.com/api. */
   api: z
     .url({ protocol: /^https?$/ })

@@ -1,4 +1,4 @@
-import { parseSettings } from '../connection-settings.js';
+import { parseSettings, rateLimitSettingSchema } from '../connection-settings.js';
 import { z } from 'zod';
 import { isTimeZone } from '../../core/calendar.js';
 import type { Capability } from '../../core/capabilities.js';
@@ -46,12 +46,6 @@ const puppetName = z
   .regex(/^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/, 'must be an npm package name, e.g. wechaty-puppet-service')
   .refine((name) => name.includes('puppet'), 'must be a Wechaty puppet package (its name contains "puppet")');
 
-const rateLimit = z.object({
-  scope: z.enum(['group', 'global']),
-  limit: z.number().int().positive(),
-  windowMs: z.number().int().positive(),
-});
-
 /** A WeChat / WeCom connection's settings, as stored (sealed) in the connection. */
 export const wechatSettingsSchema = z.object({
   /** The puppet package the operator installed: wechaty-puppet-service (token), wechaty-puppet-wechat4u, a WeCom puppet… */
@@ -62,7 +56,7 @@ export const wechatSettingsSchema = z.object({
   botName: z.string().min(1).max(64).default('hearth'),
   /** The day the send counters roll over in. */
   timezone: z.string().refine(isTimeZone, 'must be a time zone such as Asia/Shanghai').default('Asia/Shanghai'),
-  rateLimits: z.array(rateLimit).min(1).optional(),
+  rateLimits: z.array(rateLimitSettingSchema).min(1).optional(),
 });
 
 export type WechatSettings = z.infer<typeof wechatSettingsSchema>;
