@@ -35,7 +35,10 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promis
   // and can mistake another schema's (another tenant's, a parallel test run's) for ours.
   const schema = dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) }, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  let { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  // Kysely's introspection reads every schema's tables; one dropped meanwhile by another
+  // tenant (or a parallel test run) fails it with 3F000. Nothing was applied then: try again.
+  for (let attempt = 1; attempt < 4 && (error as { code?: unknown } | undefined)?.code === '3F000'; attempt++) ({ error, results } = await migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new MigrationError(failed?.migrationName, error);
