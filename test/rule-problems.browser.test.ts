@@ -58,14 +58,17 @@ describe.runIf(hasChromium)('rule problems on the Automations page in Chromium',
     const text = await row.innerText();
     expect(text).toContain(`Keyword reply #${id}`);
     expect(text).toContain('Not sent');
-    expect(text).toContain('message text longer than 4096 characters');
+    expect(text).toContain('Send a message: message text longer than 4096 characters');
     expect(text).toContain('Price Questions');
     expect(text).toContain('problem-ask-2');
     expect(await row.locator('td').nth(2).innerText()).toBe('2');
 
     await page.getByTestId('lang-switch').selectOption('zh-CN');
     await expect.poll(() => page.getByTestId('problems-section').innerText()).toContain('规则问题');
-    expect(await row.innerText()).toContain('未发送');
+    const zh = await row.innerText();
+    expect(zh).toContain('未发送');
+    expect(zh).toContain('发送消息：消息超过 4096 字');
+    expect(zh).not.toContain('longer than');
     await page.close();
   });
 });

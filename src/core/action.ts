@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tooLongReason } from '../shared/rule-problem-reasons.js';
 
 /**
  * What an automation asks the platform to do. Actions name Hearth's own ids (group,
@@ -100,8 +101,8 @@ export function checkAction(input: ActionInput | unknown, limits: ActionLimits =
   if (candidate !== null && typeof candidate === 'object' && candidate.type === 'send_message' && typeof candidate.text === 'string') {
     const max = limits.maxTextLength !== undefined && limits.maxTextLength < MAX_MESSAGE_TEXT ? limits.maxTextLength : MAX_MESSAGE_TEXT;
     if (candidate.text.length > max) {
-      const whose = max < MAX_MESSAGE_TEXT ? ` (the limit on ${limits.platform ?? 'this platform'})` : '';
-      return { ok: false, reason: `message text longer than ${max} characters${whose}`, detail: `${candidate.text.length} characters` };
+      const reason = tooLongReason(max, max < MAX_MESSAGE_TEXT ? (limits.platform ?? 'this platform') : null);
+      return { ok: false, reason, detail: `${candidate.text.length} characters` };
     }
     const quick = quickSendMessage(input as Record<string, unknown>);
     if (quick) return { ok: true, action: quick };

@@ -1,4 +1,5 @@
 import type { Action } from './action.js';
+import { needsCapabilityReason } from '../shared/rule-problem-reasons.js';
 import { capabilitiesFor, type Capability } from './capabilities.js';
 
 /** What a fallback may say about the people and place an action concerns. */
@@ -75,12 +76,8 @@ export function planWithFallback(action: Action, capabilities: ReadonlySet<Capab
 export function fallbackReason(action: Action, capabilities: ReadonlySet<Capability>, platform: string | undefined, planned: readonly Action[]): string | null {
   const missing = capabilitiesFor(action).filter((c) => !capabilities.has(c));
   if (missing.length === 0) return null;
-  const instead = planned.some((a) => a.type === 'remove_member')
-    ? 'removed the member instead'
-    : planned.some((a) => a.type === 'send_message')
-      ? 'sent a plain message instead'
-      : 'alerted the operator to do it by hand';
-  return `${action.type} needs ${missing.join(' and ')}, which ${platform ?? 'this platform'} cannot do: ${instead}`;
+  const instead = planned.some((a) => a.type === 'remove_member') ? 'removed' : planned.some((a) => a.type === 'send_message') ? 'plain_message' : 'alert';
+  return needsCapabilityReason(action.type, missing, platform ?? 'this platform', instead);
 }
 
 const ALERT_TEXT_MAX = 2000;

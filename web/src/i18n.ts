@@ -297,6 +297,33 @@ const en = {
   'problems.lastIn': 'in {group}, event {event}',
   'problems.kind.welcome': 'Welcome',
   'problems.kind.keyword-reply': 'Keyword reply',
+  'problems.reason.tooLong': '{action}: message text longer than {max} characters',
+  'problems.reason.tooLongOn': '{action}: message text longer than {max} characters (the limit on {platform})',
+  'problems.reason.needs': '{action} needs {missing}, which {platform} cannot do: {instead}',
+  'problems.reason.asFallback': '{action} (fallback)',
+  'problems.reason.and': ' and ',
+  'problems.instead.removed': 'removed the member instead',
+  'problems.instead.plain_message': 'sent a plain message instead',
+  'problems.instead.alert': 'alerted the operator to do it by hand',
+  'problems.detail.characters': '{count} characters',
+  'action.send_message': 'Send a message',
+  'action.delete_message': 'Delete a message',
+  'action.mute_member': 'Mute a member',
+  'action.remove_member': 'Remove a member',
+  'action.ban_member': 'Ban a member',
+  'action.alert_operator': 'Alert an operator',
+  'capability.send': 'sending',
+  'capability.reply': 'replying',
+  'capability.mention': 'mentions',
+  'capability.mute': 'muting',
+  'capability.remove': 'removing members',
+  'capability.ban': 'banning',
+  'capability.delete': 'deleting messages',
+  'capability.invite_link': 'invite links',
+  'capability.pin': 'pinning',
+  'capability.read_messages': 'reading messages',
+  'capability.send_unattended': 'sending unattended',
+  'capability.send_confirmed': "sending with a person's confirmation",
 } as const;
 
 /** Every translatable string's key. */
@@ -589,6 +616,33 @@ const zhCN: Record<MessageKey, string> = {
   'problems.lastIn': '在 {group}，事件 {event}',
   'problems.kind.welcome': '欢迎语',
   'problems.kind.keyword-reply': '关键词回复',
+  'problems.reason.tooLong': '{action}：消息超过 {max} 字',
+  'problems.reason.tooLongOn': '{action}：消息超过 {max} 字（{platform} 的上限）',
+  'problems.reason.needs': '{action}需要{missing}，{platform}不支持：{instead}',
+  'problems.reason.asFallback': '{action}（替代方案）',
+  'problems.reason.and': '和',
+  'problems.instead.removed': '已改为移出该成员',
+  'problems.instead.plain_message': '已改发普通消息',
+  'problems.instead.alert': '已提醒运营人员手动处理',
+  'problems.detail.characters': '{count} 字',
+  'action.send_message': '发送消息',
+  'action.delete_message': '删除消息',
+  'action.mute_member': '禁言成员',
+  'action.remove_member': '移出成员',
+  'action.ban_member': '封禁成员',
+  'action.alert_operator': '提醒运营人员',
+  'capability.send': '发送',
+  'capability.reply': '回复',
+  'capability.mention': '@提及',
+  'capability.mute': '禁言',
+  'capability.remove': '移出成员',
+  'capability.ban': '封禁',
+  'capability.delete': '删除消息',
+  'capability.invite_link': '邀请链接',
+  'capability.pin': '置顶',
+  'capability.read_messages': '读取消息',
+  'capability.send_unattended': '无人值守发送',
+  'capability.send_confirmed': '经本人确认发送',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
@@ -761,4 +815,10 @@ export function useI18n(): I18n {
 export function platformLabel(t: I18n['t'], platform: string): string {
   const key = `platform.${platform}`;
   return key in en ? t(key as MessageKey) : platform;
+}
+
+/** A label under `prefix` (`action.mute_member`) when the dictionary has one; else the raw id, e.g. a newer action type. */
+export function labelOrId(t: I18n['t'], prefix: string, id: string): string {
+  const key = `${prefix}.${id}`;
+  return key in en ? t(key as MessageKey) : id;
 }

@@ -7,6 +7,7 @@ import { ChangeError, KeywordForm, RemoveButton, Switch, useChange, WelcomeForm 
 import { ErrorState, LoadingState, RefreshErrorBanner } from '../components/status-views.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { Link } from '../router.js';
+import { ruleProblemDetailText, ruleProblemReasonText } from '../rule-problem-text.js';
 import { useDocumentTitle } from '../use-document-title.js';
 import { useResource } from '../use-resource.js';
 
@@ -402,8 +403,8 @@ function ProblemsSection({ problems, nameOf }: { problems: RuleProblem[]; nameOf
                   <span className={p.problem === 'invalid' ? 'badge badge--warn' : 'badge'}>{t(p.problem === 'invalid' ? 'problems.invalid' : 'problems.fallback')}</span>
                 </td>
                 <td className="rules-table__text">
-                  {p.reason}
-                  {p.detail && ` (${p.detail})`}
+                  {ruleProblemReasonText(t, p.reason)}
+                  {p.detail && ` (${ruleProblemDetailText(t, p.detail)})`}
                 </td>
                 <td>{p.count}</td>
                 <td>
