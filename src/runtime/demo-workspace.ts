@@ -1,6 +1,7 @@
 import { addAutomation } from '../automations/automation-store.js';
 import { createCommunity, type Community } from '../simulator/community-simulator.js';
 import { ensureGroup } from '../store/groups.js';
+import { seedDemoAttention } from './demo-attention.js';
 import type { HearthRuntime } from './hearth-runtime.js';
 import { setUpWorkspace } from './workspace-setup.js';
 
@@ -65,6 +66,7 @@ export class DemoWorkspace {
       await runtime.sandboxFor(workspace.id).deliver(history.slice(i, i + 2_000), { automations: false });
       options.onProgress?.(Math.min(i + 2_000, history.length), history.length);
     }
+    await seedDemoAttention(runtime, workspace.id, options.now);
     await demo.#save(options.now);
     return demo;
   }
