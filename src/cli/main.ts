@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env.js';
 import { UsageError } from './cli-context.js';
+import { registerActivationCommand } from './commands/activation-command.js';
+import { registerAlertsCommand } from './commands/alerts-command.js';
 import { registerBackupCommand } from './commands/backup-command.js';
 import { registerBenchCommand } from './commands/bench-command.js';
 import { registerAutomationCommand } from './commands/automation-command.js';
@@ -33,6 +35,8 @@ registerBenchCommand(program);
 registerWorkspaceCommand(program);
 registerUserCommand(program);
 registerTokenCommand(program);
+registerAlertsCommand(program);
+registerActivationCommand(program);
 
 try {
   await program.parseAsync(process.argv);

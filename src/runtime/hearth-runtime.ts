@@ -21,6 +21,8 @@ import type { SandboxAdapter } from '../platforms/sandbox/sandbox-adapter.js';
 import { sandboxPlatform } from '../platforms/sandbox/sandbox-platform.js';
 import { openStore, type DatabaseTarget, type Store } from '../store/database.js';
 import { rekeyGroup } from '../store/groups.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { registerSilenceWatchdog } from '../activation/silence-watchdog.js';
 
 export interface RuntimeOptions {
   /** Epoch ms. The sandbox CLI passes the sandbox's own clock. */
@@ -62,6 +64,8 @@ export class HearthRuntime implements ConnectionHost {
   readonly automations: AutomationRegistry;
   readonly ingestor: Ingestor;
   readonly dispatcher: Dispatcher;
+  /** The persisted scheduler (time-based work: the silence watchdog…), run on this runtime's clock. */
+  readonly scheduler: Scheduler;
   /** The Redis limiter `open` connected for queue mode, closed with the runtime. */
   #ownsLimiter = false;
   /** The sandbox's sender: what the dispatcher sends sandbox groups' actions through. */
@@ -104,6 +108,8 @@ export class HearthRuntime implements ConnectionHost {
         await recordEnforcements(store.db, dispatched, this.clock());
       },
     });
+    this.scheduler = new Scheduler(store.db, this.clock, (error, job) => log.error({ err: error, job: job.job_key }, 'scheduled job failed'));
+    registerSilenceWatchdog(this.scheduler);
     this.queue = options.queue ?? new InProcessEventQueue();
     // An in-process queue has no other consumer; a shared one only where this process works.
     if (this.queue.kind === 'in-process' || options.work?.consume) void this.consumeEvents();

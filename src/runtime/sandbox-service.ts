@@ -88,17 +88,24 @@ export class SandboxService {
     return this.#deliver(group, at, (room, time) => ({ type: 'leave', updateId: randomUUID(), room, at: time, member: person(member) }));
   }
 
-  /** Runs the time-based work due up to `until` on the sandbox clock, in time order. */
+  /**
+   * Runs the time-based work due up to `until` on the sandbox clock, in time order:
+   * the scheduler's jobs (the silence watchdog…) and the outbox's due sends.
+   */
   async tick(until: number): Promise<BotOutput[]> {
     const out: BotOutput[] = [];
     for (let passes = 0; passes < 10_000; passes++) {
+      const jobs = await this.runtime.scheduler.runDue();
       const report = await this.runtime.dispatcher.runDue();
       out.push(...report.dispatched.map((d) => present(d, this.clock.now())));
-      if (report.nextWakeAt === null || report.nextWakeAt > until) break;
-      if (report.dispatched.length === 0 && report.nextWakeAt <= this.clock.now()) break;
-      await this.clock.advanceTo(report.nextWakeAt);
+      const wakes = [report.nextWakeAt, jobs.nextDueAt].filter((t): t is number => t !== null);
+      const next = wakes.length > 0 ? Math.min(...wakes) : null;
+      if (next === null || next > until) break;
+      if (report.dispatched.length === 0 && jobs.ran.length === 0 && next <= this.clock.now()) break;
+      await this.clock.advanceTo(next);
     }
     await this.clock.advanceTo(until);
+    await this.runtime.scheduler.runDue();
     out.push(...(await this.runtime.dispatcher.runDue()).dispatched.map((d) => present(d, this.clock.now())));
     return out;
   }

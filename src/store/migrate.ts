@@ -6,6 +6,7 @@ import { privacyMigration } from './migrations/0003-privacy.js';
 import { outboxParkedMigration } from './migrations/0004-outbox-parked.js';
 import { automationProblemsMigration } from './migrations/0005-automation-problems.js';
 import { connectionHealthMigration } from './migrations/0006-connection-health.js';
+import { activationMigration } from './migrations/0008-activation.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -16,6 +17,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0004-outbox-parked': outboxParkedMigration(dialect),
     '0005-automation-problems': automationProblemsMigration(dialect),
     '0006-connection-health': connectionHealthMigration(dialect),
+    '0008-activation': activationMigration(dialect),
   };
 }
 

@@ -29,6 +29,9 @@ export interface Database {
   audit_log: AuditLogTable;
   login_attempt: LoginAttemptTable;
   automation_problem: AutomationProblemTable;
+  scheduled_job: ScheduledJobTable;
+  alert: AlertTable;
+  group_activation: GroupActivationTable;
 }
 
 export interface WorkspaceTable {
@@ -297,4 +300,55 @@ export interface AutomationProblemTable {
   last_seen_at: number;
   last_event_key: string;
   last_group_id: number;
+}
+
+/** A job of the persisted scheduler (migration 0008, src/scheduler/). */
+export interface ScheduledJobTable {
+  id: Generated<number>;
+  workspace_id: number;
+  /** Unique: who created the job names it (`silence-watchdog:3`), so ensuring it twice is one job. */
+  job_key: string;
+  kind: string;
+  group_id: number | null;
+  cron: string;
+  timezone: string;
+  /** A slot missed while nothing ran: `once` runs it once on start, `skip` goes on to the next slot. */
+  missed: 'once' | 'skip';
+  config: string;
+  enabled: number;
+  next_run_at: number;
+  last_slot_at: number | null;
+  last_run_at: number | null;
+  last_outcome: 'ran' | 'skipped' | 'failed' | null;
+  runs: number;
+  created_at: number;
+}
+
+/** Something that needs an operator's eye (migration 0008): one row per occurrence; `kind` is open (silence today). */
+export interface AlertTable {
+  id: Generated<number>;
+  workspace_id: number;
+  group_id: number | null;
+  kind: string;
+  dedup_key: string;
+  at: number;
+  /** JSON. */
+  detail: string;
+}
+
+/** A group's silence-watchdog settings (migration 0008); a group without a row has the defaults. */
+export interface GroupActivationTable {
+  group_id: number;
+  workspace_id: number;
+  silence_minutes: number;
+  warn_minutes: number;
+  /** 'HH:MM' in the group's time zone; both null: no quiet hours. */
+  quiet_start: string | null;
+  quiet_end: string | null;
+  operator_channel_id: number | null;
+  post_topic: number;
+  /** JSON array of prepared topics. */
+  topics: string;
+  topic_next: number;
+  updated_at: number;
 }
