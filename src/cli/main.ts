@@ -8,6 +8,7 @@ import { registerBackupCommand } from './commands/backup-command.js';
 import { registerBenchCommand } from './commands/bench-command.js';
 import { registerAutomationCommand } from './commands/automation-command.js';
 import { registerConnectionCommand } from './commands/connection-command.js';
+import { registerGrowthCommand } from './commands/growth-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerMemberCommand } from './commands/member-command.js';
 import { registerMetricsCommand } from './commands/metrics-command.js';
@@ -37,6 +38,7 @@ registerUserCommand(program);
 registerTokenCommand(program);
 registerAlertsCommand(program);
 registerActivationCommand(program);
+registerGrowthCommand(program);
 
 try {
   await program.parseAsync(process.argv);

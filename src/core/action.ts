@@ -55,6 +55,18 @@ export const alertOperatorActionSchema = z.object({
   text: z.string().min(1).max(2000),
 });
 
+/**
+ * Creates an invite link to the group for a growth code (src/growth/): named after the
+ * code so joins through it arrive with `code` = the name; `memberLimit` caps its uses.
+ * The platform's link comes back in the receipt (`inviteLink`).
+ */
+export const createInviteLinkActionSchema = z.object({
+  type: z.literal('create_invite_link'),
+  groupId,
+  name: z.string().min(1).max(32),
+  memberLimit: z.number().int().min(1).max(99_999).optional(),
+});
+
 export const actionSchema = z.discriminatedUnion('type', [
   sendMessageActionSchema,
   deleteMessageActionSchema,
@@ -62,6 +74,7 @@ export const actionSchema = z.discriminatedUnion('type', [
   removeMemberActionSchema,
   banMemberActionSchema,
   alertOperatorActionSchema,
+  createInviteLinkActionSchema,
 ]);
 
 export type ActionInput = z.input<typeof actionSchema>;

@@ -61,6 +61,8 @@ export function capabilityFor(action: Action): Capability | null {
       return 'remove';
     case 'ban_member':
       return 'ban';
+    case 'create_invite_link':
+      return 'invite_link';
     case 'alert_operator':
       return null;
   }

@@ -15,6 +15,8 @@ export interface OutboundAction {
 export interface SendReceipt {
   /** The platform's id for a message it created. */
   messageId?: string;
+  /** The link a `create_invite_link` made. */
+  inviteLink?: string;
   /**
    * The platform accepted the action but a person must still confirm it (a WeCom
    * group send waits for the owning staff member in their app): it is pending a

@@ -32,6 +32,10 @@ export interface Database {
   scheduled_job: ScheduledJobTable;
   alert: AlertTable;
   group_activation: GroupActivationTable;
+  growth_code: GrowthCodeTable;
+  growth_code_group: GrowthCodeGroupTable;
+  growth_code_link: GrowthCodeLinkTable;
+  growth_group_qr: GrowthGroupQrTable;
 }
 
 export interface WorkspaceTable {
@@ -351,4 +355,48 @@ export interface GroupActivationTable {
   topics: string;
   topic_next: number;
   updated_at: number;
+}
+
+/** A code Hearth issued (migration 0009, src/growth/): an invitation code for one group, or a live code over a series. */
+export interface GrowthCodeTable {
+  id: Generated<number>;
+  workspace_id: number;
+  code: string;
+  kind: 'invite' | 'live';
+  name: string;
+  campaign: string | null;
+  channel: string | null;
+  inviter_member_id: number | null;
+  /** An invitation code's limited quantity: used up after this many joins; null: unlimited. */
+  quantity: number | null;
+  /** A live code's members per group before it rolls over; null on invitation codes. */
+  capacity: number | null;
+  scans: Generated<number>;
+  expires_at: number | null;
+  created_at: number;
+}
+
+/** The groups a code leads to, in order (one for an invitation code, the series for a live code). */
+export interface GrowthCodeGroupTable {
+  code_id: number;
+  group_id: number;
+  position: number;
+}
+
+/** A platform link made for a code in a group: asked for through the outbox (`outbox_id`), its url cached once made. */
+export interface GrowthCodeLinkTable {
+  code_id: number;
+  group_id: number;
+  url: string | null;
+  outbox_id: number | null;
+  created_at: number;
+}
+
+/** A WeChat/WeCom group's QR image as the operator uploaded it (base64); WeChat lets it work for 7 days. */
+export interface GrowthGroupQrTable {
+  group_id: number;
+  workspace_id: number;
+  mime: string;
+  image: string;
+  uploaded_at: number;
 }

@@ -193,6 +193,7 @@ export function runPlatformContract(module: PlatformModule, fixture: PlatformFix
         remove_member: { type: 'remove_member', groupId, memberId },
         ban_member: { type: 'ban_member', groupId, memberId },
         alert_operator: { type: 'alert_operator', groupId, severity: 'info', text: 'internal' },
+        create_invite_link: { type: 'create_invite_link', groupId, name: 'contract' },
       };
       for (const type of wanted) {
         await enqueue(all[type]);

@@ -87,6 +87,13 @@ export class DiscordSender {
         await this.#call('banMember', () => this.#rest.put(Routes.guildBan(guild, user), { body: { delete_message_seconds: 0 }, reason }));
         return {};
       }
+      case 'create_invite_link': {
+        // A unique invite per code; Discord names none, so joins through it are told apart by the code's own page.
+        const body = { max_age: 0, unique: true, ...(action.memberLimit !== undefined ? { max_uses: Math.min(action.memberLimit, 100) } : {}) };
+        const invite = (await this.#call('createInvite', () => this.#rest.post(Routes.channelInvites(channel), { body, reason }))) as { code?: unknown } | null;
+        if (typeof invite?.code !== 'string') throw new PlatformError('discord', 'createInvite', 'Discord answered without an invite code', true);
+        return { inviteLink: `https://discord.gg/${invite.code}` };
+      }
       case 'alert_operator':
         throw new PlatformError('discord', action.type, 'operator alerts are handled inside Hearth', false, undefined, 'unsupported');
     }

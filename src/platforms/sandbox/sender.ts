@@ -21,6 +21,8 @@ export function renderSandboxAction(outbound: OutboundAction): { kind: string; t
       return { kind: 'moderation', text: `banned ${name(action.memberId)}`, replyTo: null };
     case 'alert_operator':
       return { kind: 'alert', text: action.text, replyTo: null };
+    case 'create_invite_link':
+      return { kind: 'invite_link', text: `created invite link ${sandboxInviteLink(outbound.group.externalId, action.name)}`, replyTo: null };
   }
 }
 
@@ -33,6 +35,12 @@ export function createSandboxSender(world: SandboxWorld, clock: () => number) {
     const { kind, text, replyTo } = renderSandboxAction(outbound);
     const messageId = `bot:${outbound.idempotencyKey}`;
     await world.botSays(outbound.group.externalId, messageId, kind, text, replyTo, clock(), SANDBOX_BOT);
+    if (outbound.action.type === 'create_invite_link') return { messageId, inviteLink: sandboxInviteLink(outbound.group.externalId, outbound.action.name) };
     return { messageId };
   };
+}
+
+/** The sandbox's invite link for a room and a link name (joining through it is `sandbox join --code <name>`). */
+export function sandboxInviteLink(room: string, name: string): string {
+  return `https://sandbox.hearth.invalid/join/${encodeURIComponent(room)}/${encodeURIComponent(name)}`;
 }

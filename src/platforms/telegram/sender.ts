@@ -100,6 +100,12 @@ export function createTelegramSender(api: Api, options: TelegramSenderOptions) {
         await call('banChatMember', group.externalId, () => api.banChatMember(chat, user));
         return {};
       }
+      case 'create_invite_link': {
+        const link = await call('createChatInviteLink', group.externalId, () =>
+          api.createChatInviteLink(chat, { name: action.name, ...(action.memberLimit !== undefined ? { member_limit: action.memberLimit } : {}) }),
+        );
+        return { inviteLink: link.invite_link };
+      }
       case 'alert_operator':
         throw new PlatformError('telegram', 'alert_operator', 'operator alerts are handled inside Hearth, not sent to Telegram', false);
     }
