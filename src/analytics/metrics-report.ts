@@ -1,6 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { dayIn } from '../core/calendar.js';
 import type { Database } from '../store/schema.js';
+import { dayStart, groupHealth, groupMessages, nextDay } from '../health/health-queries.js';
+import type { LifecycleStage } from '../health/lifecycle.js';
+import { firstResponses, median } from '../health/questions.js';
 import { longestSilenceHours, top20Share } from './group-metrics.js';
 
 /** One group's figures, as `hearth metrics --json` prints them (ARCHITECTURE.md, public interface). */
@@ -20,6 +23,20 @@ export interface GroupMetrics {
   activeDays: number;
   longestSilenceHours: number;
   top20Share: number;
+  /** Days with ≥ 1 message among the 7 ending `to` (or today). */
+  weeklyActiveDays: number;
+  /** Messages of those 7 days ÷ their active days. */
+  messagesOnActiveDays: number;
+  /** Members whose first message in the group falls in the window. */
+  newSpeakers: number;
+  questions: number;
+  answeredQuestions: number;
+  /** Median minutes from a question in the window to its first response; null with none answered. */
+  medianFirstResponseMinutes: number | null;
+  /** As of `to` (or today). */
+  lifecycleStage: LifecycleStage;
+  /** 0–100, as of `to` (or today). */
+  healthScore: number;
 }
 
 export interface MetricsQuery {
@@ -28,6 +45,8 @@ export interface MetricsQuery {
   /** Inclusive calendar days ('YYYY-MM-DD') in each group's time zone. */
   from?: string;
   to?: string;
+  /** The clock: "today" when `to` is absent. */
+  now?: number;
 }
 
 /**
@@ -69,6 +88,19 @@ export async function metricsReport(db: Kysely<Database>, query: MetricsQuery): 
     const totals = await days.executeTakeFirstOrThrow();
     const senders = (await perMember.execute()).map((r) => Number(r.messages));
     const times = await messageTimes(db, group.id, group.timezone, query.from, query.to);
+    const now = query.now ?? Date.now();
+    const asOf = query.to ?? dayIn(group.timezone, now);
+    const [health, windowMessages, firsts] = await Promise.all([
+      groupHealth(db, group, asOf, now),
+      groupMessages(db, group.id, query.from ? dayStart(group.timezone, query.from) : 0, query.to ? dayStart(group.timezone, nextDay(query.to)) : Number.MAX_SAFE_INTEGER),
+      db.selectFrom('member_group_total').select('first_message_at').where('group_id', '=', group.id).where('first_message_at', 'is not', null).execute(),
+    ]);
+    const inWindow = (at: number) => {
+      const day = dayIn(group.timezone, at);
+      return (!query.from || day >= query.from) && (!query.to || day <= query.to);
+    };
+    const questions = firstResponses(windowMessages);
+    const answered = questions.filter((q) => q.responseMinutes !== null).map((q) => q.responseMinutes!);
     out.push({
       id: group.id,
       name: group.name,
@@ -85,6 +117,14 @@ export async function metricsReport(db: Kysely<Database>, query: MetricsQuery): 
       activeDays: Number(totals.active_days),
       longestSilenceHours: longestSilenceHours(times),
       top20Share: top20Share(senders),
+      weeklyActiveDays: health.weeklyActiveDays,
+      messagesOnActiveDays: health.messagesOnActiveDays,
+      newSpeakers: firsts.filter((r) => inWindow(Number(r.first_message_at))).length,
+      questions: questions.length,
+      answeredQuestions: answered.length,
+      medianFirstResponseMinutes: median(answered),
+      lifecycleStage: health.lifecycle.stage,
+      healthScore: health.health.score,
     });
   }
   return out;

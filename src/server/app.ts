@@ -8,6 +8,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { outboxRoutes } from './routes/outbox-routes.js';
 import { platformRoutes } from './routes/platform-routes.js';
@@ -51,6 +52,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', authRoutes(deps, authorize));
   api.route('/', workspaceRoutes(deps, authorize));
   api.route('/', groupRoutes(deps, authorize));
+  api.route('/', healthRoutes(deps, authorize));
   api.route('/', sandboxRoutes(deps, authorize));
   api.route('/', tokenRoutes(deps, authorize));
   api.route('/', auditRoutes(deps, authorize));

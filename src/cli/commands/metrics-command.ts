@@ -9,7 +9,9 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export function registerMetricsCommand(program: Command): void {
   program
     .command('metrics')
-    .description('per-group figures: messages, senders, joins, leaves, replies, active days, longest silence, top-20% share')
+    .description(
+      'per-group figures: messages, senders, joins, leaves, replies, reactions, active and weekly active days, questions and first response, longest silence, top-20% share, life-cycle stage and health score (docs/metrics.md)',
+    )
     .option('-w, --workspace <slug>', 'workspace (default: the first one)')
     .option('-g, --group <id|name>', 'one group')
     .option('--from <date>', "first day (YYYY-MM-DD, in each group's time zone)")
@@ -25,7 +27,13 @@ export function registerMetricsCommand(program: Command): void {
       const groups = await withRuntime(async (runtime) => {
         const workspace = await resolveWorkspace(runtime.store.db, opts.workspace);
         const groupIds = opts.group ? [(await findGroup(runtime.store.db, workspace.id, opts.group)).id] : undefined;
-        return metricsReport(runtime.store.db, { workspaceId: workspace.id, ...(groupIds ? { groupIds } : {}), ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) });
+        return metricsReport(runtime.store.db, {
+          workspaceId: workspace.id,
+          ...(groupIds ? { groupIds } : {}),
+          ...(opts.from ? { from: opts.from } : {}),
+          ...(opts.to ? { to: opts.to } : {}),
+          now: runtime.clock(),
+        });
       });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ groups }, null, 2)}\n`);
@@ -42,6 +50,9 @@ export function registerMetricsCommand(program: Command): void {
           activeDays: g.activeDays,
           silenceH: g.longestSilenceHours,
           top20: g.top20Share,
+          weekDays: g.weeklyActiveDays,
+          stage: g.lifecycleStage,
+          health: g.healthScore,
         })),
       );
     });
