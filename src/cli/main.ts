@@ -6,6 +6,7 @@ import { registerActivationCommand } from './commands/activation-command.js';
 import { registerAlertsCommand } from './commands/alerts-command.js';
 import { registerBackupCommand } from './commands/backup-command.js';
 import { registerBenchCommand } from './commands/bench-command.js';
+import { registerChainCommand } from './commands/chain-command.js';
 import { registerAutomationCommand } from './commands/automation-command.js';
 import { registerConnectionCommand } from './commands/connection-command.js';
 import { registerGrowthCommand } from './commands/growth-command.js';
@@ -39,6 +40,7 @@ registerTokenCommand(program);
 registerAlertsCommand(program);
 registerActivationCommand(program);
 registerGrowthCommand(program);
+registerChainCommand(program);
 
 try {
   await program.parseAsync(process.argv);

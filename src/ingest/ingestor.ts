@@ -29,6 +29,13 @@ export interface IngestOptions {
 /** Passed to whoever dispatches, after a batch that planned actions has committed. */
 export type ActionsPlanned = (count: number) => void;
 
+/**
+ * A rule that needs stored state (a chain sign-up's count): run on each new event after
+ * the configured rules, inside the batch's transaction, so what it stores and the
+ * outbox rows it writes commit with the event or not at all. Returns the rows it wrote.
+ */
+export type StatefulRule = (trx: Trx, ctx: AutomationContext, eventId: number) => Promise<number>;
+
 interface Membership {
   /** The stored open stay, when there is one. */
   id: number | null;
@@ -64,6 +71,7 @@ export class Ingestor {
   readonly #directory = new DirectoryCache();
   readonly #writerFor: IngestWriterFactory;
   readonly #days = new DayCache();
+  readonly #statefulRules: StatefulRule[] = [];
 
   constructor(
     private readonly store: Store,
@@ -72,6 +80,11 @@ export class Ingestor {
     private readonly onActionsPlanned: ActionsPlanned = () => {},
   ) {
     this.#writerFor = ingestWriterFor(store);
+  }
+
+  /** Adds a rule that runs after the configured ones, in the batch's transaction (see {@link StatefulRule}). */
+  useStatefulRule(rule: StatefulRule): void {
+    this.#statefulRules.push(rule);
   }
 
   get directory(): DirectoryCache {
@@ -184,6 +197,8 @@ export class Ingestor {
     const stays: NewMembership[] = [];
     const pipelines = new Map<number, Awaited<ReturnType<AutomationRegistry['pipelineFor']>>>();
     const problems: RuleProblem[] = [];
+    // Outbox rows the stateful rules wrote themselves.
+    let written = 0;
 
     for (const s of fresh) {
       const { event, group, at } = s;
@@ -281,6 +296,8 @@ export class Ingestor {
         if (ctx.problems.length > 0) problems.push(...ctx.problems);
         ctx.planned.forEach((p, i) => outbox.push(outboxRow(workspaceId, group, `evt:${eventId}:${i}`, p, now)));
         actions = ctx.planned.length;
+        for (const rule of this.#statefulRules) actions += await rule(trx, ctx, eventId);
+        written += actions - ctx.planned.length;
       }
       results[s.index] = { status: 'stored', dedupKey: event.dedupKey, eventId, actions };
     }
@@ -292,7 +309,7 @@ export class Ingestor {
       await recordRuleProblems(trx, workspaceId, problems);
       this.automations.report(problems);
     }
-    return outbox.length;
+    return outbox.length + written;
   }
 
   /**

@@ -23,6 +23,8 @@ import { openStore, type DatabaseTarget, type Store } from '../store/database.js
 import { rekeyGroup } from '../store/groups.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { registerSilenceWatchdog } from '../activation/silence-watchdog.js';
+import { applyChainMessage } from '../conversion/chains/chain-signups.js';
+import { registerChainSweep } from '../conversion/chains/chain-sweep.js';
 
 export interface RuntimeOptions {
   /** Epoch ms. The sandbox CLI passes the sandbox's own clock. */
@@ -98,6 +100,7 @@ export class HearthRuntime implements ConnectionHost {
       this.#loop?.wake();
       planned?.();
     });
+    this.ingestor.useStatefulRule(applyChainMessage);
     this.sandbox = sandboxPlatform.open(SANDBOX_SENDER, this.#sandboxContext(null));
     this.adapters.set('sandbox', this.sandbox);
     this.dispatcher = new Dispatcher(store, ({ platform, connectionId }) => (connectionId !== null ? this.connections.get(connectionId) : this.adapters.get(platform)), this.clock, {
@@ -110,6 +113,7 @@ export class HearthRuntime implements ConnectionHost {
     });
     this.scheduler = new Scheduler(store.db, this.clock, (error, job) => log.error({ err: error, job: job.job_key }, 'scheduled job failed'));
     registerSilenceWatchdog(this.scheduler);
+    registerChainSweep(this.scheduler);
     this.queue = options.queue ?? new InProcessEventQueue();
     // An in-process queue has no other consumer; a shared one only where this process works.
     if (this.queue.kind === 'in-process' || options.work?.consume) void this.consumeEvents();

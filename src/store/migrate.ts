@@ -7,6 +7,7 @@ import { outboxParkedMigration } from './migrations/0004-outbox-parked.js';
 import { automationProblemsMigration } from './migrations/0005-automation-problems.js';
 import { connectionHealthMigration } from './migrations/0006-connection-health.js';
 import { activationMigration } from './migrations/0008-activation.js';
+import { chainsMigration } from './migrations/0010-chains.js';
 import { growthCodesMigration } from './migrations/0009-growth-codes.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
@@ -19,6 +20,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0005-automation-problems': automationProblemsMigration(dialect),
     '0006-connection-health': connectionHealthMigration(dialect),
     '0008-activation': activationMigration(dialect),
+    '0010-chains': chainsMigration(dialect),
     '0009-growth-codes': growthCodesMigration(dialect),
   };
 }

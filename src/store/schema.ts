@@ -36,6 +36,8 @@ export interface Database {
   growth_code_group: GrowthCodeGroupTable;
   growth_code_link: GrowthCodeLinkTable;
   growth_group_qr: GrowthGroupQrTable;
+  chain: ChainTable;
+  chain_entry: ChainEntryTable;
 }
 
 export interface WorkspaceTable {
@@ -399,4 +401,36 @@ export interface GrowthGroupQrTable {
   mime: string;
   image: string;
   uploaded_at: number;
+}
+
+/** A chain sign-up (接龙) in a group: `taken` units of `quota` (null: no limit); see src/conversion/chains. */
+export interface ChainTable {
+  id: Generated<number>;
+  workspace_id: number;
+  group_id: number;
+  title: string;
+  quota: number | null;
+  deadline_at: number | null;
+  language: string;
+  taken: Generated<number>;
+  closed_at: number | null;
+  close_reason: string | null;
+  /** List posts planned so far, when the last one went out, and when a gathered repost is due (the repost rhythm). */
+  posts: Generated<number>;
+  last_post_at: number | null;
+  repost_due_at: number | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** One member's line of a chain, in the order members first signed. */
+export interface ChainEntryTable {
+  id: Generated<number>;
+  chain_id: number;
+  member_id: number;
+  quantity: number;
+  note: string | null;
+  signed_at: number;
+  updated_at: number;
+  event_key: string;
 }
