@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AutomationContext, RuleProblem } from '../core/automation-context.js';
+import type { AutomationContext, RuleProblem, RuleSource } from '../core/automation-context.js';
 import { UNRESTRICTED, type PlatformTraits } from '../core/capabilities.js';
-import { Composer, type Middleware } from '../core/composer.js';
+import type { Middleware } from '../core/composer.js';
 import type { Database } from '../store/schema.js';
 import { buildAutomation } from './automation-catalog.js';
 
@@ -86,25 +86,40 @@ export class AutomationRegistry {
       .where((eb) => eb.or([eb('group_id', 'is', null), eb('group_id', '=', groupId)]))
       .orderBy('id')
       .execute();
-    const composer = new Composer<AutomationContext>();
+    const rules: { rule: Middleware; source: RuleSource }[] = [];
     for (const row of rows) {
       // A group's own automation of a kind replaces the workspace-wide one, even switched off:
       // switching off a group's welcome means no welcome there.
       if (row.group_id === null && rows.some((r) => r.group_id === groupId && r.kind === row.kind)) continue;
       if (row.enabled !== 1) continue;
-      const rule = buildAutomation(row.kind, JSON.parse(row.config));
-      const source = { automationId: row.id, kind: row.kind };
-      composer.use((ctx, next) => {
-        try {
-          ctx.runRule(source, () => rule(ctx, () => {}));
-        } catch (error) {
-          this.onError(new AutomationError(row.id, row.kind, ctx.event.dedupKey, error));
-        }
-        next();
-      });
+      rules.push({ rule: buildAutomation(row.kind, JSON.parse(row.config)), source: { automationId: row.id, kind: row.kind } });
     }
-    const pipeline = composer.middleware();
+    const pipeline = this.#pipelineOf(rules);
     this.#pipelines.set(groupId, { pipeline, builtAt: Date.now() });
     return pipeline;
   }
+
+  /**
+   * The rules in order, each isolated: one that throws is reported and the next runs.
+   * One loop, not a composed chain: every event (a reaction too) passes every rule, and
+   * a chain allocated a `next` closure and a `runRule` closure per rule and event. Each
+   * rule is still told against its source (`ctx.runRule`) and handed a `next` it may call.
+   */
+  #pipelineOf(rules: readonly { rule: Middleware; source: RuleSource }[]): Middleware {
+    const onError = this.onError;
+    const run = (ctx: AutomationContext, rule: Middleware) => rule(ctx, pass);
+    return (ctx, next) => {
+      for (let i = 0; i < rules.length; i++) {
+        const { rule, source } = rules[i]!;
+        try {
+          ctx.runRule(source, run, rule);
+        } catch (error) {
+          onError(new AutomationError(source.automationId, source.kind, ctx.event.dedupKey, error));
+        }
+      }
+      next();
+    };
+  }
 }
+
+const pass = () => {};

@@ -19,8 +19,8 @@ export function keywordReplyRule(config: KeywordReplyConfig): Middleware {
   return (ctx, next) => {
     const { event, member, group } = ctx;
     if (event.kind === 'message' && !member.isBot && event.text) {
-      const text = event.text.toLowerCase();
-      if (needles.some((n) => text.includes(n))) {
+      const text = lowered(event.text);
+      if (containsAny(text, needles)) {
         const values: ReplyValues = { name: member.displayName, group: group.name };
         ctx.act('keyword-reply', {
           type: 'send_message',
@@ -32,4 +32,22 @@ export function keywordReplyRule(config: KeywordReplyConfig): Middleware {
     }
     next();
   };
+}
+
+// A workspace has many keyword rules and each reads the same message: the lower-cased
+// text of the last message seen is kept, so it is made once per message, not per rule.
+let lastText = '';
+let lastLowered = '';
+
+function lowered(text: string): string {
+  if (text !== lastText) {
+    lastText = text;
+    lastLowered = text.toLowerCase();
+  }
+  return lastLowered;
+}
+
+function containsAny(text: string, needles: readonly string[]): boolean {
+  for (let i = 0; i < needles.length; i++) if (text.includes(needles[i]!)) return true;
+  return false;
 }

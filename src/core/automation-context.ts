@@ -83,12 +83,16 @@ export class AutomationContext {
     readonly now: number,
   ) {}
 
-  /** Runs one configured automation, so its actions and problems are told against it. */
-  runRule(source: RuleSource, run: () => void): void {
+  /**
+   * Runs one configured automation, so its actions and problems are told against it.
+   * `run` is called with this context and `arg`, so a caller running many rules on
+   * every event can pass one function made once instead of a closure per rule and event.
+   */
+  runRule<A = undefined>(source: RuleSource, run: (ctx: AutomationContext, arg: A) => void, arg?: A): void {
     const outer = this.#source;
     this.#source = source;
     try {
-      run();
+      run(this, arg as A);
     } finally {
       this.#source = outer;
     }

@@ -7,6 +7,7 @@ import { recordRuleProblems } from '../automations/automation-problems.js';
 import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { DirectoryCache, type DirectoryTransaction, type KnownGroup, type KnownMember } from './directory-cache.js';
+import { PairMap } from './pair-map.js';
 import { RollupAccumulator } from './rollup-accumulator.js';
 import { ingestWriterFor, type EventRow, type GroupMember, type IngestWriter, type NewMembership, type IngestWriterFactory, type OutboxRow } from './ingest-writer.js';
 import { pseudonymizeEvent, pseudonymOf } from '../privacy/pseudonyms.js';
@@ -191,7 +192,7 @@ export class Ingestor {
     const withMember = fresh.filter((s) => s.member !== null);
     const memberships = await this.#loadMemberships(writer, withMember);
     const memberCounts = await writer.openMemberCounts(unique(fresh.map((s) => s.group.id)));
-    const messageCounts = options.automations === false ? new Map<string, number>() : await this.#loadMessageCounts(writer, withMember);
+    const messageCounts = options.automations === false ? new PairMap<number>() : await this.#loadMessageCounts(writer, withMember);
     const rollups = new RollupAccumulator();
     const outbox: OutboxRow[] = [];
     const stays: NewMembership[] = [];
@@ -213,9 +214,8 @@ export class Ingestor {
       const isEdit = event.kind === 'message' && event.edited === true;
       const day = this.#days.dayIn(group.timezone, at);
       const member = s.member!;
-      const key = `${group.id}|${member.id}`;
-      let membership = memberships.get(key);
-      if (!membership) memberships.set(key, (membership = { id: null, open: false, joins: 0 }));
+      let membership = memberships.get(group.id, member.id);
+      if (!membership) memberships.set(group.id, member.id, (membership = { id: null, open: false, joins: 0 }));
 
       switch (event.kind) {
         case 'message':
@@ -273,8 +273,8 @@ export class Ingestor {
         // One lookup per group and batch, not per event: it awaits even when cached.
         let pipeline = pipelines.get(group.id);
         if (!pipeline) pipelines.set(group.id, (pipeline = await this.automations.pipelineFor(trx, workspaceId, group.id)));
-        const messagesBefore = messageCounts.get(key) ?? 0;
-        if (event.kind === 'message' || event.kind === 'command') messageCounts.set(key, messagesBefore + 1);
+        const messagesBefore = messageCounts.get(group.id, member.id) ?? 0;
+        if (event.kind === 'message' || event.kind === 'command') messageCounts.set(group.id, member.id, messagesBefore + 1);
         const traits = this.automations.traitsOf(group.platform);
         const ctx = new AutomationContext(
           event,
@@ -355,13 +355,12 @@ export class Ingestor {
     memberCounts.set(groupId, (memberCounts.get(groupId) ?? 0) + 1);
   }
 
-  async #loadMemberships(writer: IngestWriter, staged: StagedEvent[]): Promise<Map<string, Membership>> {
-    const out = new Map<string, Membership>();
+  async #loadMemberships(writer: IngestWriter, staged: StagedEvent[]): Promise<PairMap<Membership>> {
+    const out = new PairMap<Membership>();
     // Ordered by id: the last open stay of a pair is the one that counts.
     for (const row of await writer.memberships(pairsOf(staged))) {
-      const key = `${row.group_id}|${row.member_id}`;
-      let m = out.get(key);
-      if (!m) out.set(key, (m = { id: null, open: false, joins: 0 }));
+      let m = out.get(row.group_id, row.member_id);
+      if (!m) out.set(row.group_id, row.member_id, (m = { id: null, open: false, joins: 0 }));
       m.joins++;
       if (row.left_at === null) {
         m.open = true;
@@ -372,9 +371,9 @@ export class Ingestor {
     return out;
   }
 
-  async #loadMessageCounts(writer: IngestWriter, staged: StagedEvent[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    for (const r of await writer.messageCounts(pairsOf(staged))) out.set(`${r.group_id}|${r.member_id}`, r.messages);
+  async #loadMessageCounts(writer: IngestWriter, staged: StagedEvent[]): Promise<PairMap<number>> {
+    const out = new PairMap<number>();
+    for (const r of await writer.messageCounts(pairsOf(staged))) out.set(r.group_id, r.member_id, r.messages);
     return out;
   }
 }
@@ -449,12 +448,11 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
 
 /** The distinct (group, member) pairs of events that have a member. */
 function pairsOf(staged: StagedEvent[]): GroupMember[] {
-  const seen = new Set<string>();
+  const seen = new PairMap<true>();
   const out: GroupMember[] = [];
   for (const s of staged) {
-    const key = `${s.group.id}|${s.member!.id}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (seen.has(s.group.id, s.member!.id)) continue;
+    seen.set(s.group.id, s.member!.id, true);
     out.push([s.group.id, s.member!.id]);
   }
   return out;

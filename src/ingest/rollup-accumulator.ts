@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { GroupDayDelta, IngestWriter, MemberDayDelta, MemberTotalDelta } from './ingest-writer.js';
+import { PairMap } from './pair-map.js';
 
 export type { MemberDayDelta, MemberTotalDelta } from './ingest-writer.js';
 
@@ -15,36 +16,52 @@ interface BatchMemberTotal extends MemberTotalDelta {
  * feeds it events it has just inserted (never a duplicate).
  */
 export class RollupAccumulator {
-  #groupDays = new Map<string, GroupDayDelta>();
-  #memberDays = new Map<string, MemberDayDelta>();
-  #memberTotals = new Map<string, BatchMemberTotal>();
+  // Rows in the order they were first touched (what is written), found through nested
+  // maps by number and day: a `${group}|${member}|${day}` key cost a string per event.
+  #groupDays: GroupDayDelta[] = [];
+  #memberDays: MemberDayDelta[] = [];
+  #memberTotals: BatchMemberTotal[] = [];
+  #groupDayOf = new Map<number, Map<string, GroupDayDelta>>();
+  #memberOf = new PairMap<{ total: BatchMemberTotal | null; days: Map<string, MemberDayDelta> }>();
 
   #groupDay(groupId: number, day: string): GroupDayDelta {
-    const key = `${groupId}|${day}`;
-    let d = this.#groupDays.get(key);
-    if (!d) this.#groupDays.set(key, (d = { group_id: groupId, day, messages: 0, replies: 0, reactions: 0, joins: 0, leaves: 0 }));
+    let days = this.#groupDayOf.get(groupId);
+    if (!days) this.#groupDayOf.set(groupId, (days = new Map()));
+    let d = days.get(day);
+    if (!d) {
+      days.set(day, (d = { group_id: groupId, day, messages: 0, replies: 0, reactions: 0, joins: 0, leaves: 0 }));
+      this.#groupDays.push(d);
+    }
     return d;
   }
 
-  #memberDay(groupId: number, memberId: number, day: string): MemberDayDelta {
-    const key = `${groupId}|${memberId}|${day}`;
-    let d = this.#memberDays.get(key);
-    if (!d) this.#memberDays.set(key, (d = { group_id: groupId, member_id: memberId, day, messages: 0, replies: 0, reactions: 0 }));
+  #member(groupId: number, memberId: number) {
+    let m = this.#memberOf.get(groupId, memberId);
+    if (!m) this.#memberOf.set(groupId, memberId, (m = { total: null, days: new Map() }));
+    return m;
+  }
+
+  #memberDay(days: Map<string, MemberDayDelta>, groupId: number, memberId: number, day: string): MemberDayDelta {
+    let d = days.get(day);
+    if (!d) {
+      days.set(day, (d = { group_id: groupId, member_id: memberId, day, messages: 0, replies: 0, reactions: 0 }));
+      this.#memberDays.push(d);
+    }
     return d;
   }
 
   message(groupId: number, memberId: number, day: string, at: number, isReply: boolean): void {
     const g = this.#groupDay(groupId, day);
-    const m = this.#memberDay(groupId, memberId, day);
+    const member = this.#member(groupId, memberId);
+    const m = this.#memberDay(member.days, groupId, memberId, day);
     g.messages++;
     m.messages++;
     if (isReply) {
       g.replies++;
       m.replies++;
     }
-    const key = `${groupId}|${memberId}`;
-    const t = this.#memberTotals.get(key);
-    if (!t) this.#memberTotals.set(key, { group_id: groupId, member_id: memberId, messages: 1, first_message_at: at, last_message_at: at });
+    const t = member.total;
+    if (!t) this.#memberTotals.push((member.total = { group_id: groupId, member_id: memberId, messages: 1, first_message_at: at, last_message_at: at }));
     else {
       t.messages++;
       if (at < t.first_message_at) t.first_message_at = at;
@@ -54,7 +71,7 @@ export class RollupAccumulator {
 
   reaction(groupId: number, memberId: number, day: string): void {
     this.#groupDay(groupId, day).reactions++;
-    this.#memberDay(groupId, memberId, day).reactions++;
+    this.#memberDay(this.#member(groupId, memberId).days, groupId, memberId, day).reactions++;
   }
 
   join(groupId: number, day: string): void {
@@ -67,10 +84,12 @@ export class RollupAccumulator {
 
   /** Writes everything collected (each touched row once) and forgets it. */
   async flush(writer: IngestWriter): Promise<void> {
-    await writer.addRollups({ groupDays: this.#groupDays.values(), memberDays: this.#memberDays.values(), memberTotals: this.#memberTotals.values() });
-    this.#groupDays.clear();
-    this.#memberDays.clear();
-    this.#memberTotals.clear();
+    await writer.addRollups({ groupDays: this.#groupDays, memberDays: this.#memberDays, memberTotals: this.#memberTotals });
+    this.#groupDays = [];
+    this.#memberDays = [];
+    this.#memberTotals = [];
+    this.#groupDayOf = new Map();
+    this.#memberOf = new PairMap();
   }
 }
 
