@@ -1,4 +1,5 @@
 import type { OutboxEntry, OutboxStatus, RuleProblemInfo as RuleProblem } from '../../src/shared/api-records.js';
+import type { GroupHealthRecord } from './health/health-api.js';
 
 export type { OutboxEntry, OutboxStatus, RuleProblem };
 
@@ -297,6 +298,11 @@ export function fetchOverview(ws: string, days: number, signal?: AbortSignal): P
 /** Loads one group's profile and activity. */
 export function fetchGroupActivity(groupId: number, days: number, signal?: AbortSignal): Promise<GroupActivity> {
   return request('GET', `/api/groups/${groupId}/activity?days=${days}`, undefined, signal);
+}
+
+/** A group's life-cycle stage, health score and the daily figures behind them (docs/metrics.md). */
+export function fetchGroupHealth(groupId: number, signal?: AbortSignal): Promise<GroupHealthRecord> {
+  return request('GET', `/api/groups/${groupId}/health`, undefined, signal);
 }
 
 /** Lists the sandbox groups the operator can chat in. */

@@ -2,6 +2,7 @@ import { fetchGroupActivity } from '../api-client.js';
 import type { ActivityFigures, GroupProfile } from '../api-client.js';
 import { ActivityChart } from '../charts/activity-chart.js';
 import { PlatformBadge } from '../components/platform-badge.js';
+import { GroupHealthCard } from '../health/group-health-card.js';
 import { ErrorState, LoadingState, RefreshErrorBanner } from '../components/status-views.js';
 import { platformLabel, useI18n } from '../i18n.js';
 import type { MessageKey } from '../i18n.js';
@@ -112,6 +113,7 @@ export function GroupPage({ groupId }: { groupId: number }) {
                 </div>
                 <ActivityChart days={data.days} series={data.series} />
               </section>
+              <GroupHealthCard groupId={data.group.id} />
             </div>
             <aside className="group-layout__side">
               <Profile group={data.group} />
