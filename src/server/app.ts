@@ -6,6 +6,7 @@ import { errorResponse } from './http-errors.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
+import { chainRoutes } from './routes/chain-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -60,6 +61,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', automationRoutes(deps, authorize));
   api.route('/', privacyRoutes(deps, authorize));
   api.route('/', outboxRoutes(deps, authorize));
+  api.route('/', chainRoutes(deps, authorize));
   api.route('/', platformRoutes(authorize));
   api.all('*', publicRoute(), (c) => c.json({ error: `no such API route: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
