@@ -18,6 +18,8 @@ interface ZetaIds {
   memberId: number;
   /** An action in zeta's outbox (its welcome). */
   outboxId: number;
+  /** Zeta's outgoing webhook. */
+  webhookId: number;
 }
 
 /** One request and what each kind of acme caller must get: the session of its owner, and a read+act+configure token. */
@@ -111,6 +113,15 @@ const CASES: Record<string, Case> = {
   'GET /api/outbox': { probes: (z) => [get('/api/outbox', 200), get(`/api/outbox?workspace=${z.slug}`, 404), get(`/api/outbox?workspace=${z.workspaceId}&status=parked`, 404)] },
   'POST /api/outbox/:id/requeue': { probes: (z) => [post(`/api/outbox/${z.outboxId}/requeue`, {}, 404)] },
   'POST /api/outbox/:id/discard': { probes: (z) => [post(`/api/outbox/${z.outboxId}/discard`, {}, 404)] },
+  'GET /api/webhooks': { probes: (z) => [get('/api/webhooks', 200), get(`/api/webhooks?workspace=${z.slug}`, 404)] },
+  'POST /api/webhooks': { probes: (z) => [post('/api/webhooks', { workspace: z.slug, url: 'http://127.0.0.1:9/in', events: ['*'] }, 404)] },
+  'GET /api/webhooks/:id': { probes: (z) => [get(`/api/webhooks/${z.webhookId}`, 404)] },
+  'PATCH /api/webhooks/:id': { probes: (z) => [patch(`/api/webhooks/${z.webhookId}`, { enabled: false }, 404)] },
+  'DELETE /api/webhooks/:id': { probes: (z) => [del(`/api/webhooks/${z.webhookId}`, 404)] },
+  'POST /api/webhooks/:id/deliveries/:delivery/redeliver': { probes: (z) => [post(`/api/webhooks/${z.webhookId}/deliveries/1/redeliver`, {}, 404)] },
+  'POST /api/webhooks/:id/ping': { probes: (z) => [post(`/api/webhooks/${z.webhookId}/ping`, {}, 404)] },
+  'GET /api/openapi.json': { public: true, probes: () => [get('/api/openapi.json', 200)] },
+  'GET /api/docs': { public: true, probes: () => [get('/api/docs', 200)] },
   'ALL /api/*': { public: true, probes: (z) => [get(`/api/workspaces/${z.slug}/members`, 404), post(`/api/groups/${z.lounge}/delete`, {}, 404)] },
 };
 
@@ -140,6 +151,7 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
       automationId: (await w.db.selectFrom('automation').select('id').where('workspace_id', '=', w.zeta.id).executeTakeFirstOrThrow()).id,
       memberId: (await w.db.selectFrom('member').select('id').where('workspace_id', '=', w.zeta.id).where('display_name', '=', 'zeta-member-xq').executeTakeFirstOrThrow()).id,
       outboxId: (await w.db.selectFrom('outbox').select('id').where('workspace_id', '=', w.zeta.id).orderBy('id').executeTakeFirstOrThrow()).id,
+      webhookId: w.zetaWebhook.id,
     };
     const acmeOperators = new Set([w.acmeOwner.id]);
     const token = await w.tokenClient(w.acmeOwner.id, ['read', 'act', 'configure']);

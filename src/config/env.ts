@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PRIVATE_TARGET_POLICIES, type PrivateTargets } from '../webhooks/webhook-target.js';
 import { z } from 'zod';
 import type { DatabaseTarget } from '../store/database.js';
 
@@ -23,6 +24,7 @@ const envSchema = z.object({
   HEARTH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HEARTH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HEARTH_OPS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  HEARTH_WEBHOOK_PRIVATE_TARGETS: z.enum(PRIVATE_TARGET_POLICIES).default('loopback'),
 });
 
 /** Hearth's configuration: read once, from the environment, at start. */
@@ -39,6 +41,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Set: a process without the web role serves `/healthz`, `/readyz` and `/metrics` on this port. */
   opsPort: number | undefined;
+  /** Which non-public addresses an outgoing webhook may point at (src/webhooks/webhook-target.ts); default loopback. */
+  webhookPrivateTargets: PrivateTargets;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.HEARTH_LOG_LEVEL,
     metricsToken: e.HEARTH_METRICS_TOKEN,
     opsPort: e.HEARTH_OPS_PORT,
+    webhookPrivateTargets: e.HEARTH_WEBHOOK_PRIVATE_TARGETS,
   };
 }
 

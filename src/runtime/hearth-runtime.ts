@@ -24,6 +24,7 @@ import { rekeyGroup } from '../store/groups.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { registerSilenceWatchdog } from '../activation/silence-watchdog.js';
 import { applyChainMessage } from '../conversion/chains/chain-signups.js';
+import { WebhookFanout } from '../webhooks/webhook-fanout.js';
 import { registerChainSweep } from '../conversion/chains/chain-sweep.js';
 
 export interface RuntimeOptions {
@@ -101,6 +102,10 @@ export class HearthRuntime implements ConnectionHost {
       planned?.();
     });
     this.ingestor.useStatefulRule(applyChainMessage);
+    // Outgoing webhooks: deliveries queued with the event they tell of (src/webhooks).
+    const webhooks = new WebhookFanout(store.db, this.clock);
+    // biome-ignore lint/correctness/useHookAtTopLevel: the Ingestor's method, not a React hook
+    this.ingestor.useStatefulRule(webhooks.onEvent);
     this.sandbox = sandboxPlatform.open(SANDBOX_SENDER, this.#sandboxContext(null));
     this.adapters.set('sandbox', this.sandbox);
     this.dispatcher = new Dispatcher(store, ({ platform, connectionId }) => (connectionId !== null ? this.connections.get(connectionId) : this.adapters.get(platform)), this.clock, {
@@ -109,6 +114,7 @@ export class HearthRuntime implements ConnectionHost {
       onDone: async (dispatched) => {
         await options.dispatcher?.onDone?.(dispatched);
         await recordEnforcements(store.db, dispatched, this.clock());
+        await webhooks.onSettled(dispatched);
       },
     });
     this.scheduler = new Scheduler(store.db, this.clock, (error, job) => log.error({ err: error, job: job.job_key }, 'scheduled job failed'));

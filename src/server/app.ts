@@ -6,7 +6,6 @@ import { errorResponse } from './http-errors.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
-import { chainRoutes } from './routes/chain-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -17,6 +16,8 @@ import { privacyRoutes } from './routes/privacy-routes.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { workspaceRoutes } from './routes/workspace-routes.js';
+import { openApiRoutes } from './routes/openapi-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 import type { ServerDeps } from './server-deps.js';
 import { dashboardAssets } from './static-assets.js';
 
@@ -61,8 +62,9 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', automationRoutes(deps, authorize));
   api.route('/', privacyRoutes(deps, authorize));
   api.route('/', outboxRoutes(deps, authorize));
-  api.route('/', chainRoutes(deps, authorize));
   api.route('/', platformRoutes(authorize));
+  api.route('/', webhookRoutes(deps, authorize));
+  api.route('/', openApiRoutes());
   api.all('*', publicRoute(), (c) => c.json({ error: `no such API route: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);
   assertEveryApiRouteGuarded(app);

@@ -13,6 +13,9 @@ import { SandboxService, realTimeClock } from '../runtime/sandbox-service.js';
 import { createApp } from './app.js';
 import { HearthMetrics, sourcesOf } from '../operations/hearth-metrics.js';
 import { opsApp } from './routes/ops-routes.js';
+import { WebhookLoop } from '../webhooks/webhook-loop.js';
+import { WebhookSender } from '../webhooks/webhook-sender.js';
+import { WebhookStore } from '../webhooks/webhook-store.js';
 
 export const ROLES = ['web', 'worker', 'scheduler', 'bots'] as const;
 export type Role = (typeof ROLES)[number];
@@ -109,6 +112,10 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   });
   await supervisor.openAll();
 
+  // Outgoing webhooks: registered from the web role, sent by workers (a lease per delivery).
+  const webhooks = new WebhookStore(runtime.store.db, new SecretBox(config.secret), { privateTargets: config.webhookPrivateTargets });
+  const webhookLoop = roles.has('worker') ? new WebhookLoop(new WebhookSender(webhooks, Date.now), (error) => log.error({ err: error }, 'webhook pass failed')).start() : undefined;
+
   const timers: NodeJS.Timeout[] = [];
   // Several scheduler processes in scale mode: the one holding the Redis lease works.
   const leadership =
@@ -132,6 +139,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const app = createApp({
     runtime,
     connections,
+    webhooks,
     connectionChanged: (id) => supervisor.reload(id),
     clock: Date.now,
     sandbox: (workspaceId) => {
@@ -172,6 +180,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     runtime,
     async close() {
       timers.forEach(clearInterval);
+      await webhookLoop?.stop();
       await new Promise<void>((resolve) => (httpServer ? httpServer.close(() => resolve()) : resolve()));
       await leadership.close();
       await supervisor.close();

@@ -3,6 +3,7 @@ import type { SessionPolicy } from '../auth/sessions.js';
 import type { ConnectionStore } from '../connections/connection-store.js';
 import type { HearthRuntime } from '../runtime/hearth-runtime.js';
 import type { SandboxService } from '../runtime/sandbox-service.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
 import type { OperationsDeps } from './routes/ops-routes.js';
 
 /** What the HTTP layer is given: the runtime, a clock, and the sandbox of each workspace. */
@@ -15,6 +16,8 @@ export interface ServerDeps {
   connections?: ConnectionStore;
   /** A connection was added, paused, resumed or removed: the server starts or stops its adapter. */
   connectionChanged?: (connectionId: number) => Promise<void>;
+  /** Outgoing webhooks (their secrets sealed with the instance secret); unset: the webhook routes answer 503. */
+  webhooks?: WebhookStore;
   /** Where the built dashboard is; unset serves the API only. */
   dashboardRoot?: string;
   logError: (error: Error) => void;

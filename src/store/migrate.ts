@@ -9,6 +9,7 @@ import { connectionHealthMigration } from './migrations/0006-connection-health.j
 import { activationMigration } from './migrations/0008-activation.js';
 import { chainsMigration } from './migrations/0010-chains.js';
 import { growthCodesMigration } from './migrations/0009-growth-codes.js';
+import { webhooksMigration } from './migrations/0012-webhooks.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -22,6 +23,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0008-activation': activationMigration(dialect),
     '0010-chains': chainsMigration(dialect),
     '0009-growth-codes': growthCodesMigration(dialect),
+    '0012-webhooks': webhooksMigration(dialect),
   };
 }
 

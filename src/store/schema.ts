@@ -36,6 +36,8 @@ export interface Database {
   growth_code_group: GrowthCodeGroupTable;
   growth_code_link: GrowthCodeLinkTable;
   growth_group_qr: GrowthGroupQrTable;
+  webhook: WebhookTable;
+  webhook_delivery: WebhookDeliveryTable;
   chain: ChainTable;
   chain_entry: ChainEntryTable;
 }
@@ -433,4 +435,42 @@ export interface ChainEntryTable {
   signed_at: number;
   updated_at: number;
   event_key: string;
+}
+
+/** An outgoing webhook (src/webhooks): where to post which event kinds; `secret` sealed with the instance secret. */
+export interface WebhookTable {
+  id: Generated<number>;
+  workspace_id: number;
+  url: string;
+  /** JSON array of event kinds, or ["*"]. */
+  events: string;
+  secret: string;
+  description: string | null;
+  enabled: Generated<number>;
+  disabled_reason: string | null;
+  failures_in_a_row: Generated<number>;
+  created_by: string | null;
+  created_at: number;
+  removed_at: number | null;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';
+
+/** One signed POST owed to a webhook, its body fixed when it was queued. */
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  webhook_id: number;
+  /** What it delivers (`event:<id>`, `action:<id>:sent`…): once per webhook. */
+  source_key: string;
+  kind: string;
+  body: string;
+  status: WebhookDeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
+  created_at: number;
 }

@@ -6,6 +6,7 @@ import type { TokenScope } from '../../src/auth/roles.js';
 import { SandboxService } from '../../src/runtime/sandbox-service.js';
 import { setUpWorkspace } from '../../src/runtime/workspace-setup.js';
 import { createApp } from '../../src/server/app.js';
+import { WebhookStore } from '../../src/webhooks/webhook-store.js';
 import type { Database } from '../../src/store/schema.js';
 import { addOperator, ApiClient, sessionFor } from './auth-fixture.js';
 import type { TestBackend } from './backends.js';
@@ -66,7 +67,9 @@ export async function twoWorkspaces(backend: TestBackend, cleanups: (() => Promi
     { workspaceId: zeta.id, platform: 'telegram', name: 'zeta-bot-conn', settings: { token: '123456789:ZETA-secret-bot-token-value', mode: 'polling' } },
     T0,
   );
-  const app = createApp({ runtime: f.runtime, clock: f.clock.now, connections, sandbox: (ws) => new SandboxService(f.runtime, ws, f.clock), logError: (e) => console.error(e) });
+  const webhooks = new WebhookStore(db, new SecretBox('a-test-instance-secret-that-is-long-enough'), { privateTargets: 'loopback' });
+  const zetaWebhook = (await webhooks.create({ workspaceId: zeta.id, url: 'http://127.0.0.1:9/zeta-ws-hook', events: ['*'], description: 'Zeta Secret Works hook', createdBy: null }, T0)).webhook;
+  const app = createApp({ runtime: f.runtime, clock: f.clock.now, connections, webhooks, sandbox: (ws) => new SandboxService(f.runtime, ws, f.clock), logError: (e) => console.error(e) });
   const acmeOwner = await addOperator(db, { email: 'owner@acme.test', workspaceId: acme.id, role: 'owner' }, T0);
   const zetaOwner = await addOperator(db, { email: 'zeta-owner@zeta.test', workspaceId: zeta.id, role: 'owner' }, T0);
   const zetaToken = await createApiToken(db, { workspaceId: zeta.id, operatorId: zetaOwner.id, name: 'zeta-token-name', scopes: ['read', 'act'] }, T0);
@@ -81,7 +84,28 @@ export async function twoWorkspaces(backend: TestBackend, cleanups: (() => Promi
     return new ApiClient(app, { bearer: token });
   }
 
-  return { ...f, db, app, connections, zetaConnection, acme, zeta, tea, quiet, books, zetaLounge, zetaRoom, acmeOwner, zetaOwner, zetaToken, zetaClient, tokenClient, zetaSandbox };
+  return {
+    ...f,
+    db,
+    app,
+    connections,
+    zetaConnection,
+    webhooks,
+    zetaWebhook,
+    acme,
+    zeta,
+    tea,
+    quiet,
+    books,
+    zetaLounge,
+    zetaRoom,
+    acmeOwner,
+    zetaOwner,
+    zetaToken,
+    zetaClient,
+    tokenClient,
+    zetaSandbox,
+  };
 }
 
 /**

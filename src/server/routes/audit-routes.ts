@@ -6,6 +6,7 @@ import { auditCsv, presentAuditEntry, recordAudit, searchAudit, type AuditQuery,
 import { workspaceAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
 import { actorOf, groupFilter } from '../../auth/principal.js';
 import type { ServerDeps } from '../server-deps.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 
 const time = z
   .string()
@@ -93,3 +94,12 @@ export function auditRoutes(deps: ServerDeps, authorize: Authorize) {
 
   return app;
 }
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const auditRouteDocs: RouteDocs = {
+  tag: 'audit',
+  routes: [
+    { method: 'get', path: '/audit', summary: 'Search the audit log', access: 'read', query: searchQuery },
+    { method: 'get', path: '/audit/export', summary: 'Export the matching audit entries as CSV or JSON', access: 'read', query: searchQuery, produces: 'text/csv' },
+  ],
+};

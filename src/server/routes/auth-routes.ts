@@ -11,6 +11,7 @@ import { clearSessionCookie, clientAddress, setSessionCookie } from '../../auth/
 import { createSession, endOperatorSessions, endSession, pruneSessions } from '../../auth/sessions.js';
 import { readJson } from '../http-errors.js';
 import type { ServerDeps } from '../server-deps.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 
 const loginBody = z.object({
   email: z.string().trim().min(1, 'is required').max(320),
@@ -137,3 +138,15 @@ export function authRoutes(deps: ServerDeps, authorize: Authorize) {
 
   return app;
 }
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const authRouteDocs: RouteDocs = {
+  tag: 'auth',
+  routes: [
+    { method: 'post', path: '/auth/login', summary: 'Sign in with email and password; sets the session cookie', access: 'public', body: loginBody },
+    { method: 'get', path: '/auth/session', summary: 'Who is signed in, their workspaces and permissions, and the CSRF token', access: 'signed-in' },
+    { method: 'post', path: '/auth/logout', summary: 'End this session', access: 'account' },
+    { method: 'post', path: '/auth/logout-all', summary: 'End every session of this operator', access: 'account' },
+    { method: 'post', path: '/auth/password', summary: 'Change the password (other sessions end)', access: 'account', body: passwordBody },
+  ],
+};

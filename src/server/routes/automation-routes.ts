@@ -9,6 +9,7 @@ import { addAutomation, AutomationNotFoundError, getAutomation, listAutomations,
 import { listRuleProblems } from '../../automations/automation-problems.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam, readJson } from '../http-errors.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 
 const addBody = z.object({
   workspace: z.string().trim().min(1).max(100).optional(),
@@ -91,3 +92,15 @@ export function automationRoutes(deps: ServerDeps, authorize: Authorize) {
 
   return app;
 }
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const automationRouteDocs: RouteDocs = {
+  tag: 'automations',
+  routes: [
+    { method: 'get', path: '/automations', summary: 'The workspace’s automations', access: 'read', query: z.object({ workspace: z.string().optional() }) },
+    { method: 'get', path: '/automations/problems', summary: 'Actions rules could not plan as written, with why', access: 'read', query: z.object({ workspace: z.string().optional() }) },
+    { method: 'post', path: '/automations', summary: 'Add an automation (for the workspace or one group)', access: 'configure', body: addBody, status: 201 },
+    { method: 'patch', path: '/automations/:id', summary: 'Change an automation’s config or enable / disable it', access: 'configure', body: changeBody },
+    { method: 'delete', path: '/automations/:id', summary: 'Remove an automation', access: 'configure' },
+  ],
+};

@@ -8,6 +8,7 @@ import { ConnectionNotFoundError, type ConnectionStore, type ConnectionSummary }
 import { ConnectionSettingsError, validateConnectionSettings } from '../../connections/platform-connections.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam, readJson } from '../http-errors.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 
 const addBody = z.object({
   workspace: z.string().trim().min(1).max(100).optional(),
@@ -92,3 +93,21 @@ export function connectionRoutes(deps: ServerDeps, authorize: Authorize) {
 
   return app;
 }
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const connectionRouteDocs: RouteDocs = {
+  tag: 'connections',
+  routes: [
+    {
+      method: 'get',
+      path: '/connections',
+      summary: 'The workspace’s platform connections and their health (never their credentials)',
+      access: 'configure',
+      query: z.object({ workspace: z.string().optional() }),
+    },
+    { method: 'post', path: '/connections', summary: 'Add a platform connection; its settings are checked against the platform’s schema', access: 'configure', body: addBody, status: 201 },
+    { method: 'post', path: '/connections/:id/pause', summary: 'Pause a connection', access: 'configure' },
+    { method: 'post', path: '/connections/:id/resume', summary: 'Resume a paused connection', access: 'configure' },
+    { method: 'delete', path: '/connections/:id', summary: 'Remove a connection', access: 'configure' },
+  ],
+};

@@ -7,6 +7,8 @@ import { groupFilter } from '../../auth/principal.js';
 import type { ChatGroupTable, Database } from '../../store/schema.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam } from '../http-errors.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
+import { z } from 'zod';
 
 type GroupRow = Selectable<ChatGroupTable>;
 
@@ -79,3 +81,23 @@ export function groupRoutes(deps: ServerDeps, authorize: Authorize) {
 
   return app;
 }
+
+const listQueryDoc = z.object({
+  workspace: z.string().optional(),
+  set: z.string().optional().describe('comma-separated set names'),
+  type: z.string().optional(),
+  purpose: z.string().optional(),
+  platform: z.string().optional(),
+  name: z.string().optional(),
+});
+const daysQueryDoc = z.object({ days: z.coerce.number().int().min(7).max(90).default(30) });
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const groupRouteDocs: RouteDocs = {
+  tag: 'groups',
+  routes: [
+    { method: 'get', path: '/groups', summary: 'The caller’s groups, optionally filtered by set, type, purpose, platform or name', access: 'read', query: listQueryDoc },
+    { method: 'get', path: '/groups/:id', summary: 'One group’s profile', access: 'read' },
+    { method: 'get', path: '/groups/:id/activity', summary: 'One group’s daily activity', access: 'read', query: daysQueryDoc },
+  ],
+};

@@ -6,6 +6,8 @@ import { groupHealth } from '../../health/health-queries.js';
 import { memberFigures } from '../../health/member-figures.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam } from '../http-errors.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
+import { z } from 'zod';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -49,3 +51,26 @@ export function healthRoutes(deps: ServerDeps, authorize: Authorize) {
 
   return app;
 }
+
+const dayDoc = z.string().regex(DAY).describe('a date like 2026-03-01');
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const healthRouteDocs: RouteDocs = {
+  tag: 'groups',
+  routes: [
+    {
+      method: 'get',
+      path: '/groups/:id/health',
+      summary: 'A group’s life-cycle stage, health score and daily figures as of a day (docs/metrics.md)',
+      access: 'read',
+      query: z.object({ to: dayDoc.optional() }),
+    },
+    {
+      method: 'get',
+      path: '/groups/:id/members/figures',
+      summary: 'A group’s members’ figures over a span of days',
+      access: 'read',
+      query: z.object({ from: dayDoc.optional(), to: dayDoc.optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    },
+  ],
+};

@@ -8,6 +8,7 @@ import { discardParked, listOutbox, OUTBOX_STATUSES, OutboxRowNotFoundError, Out
 import type { OutboxStatus } from '../../store/schema.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam } from '../http-errors.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 
 const positiveInt = z.coerce.number().int().positive();
 const listQuery = z.object({
@@ -79,3 +80,13 @@ export function outboxRoutes(deps: ServerDeps, authorize: Authorize) {
   );
   return app;
 }
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const outboxRouteDocs: RouteDocs = {
+  tag: 'outbox',
+  routes: [
+    { method: 'get', path: '/outbox', summary: 'Planned and sent actions, parked ones with their reason', access: 'read', query: listQuery },
+    { method: 'post', path: '/outbox/:id/requeue', summary: 'Send a parked action again', access: 'act' },
+    { method: 'post', path: '/outbox/:id/discard', summary: 'Discard a parked action', access: 'act' },
+  ],
+};

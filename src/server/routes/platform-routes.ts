@@ -3,6 +3,7 @@ import type { AuthEnv, Authorize } from '../../auth/authorize.js';
 import { CAPABILITIES } from '../../core/capabilities.js';
 import type { PlatformModule } from '../../platforms/platform-module.js';
 import { platformModules } from '../../platforms/platform-registry.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 
 /** What leaves the server about a platform: what it can do, never how it is wired. */
 const present = (m: PlatformModule) => ({
@@ -25,3 +26,9 @@ export function platformRoutes(authorize: Authorize) {
   app.get('/platforms', authorize('read'), (c) => c.json({ capabilities: CAPABILITIES, platforms: platformModules().map(present) }));
   return app;
 }
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const platformRouteDocs: RouteDocs = {
+  tag: 'platforms',
+  routes: [{ method: 'get', path: '/platforms', summary: 'The platforms Hearth speaks, their capabilities and settings', access: 'read' }],
+};

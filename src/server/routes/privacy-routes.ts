@@ -10,6 +10,7 @@ import { exportMember } from '../../privacy/member-export.js';
 import type { Database } from '../../store/schema.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam } from '../http-errors.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 
 /**
  * A member by id, checked against the caller: 404 unless the member is in one of
@@ -79,3 +80,12 @@ export function privacyRoutes(deps: ServerDeps, authorize: Authorize) {
 
   return app;
 }
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const privacyRouteDocs: RouteDocs = {
+  tag: 'members',
+  routes: [
+    { method: 'get', path: '/members/:id/export', summary: 'Everything Hearth holds about one member', access: 'manage' },
+    { method: 'post', path: '/members/:id/erase', summary: 'Erase a member’s personal data (pseudonym, text blanked, figures kept)', access: 'manage' },
+  ],
+};

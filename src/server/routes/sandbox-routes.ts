@@ -7,6 +7,7 @@ import { SandboxError } from '../../runtime/sandbox-service.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam, readJson } from '../http-errors.js';
 import { groupsInScope } from './group-routes.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 
 const memberField = z.string().trim().min(1, 'is required').max(100);
 const sayBody = z.object({ member: memberField, text: z.string().trim().min(1, 'is required').max(4000) });
@@ -106,3 +107,21 @@ export function sandboxRoutes(deps: ServerDeps, authorize: Authorize) {
 
   return app;
 }
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const sandboxRouteDocs: RouteDocs = {
+  tag: 'sandbox',
+  routes: [
+    { method: 'get', path: '/sandbox/groups', summary: 'The sandbox’s groups', access: 'read', query: z.object({ workspace: z.string().optional() }) },
+    {
+      method: 'get',
+      path: '/sandbox/groups/:id/log',
+      summary: 'A sandbox group’s conversation, the bot’s answers included',
+      access: 'read',
+      query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+    },
+    { method: 'post', path: '/sandbox/groups/:id/say', summary: 'A sandbox member says something in the group', access: 'act', body: sayBody },
+    { method: 'post', path: '/sandbox/groups/:id/join', summary: 'A sandbox member joins the group (optionally through an invitation code)', access: 'act', body: joinBody },
+    { method: 'post', path: '/sandbox/groups/:id/leave', summary: 'A sandbox member leaves the group', access: 'act', body: leaveBody },
+  ],
+};

@@ -7,6 +7,7 @@ import { workspaceAccess, type AuthEnv, type Authorize } from '../../auth/author
 import { actorOf } from '../../auth/principal.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam, readJson } from '../http-errors.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 
 const createBody = z.object({
   workspace: z.string().trim().min(1).max(100).optional(),
@@ -113,3 +114,13 @@ export function tokenRoutes(deps: ServerDeps, authorize: Authorize) {
 
   return app;
 }
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const tokenRouteDocs: RouteDocs = {
+  tag: 'tokens',
+  routes: [
+    { method: 'get', path: '/tokens', summary: 'The workspace’s API tokens (never their secrets)', access: 'manage', query: z.object({ workspace: z.string().optional() }) },
+    { method: 'post', path: '/tokens', summary: 'Create an API token; the secret is answered this once', access: 'manage', body: createBody, status: 201 },
+    { method: 'post', path: '/tokens/:id/revoke', summary: 'Revoke an API token', access: 'manage' },
+  ],
+};

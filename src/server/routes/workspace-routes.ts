@@ -4,6 +4,8 @@ import { accessibleWorkspaces, workspaceAccess, type AuthEnv, type Authorize } f
 import { groupFilter, type WorkspaceAccess } from '../../auth/principal.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam } from '../http-errors.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
+import { z } from 'zod';
 
 /** What leaves the server about a group in lists: figures, never member content. */
 function presentGroupSummary(g: GroupActivity) {
@@ -76,3 +78,15 @@ export function workspaceRoutes(deps: ServerDeps, authorize: Authorize) {
 
   return app;
 }
+
+const daysQuery = z.object({ days: z.coerce.number().int().min(7).max(90).default(30) });
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const workspaceRouteDocs: RouteDocs = {
+  tag: 'workspaces',
+  routes: [
+    { method: 'get', path: '/workspaces', summary: 'The workspaces the caller can read', access: 'signed-in' },
+    { method: 'get', path: '/workspaces/:ws/groups', summary: 'A workspace’s groups with today’s activity', access: 'read' },
+    { method: 'get', path: '/workspaces/:ws/overview', summary: 'A workspace’s totals and daily series', access: 'read', query: daysQuery },
+  ],
+};

@@ -1,0 +1,44 @@
+import { auditRouteDocs } from '../routes/audit-routes.js';
+import { authRouteDocs } from '../routes/auth-routes.js';
+import { automationRouteDocs } from '../routes/automation-routes.js';
+import { connectionRouteDocs } from '../routes/connection-routes.js';
+import { groupRouteDocs } from '../routes/group-routes.js';
+import { healthRouteDocs } from '../routes/health-routes.js';
+import { outboxRouteDocs } from '../routes/outbox-routes.js';
+import { platformRouteDocs } from '../routes/platform-routes.js';
+import { privacyRouteDocs } from '../routes/privacy-routes.js';
+import { sandboxRouteDocs } from '../routes/sandbox-routes.js';
+import { tokenRouteDocs } from '../routes/token-routes.js';
+import { webhookRouteDocs } from '../routes/webhook-routes.js';
+import { workspaceRouteDocs } from '../routes/workspace-routes.js';
+import type { RouteDocs } from './route-doc.js';
+
+/** The reference's own two routes. */
+export const referenceRouteDocs: RouteDocs = {
+  tag: 'reference',
+  routes: [
+    { method: 'get', path: '/openapi.json', summary: 'This API as an OpenAPI 3 document', access: 'public' },
+    { method: 'get', path: '/docs', summary: 'This API as a readable reference page', access: 'public', produces: 'text/html' },
+  ],
+};
+
+/**
+ * Every route file's descriptions, in the reference's order. A route file added to
+ * the app adds its `…RouteDocs` here (test/openapi.test.ts fails until it does).
+ */
+export const API_ROUTE_DOCS: readonly RouteDocs[] = [
+  authRouteDocs,
+  workspaceRouteDocs,
+  groupRouteDocs,
+  healthRouteDocs,
+  sandboxRouteDocs,
+  tokenRouteDocs,
+  auditRouteDocs,
+  connectionRouteDocs,
+  automationRouteDocs,
+  privacyRouteDocs,
+  outboxRouteDocs,
+  platformRouteDocs,
+  webhookRouteDocs,
+  referenceRouteDocs,
+];
