@@ -17,6 +17,7 @@ import { registerMigrateCommand } from './commands/migrate-command.js';
 import { registerRestoreCommand } from './commands/restore-command.js';
 import { registerSandboxCommand } from './commands/sandbox-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
+import { registerSpamCommand } from './commands/spam-command.js';
 import { registerTokenCommand } from './commands/token-command.js';
 import { registerUserCommand } from './commands/user-command.js';
 import { registerWorkspaceCommand } from './commands/workspace-command.js';
@@ -41,6 +42,7 @@ registerAlertsCommand(program);
 registerActivationCommand(program);
 registerGrowthCommand(program);
 registerChainCommand(program);
+registerSpamCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,3 +1,4 @@
+import { seedDemoModeration } from '../antispam/demo-moderation.js';
 import { addAutomation } from '../automations/automation-store.js';
 import { createCommunity, type Community } from '../simulator/community-simulator.js';
 import { ensureGroup } from '../store/groups.js';
@@ -67,6 +68,7 @@ export class DemoWorkspace {
       options.onProgress?.(Math.min(i + 2_000, history.length), history.length);
     }
     await seedDemoAttention(runtime, workspace.id, options.now);
+    await seedDemoModeration(runtime, workspace.id, options.now);
     await demo.#save(options.now);
     return demo;
   }
