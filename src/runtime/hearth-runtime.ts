@@ -23,6 +23,7 @@ import { openStore, type DatabaseTarget, type Store } from '../store/database.js
 import { rekeyGroup } from '../store/groups.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { registerSilenceWatchdog } from '../activation/silence-watchdog.js';
+import { SpamRule } from '../antispam/spam-rule.js';
 import { applyChainMessage } from '../conversion/chains/chain-signups.js';
 import { WebhookFanout } from '../webhooks/webhook-fanout.js';
 import { registerChainSweep } from '../conversion/chains/chain-sweep.js';
@@ -66,6 +67,8 @@ const POLL_MS = 50;
 export class HearthRuntime implements ConnectionHost {
   readonly automations: AutomationRegistry;
   readonly ingestor: Ingestor;
+  /** The spam rule; `invalidate()` after a training or a toggle so this process reads them at once. */
+  readonly spamRule = new SpamRule();
   readonly dispatcher: Dispatcher;
   /** The persisted scheduler (time-based work: the silence watchdog…), run on this runtime's clock. */
   readonly scheduler: Scheduler;
@@ -102,6 +105,8 @@ export class HearthRuntime implements ConnectionHost {
       planned?.();
     });
     this.ingestor.useStatefulRule(applyChainMessage);
+    // Anti-spam: a message judged spam is deleted, warned about and queued for review (src/antispam).
+    this.ingestor.useStatefulRule(this.spamRule.onEvent);
     // Outgoing webhooks: deliveries queued with the event they tell of (src/webhooks).
     const webhooks = new WebhookFanout(store.db, this.clock);
     // biome-ignore lint/correctness/useHookAtTopLevel: the Ingestor's method, not a React hook

@@ -10,6 +10,7 @@ import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { moderationRoutes } from './routes/moderation-routes.js';
 import { outboxRoutes } from './routes/outbox-routes.js';
 import { platformRoutes } from './routes/platform-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
@@ -62,6 +63,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', automationRoutes(deps, authorize));
   api.route('/', privacyRoutes(deps, authorize));
   api.route('/', outboxRoutes(deps, authorize));
+  api.route('/', moderationRoutes(deps, authorize));
   api.route('/', platformRoutes(authorize));
   api.route('/', webhookRoutes(deps, authorize));
   api.route('/', openApiRoutes());

@@ -9,6 +9,7 @@ import { connectionHealthMigration } from './migrations/0006-connection-health.j
 import { activationMigration } from './migrations/0008-activation.js';
 import { chainsMigration } from './migrations/0010-chains.js';
 import { growthCodesMigration } from './migrations/0009-growth-codes.js';
+import { antispamMigration } from './migrations/0011-antispam.js';
 import { webhooksMigration } from './migrations/0012-webhooks.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
@@ -23,6 +24,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0008-activation': activationMigration(dialect),
     '0010-chains': chainsMigration(dialect),
     '0009-growth-codes': growthCodesMigration(dialect),
+    '0011-antispam': antispamMigration(dialect),
     '0012-webhooks': webhooksMigration(dialect),
   };
 }
@@ -42,7 +44,8 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promis
   // Name the schema: Kysely otherwise looks for its bookkeeping tables in every schema
   // and can mistake another schema's (another tenant's, a parallel test run's) for ours.
   const schema = dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) }, ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Numbers are handed out ahead of landing, so a lower one may arrive after a higher one has run.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) }, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
   let { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   // Kysely's introspection reads every schema's tables; one dropped meanwhile by another
   // tenant (or a parallel test run) fails it with 3F000. Nothing was applied then: try again.

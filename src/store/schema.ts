@@ -40,6 +40,9 @@ export interface Database {
   webhook_delivery: WebhookDeliveryTable;
   chain: ChainTable;
   chain_entry: ChainEntryTable;
+  spam_model: SpamModelTable;
+  spam_guard: SpamGuardTable;
+  moderation_item: ModerationItemTable;
 }
 
 export interface WorkspaceTable {
@@ -473,4 +476,40 @@ export interface WebhookDeliveryTable {
   last_attempt_at: number | null;
   delivered_at: number | null;
   created_at: number;
+}
+
+/** A workspace's trained spam model (src/antispam/spam-model.ts, serialized), replaced whole on each training. */
+export interface SpamModelTable {
+  workspace_id: number;
+  model: string;
+  spam_count: number;
+  ham_count: number;
+  trained_at: number;
+}
+
+/** Whether the spam rule runs in a workspace's groups (1) or not (0; no row: off). */
+export interface SpamGuardTable {
+  workspace_id: number;
+  enabled: number;
+  updated_at: number;
+}
+
+/** A message the spam rule judged spam, waiting for an operator: pending, then approved (spam) or dismissed (not spam). */
+export interface ModerationItemTable {
+  id: Generated<number>;
+  workspace_id: number;
+  group_id: number;
+  member_id: number | null;
+  event_id: number;
+  message_id: string;
+  text: string;
+  score: number;
+  /** JSON array of the verdict's reasons. */
+  reasons: string;
+  /** JSON array of the action types planned for it (after the platform's fallbacks). */
+  planned: string;
+  status: 'pending' | 'approved' | 'dismissed';
+  created_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
 }
