@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, GrowthCodeTable } from '../store/schema.js';
 import { CHANNELS, DEFAULT_LIVE_CAPACITY, newCode, type CodeKind } from './growth-code.js';
-import { routeLiveCode, type LiveCodeWarning, type SeriesGroup } from './live-code-route.js';
+import type { CodeGroupStatus, CodeStatus, LiveCodeWarning } from '../shared/growth-records.js';
+import { routeLiveCode, type SeriesGroup } from './live-code-route.js';
 
 export type CodeRow = Selectable<GrowthCodeTable>;
 
@@ -24,41 +25,7 @@ export interface CodeOptions {
   expiresAt?: number | null;
 }
 
-/** A group of a code, with how full it is and how many came through the code. */
-export interface CodeGroupStatus {
-  id: number;
-  name: string;
-  platform: string;
-  members: number;
-  capacity: number | null;
-  joins: number;
-  qrUploadedAt: number | null;
-}
-
-/** Everything the operator sees about a code. */
-export interface CodeStatus {
-  id: number;
-  code: string;
-  kind: CodeKind;
-  name: string;
-  campaign: string | null;
-  channel: string | null;
-  inviterMemberId: number | null;
-  scans: number;
-  /** Distinct members who joined a group of the code through it. */
-  joins: number;
-  quantity: number | null;
-  /** What an invitation code with a limited quantity has left; null when unlimited. */
-  remaining: number | null;
-  capacity: number | null;
-  expiresAt: number | null;
-  createdAt: number;
-  /** Why a scan finds nothing to join now, or null. */
-  closed: 'expired' | 'used_up' | null;
-  current: { id: number; name: string; platform: string };
-  groups: CodeGroupStatus[];
-  warnings: LiveCodeWarning[];
-}
+export type { CodeGroupStatus, CodeStatus };
 
 const MAX_TEXT = 100;
 

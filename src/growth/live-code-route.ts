@@ -1,3 +1,4 @@
+import type { LiveCodeWarning } from '../shared/growth-records.js';
 import { NEXT_GROUP_WARN_SHARE, QR_WARN_BEFORE_MS, WECHAT_QR_LIFETIME_MS } from './growth-code.js';
 
 /** One group of a live code's series, as routing sees it. */
@@ -11,13 +12,7 @@ export interface SeriesGroup {
   qrUploadedAt: number | null;
 }
 
-/** Something the operator should do about a live code. */
-export type LiveCodeWarning =
-  | { kind: 'create_next_group'; groupId: number; members: number; capacity: number }
-  | { kind: 'series_full'; capacity: number }
-  | { kind: 'qr_missing'; groupId: number }
-  | { kind: 'qr_expiring'; groupId: number; expiresAt: number }
-  | { kind: 'qr_expired'; groupId: number; expiredAt: number };
+export type { LiveCodeWarning };
 
 export interface LiveCodeRoute {
   /** The group a scan lands in now: the first with room; the last when all are full. */

@@ -8,6 +8,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
+import { growthRoutes, landingRoutes } from './routes/growth-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { moderationRoutes } from './routes/moderation-routes.js';
@@ -48,6 +49,8 @@ export function createApp(deps: ServerDeps): Hono {
   app.onError((error, c) => errorResponse(error, c, deps.logError));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/', opsRoutes(deps.runtime, deps.clock, deps.operations));
+  // Growth codes' public landing: `/j/<code>` (no session).
+  app.route('/', landingRoutes(deps));
   // Each platform that is called over HTTP (Telegram's webhook) brings its own routes.
   for (const module of platformModules()) if (module.webhooks) app.route(`/hooks/${module.platform}`, module.webhooks(deps));
   const authorize = createAuthorize({ db: deps.runtime.store.db, clock: deps.clock, ...(deps.auth?.sessionPolicy ? { sessionPolicy: deps.auth.sessionPolicy } : {}) });
@@ -64,6 +67,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', privacyRoutes(deps, authorize));
   api.route('/', outboxRoutes(deps, authorize));
   api.route('/', moderationRoutes(deps, authorize));
+  api.route('/', growthRoutes(deps, authorize));
   api.route('/', platformRoutes(authorize));
   api.route('/', webhookRoutes(deps, authorize));
   api.route('/', openApiRoutes());

@@ -371,3 +371,11 @@ export function fetchOutbox(ws: string, status: OutboxStatus, before: number | n
 export function decideParked(id: number, decision: 'requeue' | 'discard'): Promise<{ id: number; status: OutboxStatus }> {
   return request('POST', `/api/outbox/${enc(String(id))}/${decision}`, {});
 }
+
+export type { CodeStatus as GrowthCode } from '../../src/shared/growth-records.js';
+import type { CodeStatus as GrowthCodeRecord } from '../../src/shared/growth-records.js';
+
+/** A workspace's invitation codes and live codes, newest first, with scans, joins and fill. */
+export function fetchGrowthCodes(ws: string, signal?: AbortSignal): Promise<{ codes: GrowthCodeRecord[] }> {
+  return request('GET', `/api/growth/codes?${new URLSearchParams({ workspace: ws })}`, undefined, signal);
+}
