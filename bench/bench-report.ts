@@ -7,6 +7,7 @@ import type { P2Result } from './p2-decision-latency.js';
 import type { P3Result } from './p3-telegram-broadcast.js';
 import type { R1ModeResult, R1Result } from './r1-crash-recovery.js';
 import type { R6Result } from './r6-fault-broadcast.js';
+import type { R7Result } from './r7-restart.js';
 
 /** The speed goals, each a ratio (or bound) against a baseline measured in the same run. */
 export const GOALS = {
@@ -132,9 +133,11 @@ export interface BenchReport {
   r1: R1Result | Skipped | Failed;
   /** A 1,000-group broadcast by 2 workers against a fault-injecting fake Bot API (needs PostgreSQL and Redis). */
   r6: R6Result | Skipped | Failed;
+  /** PostgreSQL and Redis restarted mid-run in queue mode, on servers of its own (needs the PostgreSQL server programs and redis-server). */
+  r7: R7Result | Skipped | Failed;
   goals: typeof GOALS;
   /** Whether each goal was met; null when its part did not run. p3Latency: the P3 goal applied to the run with Bot API latency. */
-  met: { p1: boolean; p2: boolean; p3: boolean | null; p3Latency: boolean | null; p5: boolean | null; r1: boolean | null; r6: boolean | null };
+  met: { p1: boolean; p2: boolean; p3: boolean | null; p3Latency: boolean | null; p5: boolean | null; r1: boolean | null; r6: boolean | null; r7: boolean | null };
   /** 1-minute load average before the run, before P3 (when run) and after; and 1/5/15-minute averages as each part started. */
   load: { before: number; beforeP3?: number; after: number; atStart: Record<string, LoadAverage> };
   durationMs: number;
@@ -255,6 +258,15 @@ export function formatReport(report: BenchReport): string {
           ] as [string, string, string],
         ]
       : [notRun('R6 fault-injected broadcast', report.r6)]),
+    ...(ran(report.r7)
+      ? [
+          [
+            `R7 PostgreSQL and Redis restarted ${report.r7.restarts}×, ${report.r7.workers} workers`,
+            `${report.r7.lost} lost, ${report.r7.duplicated} duplicated`,
+            `of ${int(report.r7.events)} events; actions ${report.r7.actions.lost} lost, ${report.r7.actions.duplicated} doubled; broadcast ${int(report.r7.broadcast.delivered)}/${int(report.r7.broadcast.groups)}, ${report.r7.broadcast.duplicated} doubled; ${report.r7.workerExits} worker exits: ${report.met.r7 ? 'met' : 'NOT met'}`,
+          ] as [string, string, string],
+        ]
+      : [notRun('R7 database and Redis restarts', report.r7)]),
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: readonly string[]) =>

@@ -26,6 +26,7 @@ import { runP2 } from './p2-decision-latency.js';
 import type { P3Options, P3Result } from './p3-telegram-broadcast.js';
 import { runR1, type R1Result } from './r1-crash-recovery.js';
 import type { R6Result } from './r6-fault-broadcast.js';
+import type { R7Result } from './r7-restart.js';
 
 /** How big a run is. */
 export interface BenchSettings {
@@ -62,6 +63,9 @@ export interface BenchSettings {
   r1QueueKills: number;
   /** R6: groups broadcast to by 2 workers through the fault-injecting fake Bot API. */
   r6Groups: number;
+  /** R7: events streamed and groups broadcast to while PostgreSQL and Redis are restarted. */
+  r7Events: number;
+  r7BroadcastGroups: number;
 }
 
 export const PRESETS = {
@@ -92,6 +96,8 @@ export const PRESETS = {
     r1QueueEvents: 6_000,
     r1QueueKills: 3,
     r6Groups: 1_000,
+    r7Events: 12_000,
+    r7BroadcastGroups: 900,
   },
   /** A quick look: P1–P3 in about 15 s (the P1 memory run to 5k members, 20–40 s), P5 with 5k events, R1 in about 30 s embedded (plus 1–2 minutes in queue mode), R6 to 100 groups. */
   quick: {
@@ -115,6 +121,8 @@ export const PRESETS = {
     r1QueueEvents: 2_000,
     r1QueueKills: 2,
     r6Groups: 100,
+    r7Events: 4_000,
+    r7BroadcastGroups: 300,
   },
 } satisfies Record<string, BenchSettings>;
 
@@ -127,6 +135,7 @@ export interface RunOptions extends Partial<BenchSettings> {
   /** Leave out the parts that kill processes or inject faults (R1, R6). */
   skipR1?: boolean;
   skipR6?: boolean;
+  skipR7?: boolean;
   /** PostgreSQL and Redis for the queue-mode parts (P5, R1's queue mode, R6); without both they are reported as skipped. */
   databaseUrl?: string | undefined;
   redisUrl?: string | undefined;
@@ -139,7 +148,7 @@ export interface RunOptions extends Partial<BenchSettings> {
 export const RESULTS_FILE = resolve(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 
 /**
- * Runs every benchmark and returns one report: P1, P2, P3, P5, R1 and R6. A part that
+ * Runs every benchmark and returns one report: P1, P2, P3, P5, R1, R6 and R7. A part that
  * cannot run here (no PostgreSQL/Redis) or was left out says `skipped` with the reason;
  * a part that throws says `failed` and the others still run.
  */
@@ -228,7 +237,15 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<BenchRepo
     return runR6({ groups: settings.r6Groups, workers: 2, databaseUrl: options.databaseUrl!, redisUrl: options.redisUrl!, onProgress: log });
   });
 
-  const custom = [!sameAs(settings, PRESETS[mode]) && 'custom', options.skipP3 && 'P3 skipped', options.skipR1 && 'R1 skipped', options.skipR6 && 'R6 skipped'].filter(Boolean);
+  // R7 starts PostgreSQL and Redis of its own (it restarts them): it needs neither URL, only the server programs.
+  const r7 = await part<R7Result>('r7', options.skipR7 ? '--skip-r7' : false, async () => {
+    const { runR7 } = await import('./r7-restart.js');
+    return runR7({ events: settings.r7Events, broadcastGroups: settings.r7BroadcastGroups, ...(options.seed !== undefined ? { seed: options.seed } : {}), onProgress: log });
+  });
+
+  const custom = [!sameAs(settings, PRESETS[mode]) && 'custom', options.skipP3 && 'P3 skipped', options.skipR1 && 'R1 skipped', options.skipR6 && 'R6 skipped', options.skipR7 && 'R7 skipped'].filter(
+    Boolean,
+  );
   return {
     date: new Date().toISOString(),
     mode: custom.length > 0 ? `${mode} (${custom.join(', ')})` : mode,
@@ -248,6 +265,7 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<BenchRepo
     p5,
     r1,
     r6,
+    r7,
     goals: GOALS,
     met: {
       p1: p1.ratio >= GOALS.p1RatioAtLeast,
@@ -257,6 +275,7 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<BenchRepo
       p5: ran(p5) ? p5.ratio >= GOALS.p5RatioAtLeast && p5.lost === 0 && p5.duplicated === 0 : null,
       r1: ran(r1) ? r1Met(r1) : null,
       r6: ran(r6) ? r6.delivered === r6.expected && r6.duplicated === 0 && r6.violations === 0 && r6.ratio <= GOALS.r6RatioAtMost : null,
+      r7: ran(r7) ? r7.ok : null,
     },
     load: { before: loadBefore, ...(loadBeforeP3 !== undefined ? { beforeP3: loadBeforeP3 } : {}), after: loadavg()[0] ?? 0, atStart },
     durationMs: Math.round(performance.now() - started),
@@ -265,7 +284,7 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<BenchRepo
 
 /** Parts of the report that threw (`hearth bench` exits non-zero when there are any). */
 export function failedParts(report: BenchReport): string[] {
-  return (['p3', 'p5', 'r1', 'r6'] as const).filter((k) => 'failed' in report[k]);
+  return (['p3', 'p5', 'r1', 'r6', 'r7'] as const).filter((k) => 'failed' in report[k]);
 }
 
 /** Writes the report as JSON (default: bench/results/latest.json). */

@@ -69,7 +69,20 @@ describe('benchmarks (tiny run, no timing assertions)', () => {
   });
 
   it('runs them from the bench entry point and formats a report', async () => {
-    const report = await runBenchmarks({ quick: true, events: 2_000, runs: 1, p2Events: 1_000, p3Groups: 10, p3LatencyGroups: 10, p3LatencyMs: 5, p1MemoryGroups: 0, skipR1: true, skipR6: true, dir });
+    const report = await runBenchmarks({
+      quick: true,
+      events: 2_000,
+      runs: 1,
+      p2Events: 1_000,
+      p3Groups: 10,
+      p3LatencyGroups: 10,
+      p3LatencyMs: 5,
+      p1MemoryGroups: 0,
+      skipR1: true,
+      skipR6: true,
+      skipR7: true,
+      dir,
+    });
     expect(report.p1.events).toBe(2_000);
     expect(report.p2.events).toBe(1_000);
     if (!ran(report.p3)) throw new Error(`P3 did not run: ${JSON.stringify(report.p3)}`);
@@ -91,10 +104,12 @@ describe('benchmarks (tiny run, no timing assertions)', () => {
   });
 
   it('says why a part did not run: left out, or no PostgreSQL and Redis', async () => {
-    const report = await runBenchmarks({ quick: true, events: 500, runs: 1, p1Warmup: 0, p2Events: 200, p2Warmup: 0, p1MemoryGroups: 0, skipP3: true, skipR1: true, dir });
+    const report = await runBenchmarks({ quick: true, events: 500, runs: 1, p1Warmup: 0, p2Events: 200, p2Warmup: 0, p1MemoryGroups: 0, skipP3: true, skipR1: true, skipR7: true, dir });
     expect(report.p3).toEqual({ skipped: '--skip-p3' });
     expect(report.met.p3).toBeNull();
     expect(report.r1).toEqual({ skipped: '--skip-r1' });
+    expect(report.r7).toEqual({ skipped: '--skip-r7' });
+    expect(report.met.r7).toBeNull();
     expect(report.r6).toEqual({ skipped: expect.stringMatching(/DATABASE_URL.*REDIS_URL/) });
     expect(report.p5).toHaveProperty('skipped');
     expect(formatReport(report)).toMatch(/P3 Telegram broadcast\s+skipped/);
@@ -104,10 +119,11 @@ describe('benchmarks (tiny run, no timing assertions)', () => {
     const out = join(dir, 'report.json');
     const bin = fileURLToPath(new URL('../bin/hearth.js', import.meta.url));
     const env = { ...process.env, HEARTH_DATA_DIR: join(dir, 'data'), DATABASE_URL: '', REDIS_URL: '' };
-    const args = ['bench', '--quick', '--events', '500', '--runs', '1', '--p2-events', '200', '--skip-p3', '--skip-p1-memory', '--skip-r1', '--json', '--out', out];
+    const args = ['bench', '--quick', '--events', '500', '--runs', '1', '--p2-events', '200', '--skip-p3', '--skip-p1-memory', '--skip-r1', '--skip-r7', '--json', '--out', out];
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env, cwd: dir, maxBuffer: 16 * 1024 * 1024 });
     const report = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['machine', 'load', 'p1', 'p2', 'p3', 'p5', 'r1', 'r6']));
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['machine', 'load', 'p1', 'p2', 'p3', 'p5', 'r1', 'r6', 'r7']));
+    expect(report.r7).toEqual({ skipped: '--skip-r7' });
     expect(report.p1!.ratio).toEqual(expect.any(Number));
     expect(report.p1!.peakRssMb).toEqual(expect.any(Number));
     expect(report.r6!.skipped).toMatch(/PostgreSQL and Redis/);

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { checkAction, isInternalAction, type Action } from '../core/action.js';
 import { capabilityFor, type Capability } from '../core/capabilities.js';
-import type { LimitWindow, Limiter } from '../limits/limiter.js';
+import type { LimitWindow, Limiter, Reservation } from '../limits/limiter.js';
 import { isConnectionWide, limitWindows } from '../limits/limit-windows.js';
 import { MemoryLimiter } from '../limits/memory-limiter.js';
 import { PlatformError, type OutboundAction, type PlatformAdapter, type SendReceipt } from '../platforms/platform-adapter.js';
@@ -221,14 +221,22 @@ export class Dispatcher {
     }
     if (!(await this.#claim(row, at))) return undefined;
     const windows = limitWindows(owner, adapter.rateLimits, group.external_id);
-    let slot = await this.limiter.reserve(windows, at, this.#options.leaseMs);
-    // A connection's window frees one slot per answer, a few ms apart: waiting a moment
-    // here keeps the pacing even, where a new pass per freed slot would cost a query each.
-    for (let tries = 0; tries < 5 && !slot.granted && isConnectionWide(slot.blockedKey); tries++) {
-      const waitMs = slot.retryAt - this.clock();
-      if (waitMs > SHORT_WAIT_MS) break;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(1, waitMs)));
-      slot = await this.limiter.reserve(windows, this.clock(), this.#options.leaseMs);
+    let slot: Reservation;
+    try {
+      slot = await this.limiter.reserve(windows, at, this.#options.leaseMs);
+      // A connection's window frees one slot per answer, a few ms apart: waiting a moment
+      // here keeps the pacing even, where a new pass per freed slot would cost a query each.
+      for (let tries = 0; tries < 5 && !slot.granted && isConnectionWide(slot.blockedKey); tries++) {
+        const waitMs = slot.retryAt - this.clock();
+        if (waitMs > SHORT_WAIT_MS) break;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(1, waitMs)));
+        slot = await this.limiter.reserve(windows, this.clock(), this.#options.leaseMs);
+      }
+    } catch (error) {
+      // The limiter is unreachable (Redis restarting): nothing was sent, so the row goes
+      // back now rather than waiting out its lease.
+      await this.#release(row).catch(() => {});
+      throw error;
     }
     if (!slot.granted) {
       await this.#release(row);
@@ -289,14 +297,34 @@ export class Dispatcher {
       try {
         receipt = await adapter.send(outbound);
       } finally {
-        // Answered (or refused, or lost on the way): the slot counts from now.
-        await this.limiter.settle(windows, slotId, this.clock());
+        // Answered (or refused, or lost on the way): the slot counts from now. A limiter
+        // that cannot be reached (Redis restarting) must not turn a send the platform
+        // accepted into a refusal sent again: the slot then counts until its lease ends.
+        await this.limiter.settle(windows, slotId, this.clock()).catch(() => {});
       }
     } catch (error) {
       return this.#refused(row, base, windows, error);
     }
-    await this.#finish(row.id, { status: 'done', at: this.clock(), result: receipt });
+    await this.#markSent(row.id, { status: 'done', at: this.clock(), result: receipt });
     return { ...base, status: 'done', receipt };
+  }
+
+  /**
+   * Marks a send the platform accepted as done, trying again while the database is
+   * unreachable (a restart, a failover): given up, the row would be sent a second time
+   * when its lease ends. Tries until half the lease has passed, then reports the error.
+   */
+  async #markSent(id: number, outcome: { status: 'done'; at: number; result: SendReceipt }): Promise<void> {
+    // Real time, not the dispatcher's clock: a test's frozen clock must not make this wait for ever.
+    const deadline = performance.now() + this.#options.leaseMs / 2;
+    for (let waitMs = 100; ; waitMs = Math.min(waitMs * 2, 2_000)) {
+      try {
+        return await this.#finish(id, outcome);
+      } catch (error) {
+        if (performance.now() + waitMs > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
 
   async #refused(row: OutboxRow, base: Pick<Dispatched, 'outboxId' | 'groupId' | 'rule' | 'action'>, windows: LimitWindow[], error: unknown): Promise<Dispatched & { retryAt?: number }> {

@@ -87,6 +87,13 @@ async function openPostgres(url: string, schema?: string): Promise<Store> {
     }
   }
   const pool = new pg.Pool({ connectionString: url, max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+  // A connection the server closes (a PostgreSQL restart, a failover, an admin
+  // terminating it) emits 'error': on the pool while idle, on the client while a query
+  // or a transaction holds it. Without a listener Node treats it as uncaught and the
+  // process dies. The pool drops the connection and opens a new one for the next
+  // query; a query the outage does hit rejects to its caller, which retries.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
   return { db, dialect: 'postgres', close: () => db.destroy() };

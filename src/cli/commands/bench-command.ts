@@ -18,8 +18,9 @@ function count(option: string, min: number) {
  * insert), P2 (event → action decision latency vs an empty pipeline), P3 (one message
  * broadcast to N Telegram groups vs the (N − 1)/30 s minimum Telegram's limits allow,
  * against a local fake Bot API), P5 (queue mode, 2 workers vs 1), R1 (kill -9 at random
- * points, then count what was lost or doubled) and R6 (a broadcast by 2 workers through
- * a fault-injecting fake Bot API). The queue-mode parts use DATABASE_URL and REDIS_URL
+ * points, then count what was lost or doubled), R6 (a broadcast by 2 workers through
+ * a fault-injecting fake Bot API) and R7 (PostgreSQL and Redis of its own restarted
+ * mid-run in queue mode). The queue-mode parts use DATABASE_URL and REDIS_URL
  * and say `skipped` without them. Printed as a table, or with `--json` as one JSON
  * document on stdout (progress goes to stderr), and written to bench/results/latest.json.
  * Exits non-zero when a part failed. See BENCHMARKS.md.
@@ -27,7 +28,9 @@ function count(option: string, min: number) {
 export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
-    .description('run the benchmarks (P1 pipeline throughput, P2 decision latency, P3 Telegram broadcast, P5 queue scaling, R1 crash recovery, R6 faults) and write bench/results/latest.json')
+    .description(
+      'run the benchmarks (P1 pipeline throughput, P2 decision latency, P3 Telegram broadcast, P5 queue scaling, R1 crash recovery, R6 faults, R7 restarts) and write bench/results/latest.json',
+    )
     .option('--quick', 'a small run (20k events, 1 run, P3 and R6 to 100 groups, R1 with 2 kills) for a quick look')
     .option('--events <n>', 'events through the pipeline per P1 run', count('--events', 100))
     .option('--batch <n>', 'events per ingest batch (and per baseline transaction)', count('--batch', 1))
@@ -38,6 +41,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--skip-p1-memory', "leave out P1's memory run (1,000 groups until 100k members; 5k with --quick)")
     .option('--skip-r1', 'leave out R1 (the crash harness)')
     .option('--skip-r6', 'leave out R6 (the fault-injected broadcast)')
+    .option('--skip-r7', 'leave out R7 (PostgreSQL and Redis restarted mid-run)')
     .option('--seed <n>', "R1's seed (its traffic and kill points)", count('--seed', 0))
     .option('--dir <path>', 'directory for the benchmark SQLite files (default: a temp dir)')
     .option('--out <file>', 'where to write the JSON report', RESULTS_FILE)
@@ -54,6 +58,7 @@ export function registerBenchCommand(program: Command): void {
         skipP1Memory?: boolean;
         skipR1?: boolean;
         skipR6?: boolean;
+        skipR7?: boolean;
         seed?: number;
         dir?: string;
         out: string;
@@ -72,6 +77,7 @@ export function registerBenchCommand(program: Command): void {
           ...(opts.skipP1Memory ? { p1MemoryGroups: 0 } : {}),
           skipR1: opts.skipR1 === true,
           skipR6: opts.skipR6 === true,
+          skipR7: opts.skipR7 === true,
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           databaseUrl: config.database.kind === 'postgres' ? config.database.url : undefined,
           redisUrl: config.redisUrl,
