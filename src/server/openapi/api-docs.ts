@@ -4,6 +4,7 @@ import { automationRouteDocs } from '../routes/automation-routes.js';
 import { connectionRouteDocs } from '../routes/connection-routes.js';
 import { groupRouteDocs } from '../routes/group-routes.js';
 import { healthRouteDocs } from '../routes/health-routes.js';
+import { moderationRouteDocs } from '../routes/moderation-routes.js';
 import { outboxRouteDocs } from '../routes/outbox-routes.js';
 import { platformRouteDocs } from '../routes/platform-routes.js';
 import { privacyRouteDocs } from '../routes/privacy-routes.js';
@@ -38,6 +39,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   automationRouteDocs,
   privacyRouteDocs,
   outboxRouteDocs,
+  moderationRouteDocs,
   platformRouteDocs,
   webhookRouteDocs,
   referenceRouteDocs,

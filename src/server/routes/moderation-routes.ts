@@ -7,6 +7,7 @@ import { loadSpamModel } from '../../antispam/spam-model-store.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import { type AuthEnv, type Authorize, groupAccess, workspaceAccess } from '../../auth/authorize.js';
 import { actorOf, groupFilter } from '../../auth/principal.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 import type { ServerDeps } from '../server-deps.js';
 
 const listQuery = z.object({
@@ -77,13 +78,13 @@ export function moderationRoutes(deps: ServerDeps, authorize: Authorize) {
 }
 
 /** This file's routes as the API reference describes them (src/server/openapi). */
-export const moderationRouteDocs = {
+export const moderationRouteDocs: RouteDocs = {
   tag: 'moderation',
   routes: [
-    { method: 'get' as const, path: '/moderation', summary: 'Messages the spam rule took down, with their evidence', access: 'read' as const, query: listQuery },
-    { method: 'get' as const, path: '/moderation/settings', summary: 'Whether the spam rule runs, and which model it uses', access: 'read' as const, query: workspaceQuery },
-    { method: 'put' as const, path: '/moderation/settings', summary: 'Switch the spam rule on or off', access: 'configure' as const, query: workspaceQuery, body: guardBody },
-    { method: 'post' as const, path: '/moderation/:id/approve', summary: 'Confirm a queued message was spam', access: 'act' as const },
-    { method: 'post' as const, path: '/moderation/:id/dismiss', summary: 'Overturn: the queued message was not spam', access: 'act' as const },
+    { method: 'get', path: '/moderation', summary: 'Messages the spam rule took down, with their evidence', access: 'read', query: listQuery },
+    { method: 'get', path: '/moderation/settings', summary: 'Whether the spam rule runs, and which model it uses', access: 'read', query: workspaceQuery },
+    { method: 'put', path: '/moderation/settings', summary: 'Switch the spam rule on or off', access: 'configure', query: workspaceQuery, body: guardBody },
+    { method: 'post', path: '/moderation/:id/approve', summary: 'Confirm a queued message was spam', access: 'act' },
+    { method: 'post', path: '/moderation/:id/dismiss', summary: 'Overturn: the queued message was not spam', access: 'act' },
   ],
 };
