@@ -1,5 +1,6 @@
 import { seedDemoModeration } from '../antispam/demo-moderation.js';
 import { addAutomation } from '../automations/automation-store.js';
+import { seedDemoGrowth } from '../growth/demo-growth.js';
 import { createCommunity, type Community } from '../simulator/community-simulator.js';
 import { ensureGroup } from '../store/groups.js';
 import { seedDemoAttention } from './demo-attention.js';
@@ -69,6 +70,7 @@ export class DemoWorkspace {
     }
     await seedDemoAttention(runtime, workspace.id, options.now);
     await seedDemoModeration(runtime, workspace.id, options.now);
+    await seedDemoGrowth(runtime, workspace.id, options.now);
     await demo.#save(options.now);
     return demo;
   }
