@@ -1,4 +1,5 @@
 import type { OutboxEntry, OutboxStatus, RuleProblemInfo as RuleProblem } from '../../src/shared/api-records.js';
+import type { ModerationRecord } from '../../src/shared/moderation-records.js';
 import type { GroupHealthRecord } from './health/health-api.js';
 
 export type { OutboxEntry, OutboxStatus, RuleProblem };
@@ -378,4 +379,16 @@ import type { CodeStatus as GrowthCodeRecord } from '../../src/shared/growth-rec
 /** A workspace's invitation codes and live codes, newest first, with scans, joins and fill. */
 export function fetchGrowthCodes(ws: string, signal?: AbortSignal): Promise<{ codes: GrowthCodeRecord[] }> {
   return request('GET', `/api/growth/codes?${new URLSearchParams({ workspace: ws })}`, undefined, signal);
+}
+
+export type { ModerationRecord };
+
+/** The moderation queue: messages the spam rule took down (`status`: pending by default, or all). */
+export function fetchModeration(ws: string, status: 'pending' | 'approved' | 'dismissed' | 'all', signal?: AbortSignal): Promise<{ items: ModerationRecord[] }> {
+  return request('GET', `/api/moderation?workspace=${encodeURIComponent(ws)}&status=${status}`, undefined, signal);
+}
+
+/** Confirms (approve: it was spam) or overturns (dismiss: it was not) a queued message. */
+export function decideModerationItem(id: number, verb: 'approve' | 'dismiss'): Promise<{ id: number; status: string }> {
+  return request('POST', `/api/moderation/${id}/${verb}`);
 }
