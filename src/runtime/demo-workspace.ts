@@ -1,4 +1,5 @@
 import { seedDemoModeration } from '../antispam/demo-moderation.js';
+import { seedDemoChain } from '../conversion/chains/demo-chain.js';
 import { addAutomation } from '../automations/automation-store.js';
 import { seedDemoGrowth } from '../growth/demo-growth.js';
 import { createCommunity, type Community } from '../simulator/community-simulator.js';
@@ -70,6 +71,7 @@ export class DemoWorkspace {
     }
     await seedDemoAttention(runtime, workspace.id, options.now);
     await seedDemoModeration(runtime, workspace.id, options.now);
+    await seedDemoChain(runtime, workspace.id, options.now);
     await seedDemoGrowth(runtime, workspace.id, options.now);
     await demo.#save(options.now);
     return demo;

@@ -15,7 +15,6 @@ export type Route =
   | { page: 'audit' }
   | { page: 'automations' }
   | { page: 'outbox' }
-  | { page: 'moderation' }
   | { page: 'growth' }
   | { page: 'not-found'; path: string };
 
@@ -45,7 +44,6 @@ export function parseRoute(pathname: string): Route {
   if (path === '/audit') return { page: 'audit' };
   if (path === '/automations') return { page: 'automations' };
   if (path === '/outbox') return { page: 'outbox' };
-  if (path === '/moderation') return { page: 'moderation' };
   if (path === '/growth') return { page: 'growth' };
   const group = /^\/groups\/([^/]+)$/.exec(path);
   if (group) {

@@ -3,6 +3,7 @@ import type { ActivityFigures, GroupProfile } from '../api-client.js';
 import { ActivityChart } from '../charts/activity-chart.js';
 import { PlatformBadge } from '../components/platform-badge.js';
 import { GroupHealthCard } from '../health/group-health-card.js';
+import { GroupChainsCard } from '../chains/group-chains-card.js';
 import { ErrorState, LoadingState, RefreshErrorBanner } from '../components/status-views.js';
 import { platformLabel, useI18n } from '../i18n.js';
 import type { MessageKey } from '../i18n.js';
@@ -114,6 +115,7 @@ export function GroupPage({ groupId }: { groupId: number }) {
                 <ActivityChart days={data.days} series={data.series} />
               </section>
               <GroupHealthCard groupId={data.group.id} />
+              <GroupChainsCard groupId={data.group.id} />
             </div>
             <aside className="group-layout__side">
               <Profile group={data.group} />
