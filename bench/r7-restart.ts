@@ -49,6 +49,8 @@ export interface R7Options {
   workers?: number;
   /** How long each restarted server stays down. */
   downMs?: number;
+  /** False: the same run without the restarts (to tell what the restarts cause from what two workers do). Default true. */
+  restart?: boolean;
   seed?: number;
   /** Give up waiting for the workers to finish after this long. Default 5 minutes. */
   timeoutMs?: number;
@@ -209,11 +211,14 @@ export async function runR7(options: R7Options = {}): Promise<R7Result | { skipp
     })();
 
     const restartLog: R7Restart[] = [];
-    const plan: { server: R7Restart['server']; at: number }[] = [
-      { server: 'postgres', at: 0.25 },
-      { server: 'redis', at: 0.5 },
-      { server: 'both', at: 0.75 },
-    ];
+    const plan: { server: R7Restart['server']; at: number }[] =
+      options.restart === false
+        ? []
+        : [
+            { server: 'postgres', at: 0.25 },
+            { server: 'redis', at: 0.5 },
+            { server: 'both', at: 0.75 },
+          ];
     for (const step of plan) {
       const wait = t0 + step.at * streamMs - Date.now();
       if (wait > 0) await sleep(wait);
@@ -374,7 +379,14 @@ async function main(argv: string[]): Promise<void> {
     const i = argv.indexOf(name);
     return i >= 0 ? Number(argv[i + 1]) : undefined;
   };
-  const r = await runR7({ events: arg('--events'), broadcastGroups: arg('--broadcast-groups'), downMs: arg('--down-ms'), intervalMs: arg('--interval-ms'), onProgress: (m) => console.error(m) });
+  const r = await runR7({
+    events: arg('--events'),
+    broadcastGroups: arg('--broadcast-groups'),
+    downMs: arg('--down-ms'),
+    intervalMs: arg('--interval-ms'),
+    restart: !argv.includes('--no-restarts'),
+    onProgress: (m) => console.error(m),
+  });
   console.log(JSON.stringify(r, null, 2));
 }
 
