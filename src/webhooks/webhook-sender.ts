@@ -80,7 +80,15 @@ export class WebhookSender {
           .where('status', '=', d.status)
           .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) !== 1) return;
-        const outcome = await this.#post(d.url, this.store.secretOf(d), d.body, { id: d.id, kind: d.kind });
+        let secret: string;
+        try {
+          secret = this.store.secretOf(d);
+        } catch {
+          // Sealed under another HEARTH_SECRET: nothing can be signed; the operator re-creates the webhook.
+          pass[await this.#settle(d, d.attempts + 1, { ok: false, status: null, error: 'its secret cannot be read with this HEARTH_SECRET; remove the webhook and register it again' })]++;
+          return;
+        }
+        const outcome = await this.#post(d.url, secret, d.body, { id: d.id, kind: d.kind });
         const result = await this.#settle(d, d.attempts + 1, outcome);
         pass[result]++;
       }),

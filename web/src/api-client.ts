@@ -1,6 +1,6 @@
 import type { OutboxEntry, OutboxStatus, RuleProblemInfo as RuleProblem } from '../../src/shared/api-records.js';
+import type { ModerationRecord } from '../../src/shared/moderation-records.js';
 import type { GroupHealthRecord } from './health/health-api.js';
-import type { ChainRecord, ChainSummary, NewChainInput } from './chains/chain-api.js';
 
 export type { OutboxEntry, OutboxStatus, RuleProblem };
 
@@ -203,7 +203,7 @@ let csrfToken: string | null = null;
 /** Fired on `window` when the server answers 401: the session ended, the app shows the sign-in page. */
 export const UNAUTHORIZED_EVENT = 'hearth:unauthorized';
 
-async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   const headers: Record<string, string> = body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' };
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -306,26 +306,6 @@ export function fetchGroupHealth(groupId: number, signal?: AbortSignal): Promise
   return request('GET', `/api/groups/${groupId}/health`, undefined, signal);
 }
 
-/** A group's chain sign-ups, newest first. */
-export function fetchGroupChains(groupId: number, signal?: AbortSignal): Promise<{ chains: ChainSummary[] }> {
-  return request('GET', `/api/groups/${groupId}/chains`, undefined, signal);
-}
-
-/** One chain with its entries in order. */
-export function fetchChain(id: number, signal?: AbortSignal): Promise<ChainRecord> {
-  return request('GET', `/api/chains/${id}`, undefined, signal);
-}
-
-/** Starts a chain in a group; the bot posts its list. */
-export function startChain(groupId: number, input: NewChainInput): Promise<ChainRecord> {
-  return request('POST', `/api/groups/${groupId}/chains`, input);
-}
-
-/** Closes a chain; the bot posts the final list. */
-export function closeChain(id: number): Promise<ChainRecord> {
-  return request('POST', `/api/chains/${id}/close`, {});
-}
-
 /** Lists the sandbox groups the operator can chat in. */
 export function fetchSandboxGroups(signal?: AbortSignal): Promise<{ groups: SandboxGroup[] }> {
   return request('GET', '/api/sandbox/groups', undefined, signal);
@@ -399,4 +379,16 @@ import type { CodeStatus as GrowthCodeRecord } from '../../src/shared/growth-rec
 /** A workspace's invitation codes and live codes, newest first, with scans, joins and fill. */
 export function fetchGrowthCodes(ws: string, signal?: AbortSignal): Promise<{ codes: GrowthCodeRecord[] }> {
   return request('GET', `/api/growth/codes?${new URLSearchParams({ workspace: ws })}`, undefined, signal);
+}
+
+export type { ModerationRecord };
+
+/** The moderation queue: messages the spam rule took down (`status`: pending by default, or all). */
+export function fetchModeration(ws: string, status: 'pending' | 'approved' | 'dismissed' | 'all', signal?: AbortSignal): Promise<{ items: ModerationRecord[] }> {
+  return request('GET', `/api/moderation?workspace=${encodeURIComponent(ws)}&status=${status}`, undefined, signal);
+}
+
+/** Confirms (approve: it was spam) or overturns (dismiss: it was not) a queued message. */
+export function decideModerationItem(id: number, verb: 'approve' | 'dismiss'): Promise<{ id: number; status: string }> {
+  return request('POST', `/api/moderation/${id}/${verb}`);
 }

@@ -9,7 +9,9 @@ import { AutomationsPage } from './pages/automations-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { GrowthPage } from './pages/growth-page.js';
+import { ModerationPage } from './pages/moderation-page.js';
 import { OutboxPage } from './pages/outbox-page.js';
+import { WebhooksPage } from './webhooks/webhooks-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SandboxPage } from './pages/sandbox-page.js';
 import { Link, navigate, useLocation } from './router.js';
@@ -122,7 +124,10 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
   const list = workspaces.data?.workspaces;
   const workspace: Workspace | undefined = list && (wanted ? list.find((w) => w.slug === wanted) : list[0]);
 
-  const section = route.page === 'sandbox' || route.page === 'audit' || route.page === 'automations' || route.page === 'outbox' || route.page === 'growth' ? route.page : 'overview';
+  const section =
+    route.page === 'sandbox' || route.page === 'audit' || route.page === 'automations' || route.page === 'outbox' || route.page === 'webhooks' || route.page === 'growth' || route.page === 'moderation'
+      ? route.page
+      : 'overview';
   const navLink = (to: string, id: typeof section, label: string) => (
     <Link to={to} className={section === id ? 'nav__link is-active' : 'nav__link'} aria-current={section === id ? 'page' : undefined}>
       {label}
@@ -143,7 +148,9 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/sandbox', 'sandbox', t('nav.sandbox'))}
             {navLink('/automations', 'automations', t('nav.automations'))}
             {navLink('/outbox', 'outbox', t('nav.outbox'))}
+            {navLink('/moderation', 'moderation', t('nav.moderation'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
+            {navLink('/webhooks', 'webhooks', t('nav.webhooks'))}
             {navLink('/audit', 'audit', t('nav.audit'))}
           </nav>
           <div className="topbar__tools">
@@ -153,7 +160,11 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                 <select
                   className="topbar__select"
                   value={workspace?.slug ?? ''}
-                  onChange={(e) => navigate(`${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'growth' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`)}
+                  onChange={(e) =>
+                    navigate(
+                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'webhooks' || section === 'growth' || section === 'moderation' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
+                    )
+                  }
                   data-testid="workspace-switch"
                 >
                   {!workspace && <option value="">—</option>}
@@ -226,7 +237,9 @@ function Page({
     case 'audit':
     case 'automations':
     case 'outbox':
+    case 'webhooks':
     case 'growth':
+    case 'moderation':
       break;
   }
   const list = workspaces.data?.workspaces;
@@ -252,6 +265,14 @@ function Page({
   }
   if (route.page === 'audit') return <AuditPage key={workspace.slug} workspace={workspace} />;
   if (route.page === 'growth') return <GrowthPage key={workspace.slug} workspace={workspace} />;
+  if (route.page === 'moderation') {
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return <ModerationPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
+  }
+  if (route.page === 'webhooks') {
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return <WebhooksPage key={workspace.slug} workspace={workspace} canConfigure={access?.permissions.includes('configure') ?? false} />;
+  }
   if (route.page === 'outbox') {
     const access = session.workspaces.find((w) => w.id === workspace.id);
     return <OutboxPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;

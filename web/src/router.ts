@@ -15,6 +15,8 @@ export type Route =
   | { page: 'audit' }
   | { page: 'automations' }
   | { page: 'outbox' }
+  | { page: 'webhooks' }
+  | { page: 'moderation' }
   | { page: 'growth' }
   | { page: 'not-found'; path: string };
 
@@ -44,6 +46,8 @@ export function parseRoute(pathname: string): Route {
   if (path === '/audit') return { page: 'audit' };
   if (path === '/automations') return { page: 'automations' };
   if (path === '/outbox') return { page: 'outbox' };
+  if (path === '/webhooks') return { page: 'webhooks' };
+  if (path === '/moderation') return { page: 'moderation' };
   if (path === '/growth') return { page: 'growth' };
   const group = /^\/groups\/([^/]+)$/.exec(path);
   if (group) {

@@ -3,6 +3,7 @@ import { authRouteDocs } from '../routes/auth-routes.js';
 import { automationRouteDocs } from '../routes/automation-routes.js';
 import { connectionRouteDocs } from '../routes/connection-routes.js';
 import { groupRouteDocs } from '../routes/group-routes.js';
+import { growthRouteDocs } from '../routes/growth-routes.js';
 import { healthRouteDocs } from '../routes/health-routes.js';
 import { moderationRouteDocs } from '../routes/moderation-routes.js';
 import { outboxRouteDocs } from '../routes/outbox-routes.js';
@@ -40,6 +41,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   privacyRouteDocs,
   outboxRouteDocs,
   moderationRouteDocs,
+  growthRouteDocs,
   platformRouteDocs,
   webhookRouteDocs,
   referenceRouteDocs,
