@@ -1,8 +1,15 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AlertRecord } from '../shared/alert-records.js';
 import type { Database } from '../store/schema.js';
 
-export type { AlertRecord };
+/** An alert as the CLI, the API and the dashboard show it. `kind` is open: silence today, more later. */
+export interface AlertRecord {
+  id: number;
+  kind: string;
+  groupId: number | null;
+  groupName: string | null;
+  at: string;
+  detail: Record<string, unknown>;
+}
 
 /**
  * Records an alert once: `dedupKey` names the occurrence (a silence stretch, say), so

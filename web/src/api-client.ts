@@ -1,7 +1,7 @@
 import type { OutboxEntry, OutboxStatus, RuleProblemInfo as RuleProblem } from '../../src/shared/api-records.js';
-import type { AlertRecord } from '../../src/shared/alert-records.js';
 import type { ModerationRecord } from '../../src/shared/moderation-records.js';
 import type { GroupHealthRecord } from './health/health-api.js';
+import type { ChainRecord, ChainSummary, NewChainInput } from './chains/chain-api.js';
 
 export type { OutboxEntry, OutboxStatus, RuleProblem };
 
@@ -307,6 +307,26 @@ export function fetchGroupHealth(groupId: number, signal?: AbortSignal): Promise
   return request('GET', `/api/groups/${groupId}/health`, undefined, signal);
 }
 
+/** A group's chain sign-ups, newest first. */
+export function fetchGroupChains(groupId: number, signal?: AbortSignal): Promise<{ chains: ChainSummary[] }> {
+  return request('GET', `/api/groups/${groupId}/chains`, undefined, signal);
+}
+
+/** One chain with its entries in order. */
+export function fetchChain(id: number, signal?: AbortSignal): Promise<ChainRecord> {
+  return request('GET', `/api/chains/${id}`, undefined, signal);
+}
+
+/** Starts a chain in a group; the bot posts its list. */
+export function startChain(groupId: number, input: NewChainInput): Promise<ChainRecord> {
+  return request('POST', `/api/groups/${groupId}/chains`, input);
+}
+
+/** Closes a chain; the bot posts the final list. */
+export function closeChain(id: number): Promise<ChainRecord> {
+  return request('POST', `/api/chains/${id}/close`, {});
+}
+
 /** Lists the sandbox groups the operator can chat in. */
 export function fetchSandboxGroups(signal?: AbortSignal): Promise<{ groups: SandboxGroup[] }> {
   return request('GET', '/api/sandbox/groups', undefined, signal);
@@ -367,16 +387,6 @@ export function fetchOutbox(ws: string, status: OutboxStatus, before: number | n
   const params = new URLSearchParams({ workspace: ws, status, limit: '50' });
   if (before !== null) params.set('before', String(before));
   return request('GET', `/api/outbox?${params}`, undefined, signal);
-}
-
-export type { AlertRecord };
-
-/** A workspace's alerts, newest first (silence…); `kind` and `group` narrow them. */
-export function fetchAlerts(ws: string, filters: { kind?: string; group?: number }, signal?: AbortSignal): Promise<{ alerts: AlertRecord[] }> {
-  const params = new URLSearchParams({ workspace: ws });
-  if (filters.kind) params.set('kind', filters.kind);
-  if (filters.group !== undefined) params.set('group', String(filters.group));
-  return request('GET', `/api/alerts?${params}`, undefined, signal);
 }
 
 /** Puts a parked row back in line (`requeue`) or gives it up (`discard`). */
