@@ -74,8 +74,8 @@ export async function runSilenceWatchdog(db: Kysely<Database>, workspaceId: numb
             topics: g.topics ?? '[]',
             topic_next: g.topic_next ?? 0,
           };
-    const since = Number(g.last_at ?? g.created_at);
-    if (since > now) continue;
+    const since = await silentSince(db, g.id, g.last_at === null ? null : Number(g.last_at), Number(g.created_at), now);
+    if (since === null) continue;
     const verdict = judgeSilence(silenceSettingsOf(row), g.timezone, since, now);
     if (verdict.kind !== 'alert') continue;
     const done = await db.transaction().execute(async (trx) => {
@@ -114,6 +114,29 @@ export async function runSilenceWatchdog(db: Kysely<Database>, workspaceId: numb
     if (done) raised.push(done);
   }
   return raised;
+}
+
+/**
+ * When the group's silence at `now` began: its last member message at or before `now`
+ * (the rollup's last message, read from the event log when that is later than `now`:
+ * an event that arrived late, or a look back in time), else its creation; null for a
+ * group created after `now`.
+ */
+async function silentSince(db: Kysely<Database>, groupId: number, lastAt: number | null, createdAt: number, now: number): Promise<number | null> {
+  if (lastAt !== null && lastAt <= now) return lastAt;
+  if (lastAt !== null) {
+    const row = await db
+      .selectFrom('event as e')
+      .innerJoin('member as m', 'm.id', 'e.member_id')
+      .select(sql<number | null>`max(e.occurred_at)`.as('at'))
+      .where('e.group_id', '=', groupId)
+      .where('e.kind', '=', 'message')
+      .where('e.occurred_at', '<=', now)
+      .where('m.is_bot', '=', 0)
+      .executeTakeFirst();
+    if (row?.at !== null && row?.at !== undefined) return Number(row.at);
+  }
+  return createdAt <= now ? createdAt : null;
 }
 
 async function enqueue(trx: Kysely<Database>, workspaceId: number, groupId: number, key: string, input: ActionInput, now: number): Promise<void> {

@@ -1,15 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { AlertRecord } from '../shared/alert-records.js';
 import type { Database } from '../store/schema.js';
 
-/** An alert as the CLI, the API and the dashboard show it. `kind` is open: silence today, more later. */
-export interface AlertRecord {
-  id: number;
-  kind: string;
-  groupId: number | null;
-  groupName: string | null;
-  at: string;
-  detail: Record<string, unknown>;
-}
+export type { AlertRecord };
 
 /**
  * Records an alert once: `dedupKey` names the occurrence (a silence stretch, say), so

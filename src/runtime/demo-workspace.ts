@@ -5,6 +5,7 @@ import { seedDemoGrowth } from '../growth/demo-growth.js';
 import { seedDemoWebhooks } from '../webhooks/demo-webhooks.js';
 import { createCommunity, type Community } from '../simulator/community-simulator.js';
 import { ensureGroup } from '../store/groups.js';
+import { seedDemoActivation } from './demo-activation.js';
 import { seedDemoAttention } from './demo-attention.js';
 import type { HearthRuntime } from './hearth-runtime.js';
 import { setUpWorkspace } from './workspace-setup.js';
@@ -71,6 +72,7 @@ export class DemoWorkspace {
       options.onProgress?.(Math.min(i + 2_000, history.length), history.length);
     }
     await seedDemoAttention(runtime, workspace.id, options.now);
+    await seedDemoActivation(runtime, workspace.id, options.now);
     await seedDemoModeration(runtime, workspace.id, options.now);
     await seedDemoChain(runtime, workspace.id, options.now);
     await seedDemoGrowth(runtime, workspace.id, options.now);

@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { createAuthorize, guardOf, publicRoute } from '../auth/authorize.js';
 import { platformModules } from '../platforms/platform-registry.js';
 import { errorResponse } from './http-errors.js';
+import { alertRoutes } from './routes/alert-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
@@ -66,6 +67,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', automationRoutes(deps, authorize));
   api.route('/', privacyRoutes(deps, authorize));
   api.route('/', outboxRoutes(deps, authorize));
+  api.route('/', alertRoutes(deps, authorize));
   api.route('/', moderationRoutes(deps, authorize));
   api.route('/', growthRoutes(deps, authorize));
   api.route('/', platformRoutes(authorize));

@@ -6,6 +6,7 @@ import { ConnectionStore } from '../connections/connection-store.js';
 import { ConnectionSupervisor, type ConnectionSupervisorOptions } from '../connections/connection-supervisor.js';
 import { SecretBox } from '../connections/secret-box.js';
 import { RedisLeaderLease, soleLeader } from '../scheduler/leader-lease.js';
+import { SchedulerLoop } from '../scheduler/scheduler-loop.js';
 import { DEMO_EMAIL, ensureDemoOperator } from '../auth/demo-operator.js';
 import { DemoWorkspace } from '../runtime/demo-workspace.js';
 import { HearthRuntime } from '../runtime/hearth-runtime.js';
@@ -135,6 +136,10 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     );
   }
 
+  // The persisted scheduler's jobs (the silence watchdog…) on the wall clock, by the leader only.
+  const schedulerLoop = roles.has('scheduler') ? new SchedulerLoop(runtime.scheduler, leadership, Date.now, (error) => log.error({ err: error }, 'scheduler pass failed')) : undefined;
+  schedulerLoop?.start();
+
   const sandboxes = new Map<number, SandboxService>();
   const app = createApp({
     runtime,
@@ -180,6 +185,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     runtime,
     async close() {
       timers.forEach(clearInterval);
+      await schedulerLoop?.stop();
       await webhookLoop?.stop();
       await new Promise<void>((resolve) => (httpServer ? httpServer.close(() => resolve()) : resolve()));
       await leadership.close();

@@ -1,4 +1,5 @@
 import type { OutboxEntry, OutboxStatus, RuleProblemInfo as RuleProblem } from '../../src/shared/api-records.js';
+import type { AlertRecord } from '../../src/shared/alert-records.js';
 import type { ModerationRecord } from '../../src/shared/moderation-records.js';
 import type { GroupHealthRecord } from './health/health-api.js';
 import type { ChainRecord, ChainSummary, NewChainInput } from './chains/chain-api.js';
@@ -387,6 +388,16 @@ export function fetchOutbox(ws: string, status: OutboxStatus, before: number | n
   const params = new URLSearchParams({ workspace: ws, status, limit: '50' });
   if (before !== null) params.set('before', String(before));
   return request('GET', `/api/outbox?${params}`, undefined, signal);
+}
+
+export type { AlertRecord };
+
+/** A workspace's alerts, newest first (silence…); `kind` and `group` narrow them. */
+export function fetchAlerts(ws: string, filters: { kind?: string; group?: number }, signal?: AbortSignal): Promise<{ alerts: AlertRecord[] }> {
+  const params = new URLSearchParams({ workspace: ws });
+  if (filters.kind) params.set('kind', filters.kind);
+  if (filters.group !== undefined) params.set('group', String(filters.group));
+  return request('GET', `/api/alerts?${params}`, undefined, signal);
 }
 
 /** Puts a parked row back in line (`requeue`) or gives it up (`discard`). */

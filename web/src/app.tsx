@@ -11,6 +11,7 @@ import { LoginPage } from './pages/login-page.js';
 import { GrowthPage } from './pages/growth-page.js';
 import { ModerationPage } from './pages/moderation-page.js';
 import { OutboxPage } from './pages/outbox-page.js';
+import { AlertsPage } from './pages/alerts-page.js';
 import { WebhooksPage } from './webhooks/webhooks-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SandboxPage } from './pages/sandbox-page.js';
@@ -125,7 +126,14 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
   const workspace: Workspace | undefined = list && (wanted ? list.find((w) => w.slug === wanted) : list[0]);
 
   const section =
-    route.page === 'sandbox' || route.page === 'audit' || route.page === 'automations' || route.page === 'outbox' || route.page === 'webhooks' || route.page === 'growth' || route.page === 'moderation'
+    route.page === 'sandbox' ||
+    route.page === 'audit' ||
+    route.page === 'automations' ||
+    route.page === 'outbox' ||
+    route.page === 'alerts' ||
+    route.page === 'webhooks' ||
+    route.page === 'growth' ||
+    route.page === 'moderation'
       ? route.page
       : 'overview';
   const navLink = (to: string, id: typeof section, label: string) => (
@@ -148,6 +156,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/sandbox', 'sandbox', t('nav.sandbox'))}
             {navLink('/automations', 'automations', t('nav.automations'))}
             {navLink('/outbox', 'outbox', t('nav.outbox'))}
+            {navLink('/alerts', 'alerts', t('nav.alerts'))}
             {navLink('/moderation', 'moderation', t('nav.moderation'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
             {navLink('/webhooks', 'webhooks', t('nav.webhooks'))}
@@ -162,7 +171,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                   value={workspace?.slug ?? ''}
                   onChange={(e) =>
                     navigate(
-                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'webhooks' || section === 'growth' || section === 'moderation' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
+                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'webhooks' || section === 'growth' || section === 'moderation' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
                     )
                   }
                   data-testid="workspace-switch"
@@ -237,6 +246,7 @@ function Page({
     case 'audit':
     case 'automations':
     case 'outbox':
+    case 'alerts':
     case 'webhooks':
     case 'growth':
     case 'moderation':
@@ -264,6 +274,7 @@ function Page({
     );
   }
   if (route.page === 'audit') return <AuditPage key={workspace.slug} workspace={workspace} />;
+  if (route.page === 'alerts') return <AlertsPage key={workspace.slug} workspace={workspace} />;
   if (route.page === 'growth') return <GrowthPage key={workspace.slug} workspace={workspace} />;
   if (route.page === 'moderation') {
     const access = session.workspaces.find((w) => w.id === workspace.id);

@@ -15,6 +15,7 @@ export type Route =
   | { page: 'audit' }
   | { page: 'automations' }
   | { page: 'outbox' }
+  | { page: 'alerts' }
   | { page: 'webhooks' }
   | { page: 'moderation' }
   | { page: 'growth' }
@@ -46,6 +47,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/audit') return { page: 'audit' };
   if (path === '/automations') return { page: 'automations' };
   if (path === '/outbox') return { page: 'outbox' };
+  if (path === '/alerts') return { page: 'alerts' };
   if (path === '/webhooks') return { page: 'webhooks' };
   if (path === '/moderation') return { page: 'moderation' };
   if (path === '/growth') return { page: 'growth' };

@@ -1,5 +1,4 @@
-/** How long a group may go without a message before the dashboard flags it. */
-export const SILENT_AFTER_MS = 12 * 60 * 60 * 1000;
+import type { AlertRecord } from './api-client.js';
 
 /** Quiet time of a group at `asOf`, or null if it never had a message. */
 export function silenceMs(lastMessageAt: string | null, asOf: string): number | null {
@@ -8,8 +7,21 @@ export function silenceMs(lastMessageAt: string | null, asOf: string): number | 
   return Number.isNaN(quiet) ? null : Math.max(0, quiet);
 }
 
-/** Whether a group counts as silent: no message for 12h+, or none at all. */
-export function isSilent(lastMessageAt: string | null, asOf: string): boolean {
-  const quiet = silenceMs(lastMessageAt, asOf);
-  return quiet === null || quiet >= SILENT_AFTER_MS;
+/**
+ * The groups silent now, as the server's silence watchdog judged them (each group's
+ * threshold, lead and quiet hours): a group's newest `silence` alert counts while no
+ * member has spoken since its stretch began. Alerts come newest first.
+ */
+export function currentSilences(alerts: readonly AlertRecord[], groups: readonly { id: number; lastMessageAt: string | null }[]): Map<number, AlertRecord> {
+  const newest = new Map<number, AlertRecord>();
+  for (const a of alerts) if (a.kind === 'silence' && a.groupId !== null && !newest.has(a.groupId)) newest.set(a.groupId, a);
+  const silent = new Map<number, AlertRecord>();
+  for (const g of groups) {
+    const alert = newest.get(g.id);
+    if (!alert) continue;
+    const since = typeof alert.detail.silentSince === 'string' ? Date.parse(alert.detail.silentSince) : Number.NaN;
+    const last = g.lastMessageAt ? Date.parse(g.lastMessageAt) : null;
+    if (last === null || Number.isNaN(since) || last <= since) silent.set(g.id, alert);
+  }
+  return silent;
 }

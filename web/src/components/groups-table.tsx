@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'react';
 import type { MouseEvent } from 'react';
-import type { GroupSummary } from '../api-client.js';
+import type { AlertRecord, GroupSummary } from '../api-client.js';
 import { Sparkline } from '../charts/sparkline.js';
 import { platformLabel, useI18n } from '../i18n.js';
 import type { MessageKey } from '../i18n.js';
 import { Link, navigate } from '../router.js';
-import { isSilent, silenceMs } from '../silence.js';
+import { silenceMs } from '../silence.js';
 import { PlatformBadge } from './platform-badge.js';
 
 type SortKey = 'name' | 'platform' | 'type' | 'members' | 'todayMessages' | 'todayActive' | 'todayJoins' | 'todayLeaves' | 'last7Messages' | 'last7Active' | 'lastMessageAt';
@@ -60,14 +60,16 @@ export interface GroupsTableProps {
   asOf: string;
   /** Number of days in each row's `daily` series. */
   days: number;
+  /** The groups the silence watchdog flags now (see silence.ts), by id. */
+  silences: ReadonlyMap<number, AlertRecord>;
 }
 
 /**
  * Every group of the workspace with today's and the week's activity, sortable by any
- * column and filterable by name. Rows open the group's page; groups that have been
- * quiet for 12h+ are flagged.
+ * column and filterable by name. Rows open the group's page; groups the silence
+ * watchdog has raised an alert for (and nobody has spoken in since) are flagged.
  */
-export function GroupsTable({ groups, asOf, days }: GroupsTableProps) {
+export function GroupsTable({ groups, asOf, days, silences }: GroupsTableProps) {
   const { t, fmt, locale } = useI18n();
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<Sort>({ key: 'todayMessages', dir: 'desc' });
@@ -176,7 +178,7 @@ export function GroupsTable({ groups, asOf, days }: GroupsTableProps) {
           </thead>
           <tbody>
             {rows.map((g) => {
-              const silent = isSilent(g.lastMessageAt, asOf);
+              const silent = silences.has(g.id);
               const quiet = silenceMs(g.lastMessageAt, asOf);
               const total = g.daily.reduce((sum, v) => sum + v, 0);
               return (

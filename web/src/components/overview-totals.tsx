@@ -1,6 +1,5 @@
-import type { Overview } from '../api-client.js';
+import type { AlertRecord, Overview } from '../api-client.js';
 import { useI18n } from '../i18n.js';
-import { isSilent } from '../silence.js';
 
 type Tone = 'neutral' | 'good' | 'warn' | 'bad';
 
@@ -17,13 +16,13 @@ function StatCard({ label, value, note, tone = 'neutral', accent }: { label: str
 /**
  * The workspace's headline figures. Each card's note adds the context an operator
  * checks next: yesterday's figure (today is still running, so no misleading
- * percentage), how many groups went quiet, the day's net member change.
+ * percentage), how many groups the silence watchdog flags now, the day's net member change.
  */
-export function OverviewTotals({ overview }: { overview: Overview }) {
+export function OverviewTotals({ overview, silences }: { overview: Overview; silences: ReadonlyMap<number, AlertRecord> }) {
   const { t, fmt } = useI18n();
-  const { totals, series, groups, asOf } = overview;
+  const { totals, series, groups } = overview;
   const yesterday = (values: number[]) => fmt.number(values[values.length - 2] ?? 0);
-  const silent = groups.filter((g) => isSilent(g.lastMessageAt, asOf)).length;
+  const silent = silences.size;
   const net = totals.joinsToday - totals.leavesToday;
 
   return (

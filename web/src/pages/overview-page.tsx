@@ -1,10 +1,11 @@
-import { fetchOverview } from '../api-client.js';
+import { fetchAlerts, fetchOverview } from '../api-client.js';
 import type { Workspace } from '../api-client.js';
 import { ActivityChart } from '../charts/activity-chart.js';
 import { ErrorState, LoadingState, RefreshErrorBanner } from '../components/status-views.js';
 import { GroupsTable } from '../components/groups-table.js';
 import { OverviewTotals } from '../components/overview-totals.js';
 import { useI18n } from '../i18n.js';
+import { currentSilences } from '../silence.js';
 import { useDocumentTitle } from '../use-document-title.js';
 import { useResource } from '../use-resource.js';
 
@@ -18,8 +19,11 @@ export function OverviewPage({ workspace }: { workspace: Workspace }) {
   const { t, fmt } = useI18n();
   useDocumentTitle(t('overview.title'));
   const overview = useResource((signal) => fetchOverview(workspace.slug, DAYS, signal), [workspace.slug], { pollMs: REFRESH_MS });
+  // The silence watchdog's alerts flag the silent groups (an unreadable list flags none).
+  const alerts = useResource((signal) => fetchAlerts(workspace.slug, { kind: 'silence' }, signal), [workspace.slug], { pollMs: REFRESH_MS });
 
   const data = overview.data;
+  const silences = currentSilences(alerts.data?.alerts ?? [], data?.groups ?? []);
   return (
     <div className="page">
       <header className="page-head">
@@ -44,7 +48,7 @@ export function OverviewPage({ workspace }: { workspace: Workspace }) {
       {data && (
         <>
           {overview.error && <RefreshErrorBanner error={overview.error} />}
-          <OverviewTotals overview={data} />
+          <OverviewTotals overview={data} silences={silences} />
           <section className="card" aria-labelledby="activity-title">
             <div className="card__head">
               <h2 id="activity-title" className="card__title">
@@ -53,7 +57,7 @@ export function OverviewPage({ workspace }: { workspace: Workspace }) {
             </div>
             <ActivityChart days={data.days} series={data.series} />
           </section>
-          <GroupsTable groups={data.groups} asOf={data.asOf} days={data.days.length} />
+          <GroupsTable groups={data.groups} asOf={data.asOf} days={data.days.length} silences={silences} />
         </>
       )}
     </div>
