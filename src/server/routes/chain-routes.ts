@@ -9,6 +9,7 @@ import { chainCsv, chainJson } from '../../conversion/chains/chain-export.js';
 import { ChainNotFoundError, closeChain, getChain, InvalidChainError, listChains, MAX_QUOTA, MAX_TITLE, startChain } from '../../conversion/chains/chain-store.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam, readJson } from '../http-errors.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 
 const startBody = z
   .object({
@@ -111,3 +112,22 @@ export function chainRoutes(deps: ServerDeps, authorize: Authorize) {
 
   return app;
 }
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const chainRouteDocs: RouteDocs = {
+  tag: 'chains',
+  routes: [
+    {
+      method: 'get',
+      path: '/chains',
+      summary: 'A workspace’s chain sign-ups (接龙), optionally one group’s',
+      access: 'read',
+      query: z.object({ workspace: z.string().optional(), group: z.string().optional() }),
+    },
+    { method: 'get', path: '/groups/:id/chains', summary: 'A group’s chain sign-ups', access: 'read' },
+    { method: 'post', path: '/groups/:id/chains', summary: 'Start a chain sign-up in a group', access: 'act', body: startBody },
+    { method: 'get', path: '/chains/:id', summary: 'One chain with its entries in order', access: 'read' },
+    { method: 'post', path: '/chains/:id/close', summary: 'Close a chain', access: 'act' },
+    { method: 'get', path: '/chains/:id/export.csv', summary: 'A chain’s entries as CSV', access: 'read', produces: 'text/csv' },
+  ],
+};
