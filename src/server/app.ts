@@ -7,6 +7,7 @@ import { alertRoutes } from './routes/alert-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
+import { chainRoutes } from './routes/chain-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { growthRoutes, landingRoutes } from './routes/growth-routes.js';
@@ -67,6 +68,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', automationRoutes(deps, authorize));
   api.route('/', privacyRoutes(deps, authorize));
   api.route('/', outboxRoutes(deps, authorize));
+  api.route('/', chainRoutes(deps, authorize));
   api.route('/', alertRoutes(deps, authorize));
   api.route('/', moderationRoutes(deps, authorize));
   api.route('/', growthRoutes(deps, authorize));
