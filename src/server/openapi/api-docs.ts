@@ -1,6 +1,8 @@
+import { alertRouteDocs } from '../routes/alert-routes.js';
 import { auditRouteDocs } from '../routes/audit-routes.js';
 import { authRouteDocs } from '../routes/auth-routes.js';
 import { automationRouteDocs } from '../routes/automation-routes.js';
+import { chainRouteDocs } from '../routes/chain-routes.js';
 import { connectionRouteDocs } from '../routes/connection-routes.js';
 import { groupRouteDocs } from '../routes/group-routes.js';
 import { growthRouteDocs } from '../routes/growth-routes.js';
@@ -34,6 +36,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   groupRouteDocs,
   healthRouteDocs,
   sandboxRouteDocs,
+  chainRouteDocs,
   tokenRouteDocs,
   auditRouteDocs,
   connectionRouteDocs,
@@ -41,6 +44,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   privacyRouteDocs,
   outboxRouteDocs,
   moderationRouteDocs,
+  alertRouteDocs,
   growthRouteDocs,
   platformRouteDocs,
   webhookRouteDocs,

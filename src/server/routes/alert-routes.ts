@@ -5,6 +5,7 @@ import { listAlerts } from '../../alerts/alert-store.js';
 import { workspaceAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
 import { groupFilter } from '../../auth/principal.js';
 import type { ServerDeps } from '../server-deps.js';
+import type { RouteDocs } from '../openapi/route-doc.js';
 
 const listQuery = z.object({
   workspace: z.string().max(100).optional(),
@@ -39,3 +40,9 @@ export function alertRoutes(deps: ServerDeps, authorize: Authorize) {
   });
   return app;
 }
+
+/** This file's routes as the API reference describes them (src/server/openapi). */
+export const alertRouteDocs: RouteDocs = {
+  tag: 'alerts',
+  routes: [{ method: 'get', path: '/alerts', summary: 'Alerts raised for the workspace’s groups', access: 'read', query: listQuery }],
+};
