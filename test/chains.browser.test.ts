@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/env.js';
+import { startServer, type RunningServer } from '../src/server/serve.js';
+import { hasChromium, launchBrowser } from './helpers/browser.js';
+
+describe.runIf(hasChromium)("a group's chain sign-ups on its page, in Chromium, on the demo workspace", { timeout: 120_000 }, () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-chains-browser-'));
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let groupId = 0;
+  const pageErrors: string[] = [];
+  const printed: string[] = [];
+
+  beforeAll(async () => {
+    const config = loadConfig({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: 'warn' });
+    server = await startServer(config, { port: 0, roles: ['web', 'worker'], hostname: '127.0.0.1', print: (line) => printed.push(line) });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const line = printed.find((l) => l.startsWith('Sign in as demo@hearth.local with password '))!;
+    await page.goto(server.url);
+    await page.getByTestId('login-email').fill('demo@hearth.local');
+    await page.getByTestId('login-password').fill(line.slice('Sign in as demo@hearth.local with password '.length));
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('group-row').first().waitFor();
+    const { chains } = (await (await page.request.get(`${server.url}/api/chains`)).json()) as { chains: { groupId: number }[] };
+    groupId = chains[0]!.groupId;
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows the group buy with its live count and its list in order, in English and Chinese', async () => {
+    await page.goto(`${server.url}/groups/${groupId}`);
+    const card = page.getByTestId('group-chains');
+    await card.waitFor();
+    await card.getByText('周六草莓团购 Saturday strawberries').waitFor();
+    expect(await card.innerText()).toContain('11 of 30 taken');
+    await card.getByRole('button', { name: 'Show list' }).click();
+    await card.locator('tbody tr').first().waitFor();
+    expect(await card.locator('tbody tr').count()).toBe(5);
+    expect(await card.locator('tbody tr').first().innerText()).toContain('奶油草莓 周六下午取');
+    await page.getByTestId('lang-switch').selectOption('zh-CN');
+    await expect.poll(() => card.innerText()).toContain('已接 11/30 份');
+    expect(await page.locator('#group-chains-title').innerText()).toBe('接龙');
+    await page.getByTestId('lang-switch').selectOption('en');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('fits a phone: the chains card does not overflow the screen', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US', storageState: await page.context().storageState() });
+    try {
+      await phone.goto(`${server.url}/groups/${groupId}`);
+      await phone.getByTestId('group-chains').getByRole('button', { name: 'Show list' }).click();
+      await phone.getByTestId('group-chains').locator('tbody tr').first().waitFor();
+      const beyond = await phone.evaluate(() =>
+        [...document.querySelectorAll('section.chains > *, .chains__row, .chains__form, .chains__actions')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .map((e) => e.className),
+      );
+      expect(beyond).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
+});
