@@ -10,6 +10,7 @@ import { registerChainCommand } from './commands/chain-command.js';
 import { registerAutomationCommand } from './commands/automation-command.js';
 import { registerConnectionCommand } from './commands/connection-command.js';
 import { registerGrowthCommand } from './commands/growth-command.js';
+import { registerGroupCommand } from './commands/group-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerMemberCommand } from './commands/member-command.js';
 import { registerMetricsCommand } from './commands/metrics-command.js';
@@ -27,6 +28,7 @@ const program = new Command('hearth').description('Hearth: keep community groups
 registerServeCommand(program);
 registerSandboxCommand(program);
 registerMetricsCommand(program);
+registerGroupCommand(program);
 registerImportCommand(program);
 registerMemberCommand(program);
 registerConnectionCommand(program);

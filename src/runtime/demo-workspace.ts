@@ -1,12 +1,13 @@
 import { seedDemoModeration } from '../antispam/demo-moderation.js';
 import { seedDemoChain } from '../conversion/chains/demo-chain.js';
-import { addAutomation } from '../automations/automation-store.js';
 import { seedDemoGrowth } from '../growth/demo-growth.js';
 import { seedDemoWebhooks } from '../webhooks/demo-webhooks.js';
+import { addAutomation } from '../automations/automation-store.js';
 import { createCommunity, type Community } from '../simulator/community-simulator.js';
 import { ensureGroup } from '../store/groups.js';
 import { seedDemoActivation } from './demo-activation.js';
 import { seedDemoAttention } from './demo-attention.js';
+import { seedDemoGroupSets } from './demo-group-sets.js';
 import type { HearthRuntime } from './hearth-runtime.js';
 import { setUpWorkspace } from './workspace-setup.js';
 
@@ -61,6 +62,7 @@ export class DemoWorkspace {
         g.createdAt,
       );
     }
+    await seedDemoGroupSets(db, workspace.id, start);
     for (const faq of DEMO_FAQ) await addAutomation(db, { workspaceId: workspace.id, kind: 'keyword-reply', config: faq }, start);
     runtime.automations.invalidate();
 
@@ -72,9 +74,9 @@ export class DemoWorkspace {
       options.onProgress?.(Math.min(i + 2_000, history.length), history.length);
     }
     await seedDemoAttention(runtime, workspace.id, options.now);
-    await seedDemoActivation(runtime, workspace.id, options.now);
     await seedDemoModeration(runtime, workspace.id, options.now);
     await seedDemoChain(runtime, workspace.id, options.now);
+    await seedDemoActivation(runtime, workspace.id, options.now);
     await seedDemoGrowth(runtime, workspace.id, options.now);
     await seedDemoWebhooks(runtime, workspace.id, options.now);
     await demo.#save(options.now);

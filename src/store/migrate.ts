@@ -7,10 +7,11 @@ import { outboxParkedMigration } from './migrations/0004-outbox-parked.js';
 import { automationProblemsMigration } from './migrations/0005-automation-problems.js';
 import { connectionHealthMigration } from './migrations/0006-connection-health.js';
 import { activationMigration } from './migrations/0008-activation.js';
-import { chainsMigration } from './migrations/0010-chains.js';
 import { growthCodesMigration } from './migrations/0009-growth-codes.js';
+import { chainsMigration } from './migrations/0010-chains.js';
 import { antispamMigration } from './migrations/0011-antispam.js';
 import { webhooksMigration } from './migrations/0012-webhooks.js';
+import { groupSetsMigration } from './migrations/0013-group-sets.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -22,10 +23,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0005-automation-problems': automationProblemsMigration(dialect),
     '0006-connection-health': connectionHealthMigration(dialect),
     '0008-activation': activationMigration(dialect),
-    '0010-chains': chainsMigration(dialect),
     '0009-growth-codes': growthCodesMigration(dialect),
+    '0010-chains': chainsMigration(dialect),
     '0011-antispam': antispamMigration(dialect),
     '0012-webhooks': webhooksMigration(dialect),
+    '0013-group-sets': groupSetsMigration(dialect),
   };
 }
 

@@ -9,6 +9,7 @@ export interface Database {
   workspace: WorkspaceTable;
   connection: ConnectionTable;
   chat_group: ChatGroupTable;
+  group_tag: GroupTagTable;
   member: MemberTable;
   identity: IdentityTable;
   membership: MembershipTable;
@@ -36,13 +37,13 @@ export interface Database {
   growth_code_group: GrowthCodeGroupTable;
   growth_code_link: GrowthCodeLinkTable;
   growth_group_qr: GrowthGroupQrTable;
-  webhook: WebhookTable;
-  webhook_delivery: WebhookDeliveryTable;
   chain: ChainTable;
   chain_entry: ChainEntryTable;
   spam_model: SpamModelTable;
   spam_guard: SpamGuardTable;
   moderation_item: ModerationItemTable;
+  webhook: WebhookTable;
+  webhook_delivery: WebhookDeliveryTable;
 }
 
 export interface WorkspaceTable {
@@ -82,6 +83,14 @@ export interface ChatGroupTable {
   audience: string | null;
   promise: string | null;
   naming_rule: string | null;
+  created_at: number;
+}
+
+/** A group's membership of a named set (migration 0013). */
+export interface GroupTagTable {
+  workspace_id: number;
+  group_id: number;
+  tag: string;
   created_at: number;
 }
 

@@ -113,6 +113,24 @@ export interface GroupProfile {
   members: number;
 }
 
+/** A group's positioning and sets (`GET /api/groups/:id`), as its profile card shows and edits them. */
+export interface GroupDetail {
+  id: number;
+  name: string;
+  platform: string;
+  purpose: string | null;
+  type: string | null;
+  theme: string | null;
+  audience: string | null;
+  promise: string | null;
+  namingRule: string | null;
+  timezone: string;
+  sets: string[];
+}
+
+/** What the profile card sends: the fields changed, null clearing one. */
+export type GroupProfileChange = Partial<Pick<GroupDetail, 'purpose' | 'type' | 'theme' | 'audience' | 'promise' | 'namingRule' | 'timezone'>>;
+
 /** `GET /api/groups/:id/activity`. */
 export interface GroupActivity {
   group: GroupProfile;
@@ -205,7 +223,7 @@ let csrfToken: string | null = null;
 /** Fired on `window` when the server answers 401: the session ended, the app shows the sign-in page. */
 export const UNAUTHORIZED_EVENT = 'hearth:unauthorized';
 
-export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', route: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   const headers: Record<string, string> = body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' };
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -405,12 +423,20 @@ export function decideParked(id: number, decision: 'requeue' | 'discard'): Promi
   return request('POST', `/api/outbox/${enc(String(id))}/${decision}`, {});
 }
 
-export type { CodeStatus as GrowthCode } from '../../src/shared/growth-records.js';
-import type { CodeStatus as GrowthCodeRecord } from '../../src/shared/growth-records.js';
+export function fetchGroup(groupId: number, signal?: AbortSignal): Promise<{ group: GroupDetail }> {
+  return request('GET', `/api/groups/${groupId}`, undefined, signal);
+}
 
-/** A workspace's invitation codes and live codes, newest first, with scans, joins and fill. */
-export function fetchGrowthCodes(ws: string, signal?: AbortSignal): Promise<{ codes: GrowthCodeRecord[] }> {
-  return request('GET', `/api/growth/codes?${new URLSearchParams({ workspace: ws })}`, undefined, signal);
+export function changeGroupProfile(groupId: number, change: GroupProfileChange): Promise<{ profile: Omit<GroupDetail, 'id' | 'name' | 'platform' | 'sets'> }> {
+  return request('PATCH', `/api/groups/${groupId}/profile`, change);
+}
+
+export function setGroupSets(groupId: number, sets: string[]): Promise<{ sets: string[] }> {
+  return request('PUT', `/api/groups/${groupId}/sets`, { sets });
+}
+
+export function fetchGroupSets(ws: string, signal?: AbortSignal): Promise<{ sets: { tag: string; groups: number }[] }> {
+  return request('GET', `/api/group-sets?workspace=${enc(ws)}`, undefined, signal);
 }
 
 export type { ModerationRecord };
@@ -423,4 +449,12 @@ export function fetchModeration(ws: string, status: 'pending' | 'approved' | 'di
 /** Confirms (approve: it was spam) or overturns (dismiss: it was not) a queued message. */
 export function decideModerationItem(id: number, verb: 'approve' | 'dismiss'): Promise<{ id: number; status: string }> {
   return request('POST', `/api/moderation/${id}/${verb}`);
+}
+
+export type { CodeStatus as GrowthCode } from '../../src/shared/growth-records.js';
+import type { CodeStatus as GrowthCodeRecord } from '../../src/shared/growth-records.js';
+
+/** A workspace's invitation codes and live codes, newest first, with scans, joins and fill. */
+export function fetchGrowthCodes(ws: string, signal?: AbortSignal): Promise<{ codes: GrowthCodeRecord[] }> {
+  return request('GET', `/api/growth/codes?${new URLSearchParams({ workspace: ws })}`, undefined, signal);
 }

@@ -4,6 +4,7 @@ import { authRouteDocs } from '../routes/auth-routes.js';
 import { automationRouteDocs } from '../routes/automation-routes.js';
 import { chainRouteDocs } from '../routes/chain-routes.js';
 import { connectionRouteDocs } from '../routes/connection-routes.js';
+import { groupProfileRouteDocs } from '../routes/group-profile-routes.js';
 import { groupRouteDocs } from '../routes/group-routes.js';
 import { growthRouteDocs } from '../routes/growth-routes.js';
 import { healthRouteDocs } from '../routes/health-routes.js';
@@ -34,6 +35,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   authRouteDocs,
   workspaceRouteDocs,
   groupRouteDocs,
+  groupProfileRouteDocs,
   healthRouteDocs,
   sandboxRouteDocs,
   chainRouteDocs,

@@ -5,6 +5,8 @@ import { groupsActivity } from '../../analytics/workspace-overview.js';
 import { accessibleWorkspaces, groupAccess, workspaceAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
 import { groupFilter } from '../../auth/principal.js';
 import type { ChatGroupTable, Database } from '../../store/schema.js';
+import { groupSelectorSchema, resolveGroupSelector, type GroupSelector } from '../../groups/group-selector.js';
+import { tagsOfGroups } from '../../groups/group-sets.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam } from '../http-errors.js';
 import type { RouteDocs } from '../openapi/route-doc.js';
@@ -41,6 +43,25 @@ export async function groupsInScope(db: Kysely<Database>, scopes: { workspaceId:
   return q.orderBy('workspace_id').orderBy('id').execute();
 }
 
+/**
+ * The list's filters (`?set=paid&type=product&purpose=sell&platform=telegram&name=bake`)
+ * as a group selector; none given: undefined (every group). A bad value is a 400
+ * naming it.
+ */
+function selectorOfQuery(query: Record<string, string>): GroupSelector | undefined {
+  const { set, type, purpose, platform, name } = query;
+  if ([set, type, purpose, platform, name].every((v) => v === undefined || v === '')) return undefined;
+  const parsed = groupSelectorSchema.safeParse({
+    ...(set ? { sets: set.split(',') } : {}),
+    ...(type ? { type } : {}),
+    ...(purpose ? { purpose } : {}),
+    ...(platform ? { platform } : {}),
+    ...(name ? { name } : {}),
+  });
+  if (!parsed.success) throw new HTTPException(400, { message: `bad group filter: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+  return parsed.data;
+}
+
 /** The caller's groups: the list, one group's profile, and its activity. */
 export function groupRoutes(deps: ServerDeps, authorize: Authorize) {
   const app = new Hono<AuthEnv>();
@@ -50,18 +71,24 @@ export function groupRoutes(deps: ServerDeps, authorize: Authorize) {
     const principal = c.var.principal;
     const ref = c.req.query('workspace');
     const accesses = ref ? [workspaceAccess(principal, ref, 'read')] : accessibleWorkspaces(principal, 'read');
-    const rows = await groupsInScope(
-      db,
-      accesses.map((a) => ({ workspaceId: a.workspace.id, groupIds: groupFilter(a) })),
+    const selector = selectorOfQuery(c.req.query());
+    const scopes = await Promise.all(
+      accesses.map(async (a) => ({ workspaceId: a.workspace.id, groupIds: selector ? await resolveGroupSelector(db, a.workspace.id, selector, groupFilter(a)) : groupFilter(a) })),
     );
+    const rows = await groupsInScope(db, scopes);
     const byId = new Map(accesses.map((a) => [a.workspace.id, a.workspace]));
-    return c.json({ groups: rows.map((g) => presentGroup(g, byId.get(g.workspace_id)!)) });
+    const sets = await tagsOfGroups(
+      db,
+      rows.map((g) => g.id),
+    );
+    return c.json({ groups: rows.map((g) => ({ ...presentGroup(g, byId.get(g.workspace_id)!), purpose: g.purpose, sets: sets.get(g.id) ?? [] })) });
   });
 
   app.get('/groups/:id', authorize('read'), async (c) => {
     const id = intParam(c.req.param('id'), 'group id');
     const { access, group } = await groupAccess(db, c.var.principal, id, 'read');
-    return c.json({ group: presentGroupProfile(group, access.workspace) });
+    const sets = (await tagsOfGroups(db, [group.id])).get(group.id) ?? [];
+    return c.json({ group: { ...presentGroupProfile(group, access.workspace), sets } });
   });
 
   app.get('/groups/:id/activity', authorize('read'), async (c) => {

@@ -1,11 +1,12 @@
 import { fetchGroupActivity } from '../api-client.js';
-import type { ActivityFigures, GroupProfile } from '../api-client.js';
+import type { ActivityFigures } from '../api-client.js';
 import { ActivityChart } from '../charts/activity-chart.js';
-import { PlatformBadge } from '../components/platform-badge.js';
+import { GroupProfileCard } from '../components/group-profile-card.js';
 import { GroupHealthCard } from '../health/group-health-card.js';
 import { GroupChainsCard } from '../chains/group-chains-card.js';
+import { PlatformBadge } from '../components/platform-badge.js';
 import { ErrorState, LoadingState, RefreshErrorBanner } from '../components/status-views.js';
-import { platformLabel, useI18n } from '../i18n.js';
+import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../i18n.js';
 import { Link } from '../router.js';
 import { useDocumentTitle } from '../use-document-title.js';
@@ -36,39 +37,6 @@ function Figures({ title, figures, perDayOver }: { title: string; figures: Activ
           </div>
         ))}
       </dl>
-    </section>
-  );
-}
-
-function Profile({ group }: { group: GroupProfile }) {
-  const { t, fmt } = useI18n();
-  const rows: Array<[MessageKey, string | null]> = [
-    ['group.platform', platformLabel(t, group.platform)],
-    ['group.type', group.type],
-    ['group.members', fmt.number(group.members)],
-    ['group.purpose', group.purpose],
-    ['group.theme', group.theme],
-    ['group.audience', group.audience],
-    ['group.timezone', group.timezone],
-  ];
-  return (
-    <section className="card profile" aria-labelledby="profile-title">
-      <h2 id="profile-title" className="card__title">
-        {t('group.profile')}
-      </h2>
-      <dl className="profile__list">
-        {rows.map(([label, value]) => (
-          <div key={label} className="profile__row">
-            <dt>{t(label)}</dt>
-            <dd className={value ? undefined : 'muted'}>{value || '—'}</dd>
-          </div>
-        ))}
-      </dl>
-      {group.platform === 'sandbox' && (
-        <Link to={`/sandbox?group=${group.id}`} className="btn btn--secondary btn--block">
-          {t('group.openSandbox')}
-        </Link>
-      )}
     </section>
   );
 }
@@ -118,7 +86,7 @@ export function GroupPage({ groupId }: { groupId: number }) {
               <GroupChainsCard groupId={data.group.id} />
             </div>
             <aside className="group-layout__side">
-              <Profile group={data.group} />
+              <GroupProfileCard groupId={data.group.id} members={data.group.members} />
             </aside>
           </div>
         </>
