@@ -150,9 +150,7 @@ describe.each(backends)('chain sign-ups on the sandbox, $name', (backend) => {
       ['cai', 2, 'green'],
     ]);
     expect(shown.taken).toBe(6);
-    expect(chainCsv(shown)).toBe(
-      '\uFEFFposition,member_id,member,quantity,note\r\n1,' + shown.entries[0]!.member.id + ',ann,4,mango\r\n2,' + shown.entries[1]!.member.id + ',cai,2,green\r\ntotal,,,6,\r\n',
-    );
+    expect(chainCsv(shown)).toBe(`\uFEFFposition,member_id,member,quantity,note\r\n1,${shown.entries[0]!.member.id},ann,4,mango\r\n2,${shown.entries[1]!.member.id},cai,2,green\r\ntotal,,,6,\r\n`);
   });
 
   it('reposts the list at most every 3 minutes: a burst of sign-ups is one repost at the window end, with every entry', async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setActivationSettings, ActivationSettingsInvalidError } from '../src/activation/activation-settings.js';
 import { inQuietHours, judgeSilence, parseQuietHours } from '../src/activation/silence-rule.js';

@@ -84,7 +84,7 @@ export class Ingestor {
   }
 
   /** Adds a rule that runs after the configured ones, in the batch's transaction (see {@link StatefulRule}). */
-  useStatefulRule(rule: StatefulRule): void {
+  addStatefulRule(rule: StatefulRule): void {
     this.#statefulRules.push(rule);
   }
 

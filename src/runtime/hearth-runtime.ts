@@ -104,13 +104,12 @@ export class HearthRuntime implements ConnectionHost {
       this.#loop?.wake();
       planned?.();
     });
-    this.ingestor.useStatefulRule(applyChainMessage);
+    this.ingestor.addStatefulRule(applyChainMessage);
     // Anti-spam: a message judged spam is deleted, warned about and queued for review (src/antispam).
-    this.ingestor.useStatefulRule(this.spamRule.onEvent);
+    this.ingestor.addStatefulRule(this.spamRule.onEvent);
     // Outgoing webhooks: deliveries queued with the event they tell of (src/webhooks).
     const webhooks = new WebhookFanout(store.db, this.clock);
-    // biome-ignore lint/correctness/useHookAtTopLevel: the Ingestor's method, not a React hook
-    this.ingestor.useStatefulRule(webhooks.onEvent);
+    this.ingestor.addStatefulRule(webhooks.onEvent);
     this.sandbox = sandboxPlatform.open(SANDBOX_SENDER, this.#sandboxContext(null));
     this.adapters.set('sandbox', this.sandbox);
     this.dispatcher = new Dispatcher(store, ({ platform, connectionId }) => (connectionId !== null ? this.connections.get(connectionId) : this.adapters.get(platform)), this.clock, {

@@ -34,7 +34,7 @@ function WarningLine({ warning, code }: { warning: Warning; code: GrowthCode }) 
 function Fill({ members, capacity }: { members: number; capacity: number }) {
   const share = Math.min(1, members / Math.max(1, capacity));
   return (
-    <span className="growth__fill" role="meter" aria-valuemin={0} aria-valuemax={capacity} aria-valuenow={members}>
+    <span className="growth__fill" aria-hidden="true">
       <span className={share >= 1 ? 'growth__fill-bar is-full' : share >= 0.8 ? 'growth__fill-bar is-near' : 'growth__fill-bar'} style={{ width: `${Math.round(share * 100)}%` }} />
     </span>
   );
