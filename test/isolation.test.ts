@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { startChain } from '../src/conversion/chains/chain-store.js';
+import { createLiveCode } from '../src/growth/code-store.js';
 import { sessionFor, TEST_PASSWORD, type ApiClient } from './helpers/auth-fixture.js';
 import { backends } from './helpers/backends.js';
 import { diffSnapshots, snapshot, T0, twoWorkspaces, ZETA_MARKERS } from './helpers/world-fixture.js';
@@ -20,11 +22,17 @@ interface ZetaIds {
   outboxId: number;
   /** Zeta's outgoing webhook. */
   webhookId: number;
+  /** A chain sign-up in zeta's room. */
+  chainId: number;
+  /** Zeta's live code (its public code string). */
+  code: string;
+  /** An item in zeta's moderation queue. */
+  moderationId: number;
 }
 
 /** One request and what each kind of acme caller must get: the session of its owner, and a read+act+configure token. */
 interface Probe {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   session: number;
@@ -44,6 +52,7 @@ const get = (path: string, session: number, token = session): Probe => ({ method
 const post = (path: string, body: unknown, session: number, token = session): Probe => ({ method: 'POST', path, body, session, token });
 const del = (path: string, session: number, token = session): Probe => ({ method: 'DELETE', path, session, token });
 const patch = (path: string, body: unknown, session: number, token = session): Probe => ({ method: 'PATCH', path, body, session, token });
+const put = (path: string, body: unknown, session: number, token = session): Probe => ({ method: 'PUT', path, body, session, token });
 
 /**
  * Every API route, and how it is probed. The suite fails when the app has a route
@@ -120,6 +129,31 @@ const CASES: Record<string, Case> = {
   'DELETE /api/webhooks/:id': { probes: (z) => [del(`/api/webhooks/${z.webhookId}`, 404)] },
   'POST /api/webhooks/:id/deliveries/:delivery/redeliver': { probes: (z) => [post(`/api/webhooks/${z.webhookId}/deliveries/1/redeliver`, {}, 404)] },
   'POST /api/webhooks/:id/ping': { probes: (z) => [post(`/api/webhooks/${z.webhookId}/ping`, {}, 404)] },
+  'GET /api/groups/:id/health': { probes: (z) => [get(`/api/groups/${z.lounge}/health`, 404), get(`/api/groups/${z.room}/health?to=2026-07-01`, 404)] },
+  'GET /api/groups/:id/members/figures': { probes: (z) => [get(`/api/groups/${z.lounge}/members/figures`, 404)] },
+  'PATCH /api/groups/:id/profile': { probes: (z) => [patch(`/api/groups/${z.lounge}/profile`, { theme: 'intruder' }, 404)] },
+  'PUT /api/groups/:id/sets': { probes: (z) => [put(`/api/groups/${z.lounge}/sets`, { sets: ['intruder'] }, 404)] },
+  'GET /api/group-sets': { probes: (z) => [get('/api/group-sets', 200), get(`/api/group-sets?workspace=${z.slug}`, 404)] },
+  'POST /api/groups/select': {
+    probes: (z) => [post('/api/groups/select', { selector: { groups: [z.lounge, z.room] } }, 200), post('/api/groups/select', { workspace: z.slug, selector: {} }, 404)],
+  },
+  'GET /api/growth/codes': { probes: (z) => [get('/api/growth/codes', 200), get(`/api/growth/codes?workspace=${z.slug}`, 404)] },
+  'GET /api/growth/codes/:code': { probes: (z) => [get(`/api/growth/codes/${z.code}`, 404)] },
+  'POST /api/growth/codes': { probes: (z) => [post('/api/growth/codes', { workspace: z.slug, kind: 'live', name: 'intruder', groupIds: [z.lounge] }, 404)] },
+  'POST /api/growth/codes/:code/groups': { probes: (z) => [post(`/api/growth/codes/${z.code}/groups`, { groupId: z.room }, 404)] },
+  'PUT /api/growth/groups/:id/qr': { probes: (z) => [put(`/api/growth/groups/${z.lounge}/qr`, { mime: 'image/png', image: 'iVBORw0KGgo=' }, 404)] },
+  'GET /api/moderation': { probes: (z) => [get('/api/moderation', 200), get(`/api/moderation?workspace=${z.slug}`, 404)] },
+  'GET /api/moderation/settings': { probes: (z) => [get('/api/moderation/settings', 200), get(`/api/moderation/settings?workspace=${z.slug}`, 404)] },
+  'PUT /api/moderation/settings': { probes: (z) => [put(`/api/moderation/settings?workspace=${z.slug}`, { enabled: true }, 404)] },
+  'POST /api/moderation/:id/approve': { probes: (z) => [post(`/api/moderation/${z.moderationId}/approve`, {}, 404)] },
+  'POST /api/moderation/:id/dismiss': { probes: (z) => [post(`/api/moderation/${z.moderationId}/dismiss`, {}, 404)] },
+  'GET /api/chains': { probes: (z) => [get('/api/chains', 200), get(`/api/chains?workspace=${z.slug}`, 404)] },
+  'GET /api/groups/:id/chains': { probes: (z) => [get(`/api/groups/${z.room}/chains`, 404)] },
+  'POST /api/groups/:id/chains': { probes: (z) => [post(`/api/groups/${z.room}/chains`, { title: 'intruder' }, 404)] },
+  'GET /api/chains/:id': { probes: (z) => [get(`/api/chains/${z.chainId}`, 404)] },
+  'POST /api/chains/:id/close': { probes: (z) => [post(`/api/chains/${z.chainId}/close`, {}, 404)] },
+  'GET /api/chains/:id/export.csv': { probes: (z) => [get(`/api/chains/${z.chainId}/export.csv`, 404)] },
+  'GET /api/alerts': { probes: (z) => [get('/api/alerts', 200), get(`/api/alerts?workspace=${z.slug}`, 404)] },
   'GET /api/openapi.json': { public: true, probes: () => [get('/api/openapi.json', 200)] },
   'GET /api/docs': { public: true, probes: () => [get('/api/docs', 200)] },
   'ALL /api/*': { public: true, probes: (z) => [get(`/api/workspaces/${z.slug}/members`, 404), post(`/api/groups/${z.lounge}/delete`, {}, 404)] },
@@ -152,6 +186,29 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
       memberId: (await w.db.selectFrom('member').select('id').where('workspace_id', '=', w.zeta.id).where('display_name', '=', 'zeta-member-xq').executeTakeFirstOrThrow()).id,
       outboxId: (await w.db.selectFrom('outbox').select('id').where('workspace_id', '=', w.zeta.id).orderBy('id').executeTakeFirstOrThrow()).id,
       webhookId: w.zetaWebhook.id,
+      chainId: (await startChain(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, title: 'Zeta secret words buy' }, T0)).id,
+      code: (await createLiveCode(w.db, { workspaceId: w.zeta.id, name: 'zeta-live', groupIds: [w.zetaLounge.id, w.zetaRoom.id] }, T0)).code,
+      moderationId: (
+        await w.db
+          .insertInto('moderation_item')
+          .values({
+            workspace_id: w.zeta.id,
+            group_id: w.zetaLounge.id,
+            member_id: null,
+            event_id: (await w.db.selectFrom('event').select('id').where('workspace_id', '=', w.zeta.id).orderBy('id').executeTakeFirstOrThrow()).id,
+            message_id: 'zeta-m1',
+            text: 'zeta secret words',
+            score: 0.9,
+            reasons: '[]',
+            planned: '[]',
+            status: 'pending',
+            created_at: T0,
+            decided_at: null,
+            decided_by: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
     };
     const acmeOperators = new Set([w.acmeOwner.id]);
     const token = await w.tokenClient(w.acmeOwner.id, ['read', 'act', 'configure']);

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit-log.js';
-import { workspaceAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
+import { groupAccess, workspaceAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
 import { actorOf, inGroupScope } from '../../auth/principal.js';
 import type { WorkspaceAccess } from '../../auth/principal.js';
 import { resolveScan } from '../../growth/code-landing.js';
@@ -125,8 +125,8 @@ export function growthRoutes(deps: ServerDeps, authorize: Authorize) {
 
   app.put('/growth/groups/:id/qr', authorize('configure'), async (c) => {
     const groupId = intParam(c.req.param('id'), 'group id');
-    const access = workspaceAccess(c.var.principal, c.req.query('workspace'), 'configure');
-    if (!inGroupScope(access, groupId)) throw new HTTPException(404, { message: `no group ${groupId}` });
+    // The group's own workspace: another workspace's group is not found, as everywhere.
+    const { access } = await groupAccess(db, c.var.principal, groupId, 'configure');
     const body = await readJson(c, qrBody);
     const now = deps.clock();
     await uploadGroupQr(db, { workspaceId: access.workspace.id, groupId, mime: body.mime, base64: body.image }, now).catch(invalid);
