@@ -151,6 +151,37 @@ describe.each(backends)('ingest on $name', (backend) => {
     expect(welcomes).toEqual(['Welcome BEA to Bakers!', 'Welcome CY to Bakers!']);
   });
 
+  it("takes a join that arrives after the member already spoke and left as that stay's join: no second stay, nobody greeted after leaving", async () => {
+    const left = (member: string, minutes: number): EventInput =>
+      ({ platform: 'sandbox', kind: 'member.left', dedupKey: `left-${member}-${minutes}`, occurredAt: at(minutes), group, member: { id: member } }) as EventInput;
+    // Dee's join is in a batch a worker failed on: it comes back after her words and her leaving.
+    await runtime.ingest([say('dee', 'd1', 2, 'hi, bye'), left('dee', 3)], { workspaceId });
+    const late = await runtime.ingest([join('dee', 1)], { workspaceId });
+    // The same within one batch, out of order.
+    await runtime.ingest([say('eve', 'e1', 5), left('eve', 6), join('eve', 4)], { workspaceId });
+    expect(late[0]).toMatchObject({ status: 'stored', actions: 0 });
+
+    const { db } = runtime.store;
+    const stays = await db
+      .selectFrom('membership')
+      .innerJoin('member', 'member.id', 'membership.member_id')
+      .select(['member.display_name as name', 'join_method', 'left_at'])
+      .orderBy('membership.id')
+      .execute();
+    expect(stays.map((s) => [s.name, s.join_method, s.left_at === null ? 'open' : 'left'])).toEqual([
+      ['DEE', 'link', 'left'],
+      ['EVE', 'link', 'left'],
+    ]);
+    expect(await db.selectFrom('outbox').select('id').execute()).toEqual([]);
+    // Counted as a join and a leave each, all the same.
+    expect(await db.selectFrom('group_day').select(['joins', 'leaves']).execute()).toEqual([{ joins: 2, leaves: 2 }]);
+
+    // Coming back later is a new stay, and a first join was already had: no welcome either.
+    await runtime.ingest([join('dee', 8)], { workspaceId });
+    expect(await db.selectFrom('membership').select('id').where('left_at', 'is', null).execute()).toHaveLength(1);
+    expect(await db.selectFrom('outbox').select('id').execute()).toEqual([]);
+  });
+
   it('does not run automations on imported history', async () => {
     const results = await runtime.ingest([join('ann', 1)], { workspaceId, automations: false });
     expect(results[0]).toMatchObject({ status: 'stored', actions: 0 });

@@ -27,6 +27,7 @@ export interface MembershipRow {
   id: number;
   group_id: number;
   member_id: number;
+  joined_at: number;
   left_at: number | null;
   /** Null for a stay Hearth opened because the member spoke before any join was seen. */
   join_method: string | null;

@@ -50,8 +50,16 @@ interface Membership {
   joins: number;
   /** The open stay was opened by a message, and no join has claimed it yet. */
   implicit?: boolean;
+  /** When the open implicit stay began (the member's first words). */
+  implicitSince?: number;
   /** A stay this batch opened, written at its end. */
   pending?: NewMembership | null;
+  /**
+   * The latest stay when it is closed and was opened by a message with no join seen:
+   * a join dated no later than its start that arrives now is that stay's (the member
+   * spoke and left before their join reached ingest), not a new stay.
+   */
+  closedImplicit?: { id: number | null; pending: NewMembership | null; joinedAt: number } | null;
 }
 
 interface StagedEvent {
@@ -212,6 +220,8 @@ export class Ingestor {
       }
       // An edit is kept in the log, but it is not a new message: not counted, not answered again.
       const isEdit = event.kind === 'message' && event.edited === true;
+      // A join that belongs to a stay already over (see below): stored and counted, nobody greeted.
+      let lateJoin = false;
       const day = this.#days.dayIn(group.timezone, at);
       const member = s.member!;
       let membership = memberships.get(group.id, member.id);
@@ -235,7 +245,15 @@ export class Ingestor {
           rollups.join(group.id, day);
           const inviter = event.inviter ? (await directory.members(writer, workspaceId, event.platform, [event.inviter], () => at)).get(event.inviter.id) : undefined;
           const join = { method: event.method, inviterId: inviter?.id ?? null, code: event.code ?? null };
-          if (!membership.open) {
+          const closed = membership.closedImplicit;
+          if (!membership.open && closed && closed.joinedAt >= at) {
+            // The member spoke and left before this join reached us: it is that closed stay's join.
+            // Nobody is greeted (they are gone), and the group's member count does not grow.
+            if (closed.pending) Object.assign(closed.pending, { join_method: join.method, inviter_member_id: join.inviterId, code: join.code, joined_at: at });
+            else if (closed.id !== null) await writer.recordJoin(closed.id, join);
+            membership.closedImplicit = null;
+            lateJoin = true;
+          } else if (!membership.open) {
             membership.joins++;
             this.#openMembership(stays, group.id, member.id, at, join.method, join.inviterId, join.code, membership, memberCounts);
           } else if (membership.implicit) {
@@ -250,6 +268,9 @@ export class Ingestor {
           rollups.leave(group.id, day);
           if (membership.open) {
             const reason = event.removedBy ? 'removed' : 'left';
+            membership.closedImplicit = membership.implicit
+              ? { id: membership.id, pending: membership.pending ?? null, joinedAt: membership.pending?.joined_at ?? Number(membership.implicitSince ?? at) }
+              : null;
             if (membership.pending) {
               membership.pending.left_at = at;
               membership.pending.left_reason = reason;
@@ -291,7 +312,7 @@ export class Ingestor {
           { id: member.id, displayName: member.displayName, isBot: member.isBot, joinsInGroup: membership.joins, messagesInGroup: messagesBefore },
           now,
         );
-        pipeline(ctx, () => {});
+        if (!lateJoin) pipeline(ctx, () => {});
         // An action a rule could not plan is the rule's problem, stored and reported below; the batch goes on.
         if (ctx.problems.length > 0) problems.push(...ctx.problems);
         ctx.planned.forEach((p, i) => outbox.push(outboxRow(workspaceId, group, `evt:${eventId}:${i}`, p, now)));
@@ -366,6 +387,10 @@ export class Ingestor {
         m.open = true;
         m.id = row.id;
         m.implicit = row.join_method === null;
+        m.implicitSince = row.joined_at;
+        m.closedImplicit = null;
+      } else {
+        m.closedImplicit = row.join_method === null ? { id: row.id, pending: null, joinedAt: Number(row.joined_at) } : null;
       }
     }
     return out;

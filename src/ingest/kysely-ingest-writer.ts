@@ -165,7 +165,7 @@ export class KyselyIngestWriter implements IngestWriter {
     for (let i = 0; i < memberIds.length; i += CHUNK) {
       const rows = await this.trx
         .selectFrom('membership')
-        .select(['id', 'group_id', 'member_id', 'left_at', 'join_method'])
+        .select(['id', 'group_id', 'member_id', 'joined_at', 'left_at', 'join_method'])
         .where('group_id', 'in', groupIds)
         .where('member_id', 'in', memberIds.slice(i, i + CHUNK))
         .orderBy('id')

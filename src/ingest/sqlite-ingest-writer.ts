@@ -22,7 +22,7 @@ function prepareAll(db: SQLite.Database) {
     erased: db.prepare<[string], { id: number }>(`select id from member where ${inList('id')} and erased_at is not null`),
     // Pairs are a JSON array of [group, member]: each is one index lookup.
     memberships: db.prepare<[string], MembershipRow>(
-      'select m.id, m.group_id, m.member_id, m.left_at, m.join_method from json_each(?) p join membership m on m.group_id = p.value ->> 0 and m.member_id = p.value ->> 1 order by m.id',
+      'select m.id, m.group_id, m.member_id, m.joined_at, m.left_at, m.join_method from json_each(?) p join membership m on m.group_id = p.value ->> 0 and m.member_id = p.value ->> 1 order by m.id',
     ),
     openCounts: db.prepare<[string], { group_id: number; n: number }>(`select group_id, count(*) as n from membership where ${inList('group_id')} and left_at is null group by group_id`),
     messageCounts: db.prepare<[string], { group_id: number; member_id: number; messages: number }>(
