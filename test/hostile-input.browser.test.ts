@@ -137,6 +137,8 @@ describe.runIf(hasChromium && built)('hostile names and messages in the dashboar
   it('the group page shows a hostile name and profile as text', async () => {
     await page.goto(`${url}/groups/${groups.img}`);
     await expect.poll(() => page.getByTestId('activity-chart').locator('canvas').count()).toBeGreaterThan(0);
+    // The profile card loads on its own: wait for it.
+    await page.getByTestId('profile-edit').waitFor();
     const text = await page.locator('main, body').first().innerText();
     expect(text).toContain(GROUP_IMG);
     expect(text).toContain(PURPOSE);
@@ -192,9 +194,9 @@ describe.runIf(hasChromium && built)('hostile names and messages in the dashboar
     await page.getByTestId('automations-page').waitFor();
     await page.getByTestId('keyword-row').first().waitFor();
     expect(await page.getByTestId('keyword-table').innerText()).toContain(REPLY);
-    const override = await page.getByTestId('override-table').innerText();
-    expect(override).toContain(WELCOME);
-    expect(override).toContain(GROUP_IMG);
+    // Group names come with the group list, loaded beside the automations.
+    await expect.poll(() => page.getByTestId('override-table').innerText()).toContain(GROUP_IMG);
+    expect(await page.getByTestId('override-table').innerText()).toContain(WELCOME);
     // Opening the editor puts the template into a textarea: `</textarea>` in it must not close it.
     await page.getByTestId('override-edit').first().click();
     await expect.poll(() => page.getByTestId('override-template').inputValue()).toBe(WELCOME);

@@ -197,6 +197,9 @@ export interface GroupListItem {
   type: string | null;
   timezone: string;
   workspace: { id: number; slug: string };
+  purpose?: string | null;
+  /** The group sets it is in. */
+  sets?: string[];
 }
 
 /** A failed API call: which request, which status, and the server's own message. */

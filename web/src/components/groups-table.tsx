@@ -62,6 +62,10 @@ export interface GroupsTableProps {
   days: number;
   /** The groups the silence watchdog flags now (see silence.ts), by id. */
   silences: ReadonlyMap<number, AlertRecord>;
+  /** Each group's sets, by id, to filter the table by one. */
+  sets?: ReadonlyMap<number, readonly string[]>;
+  /** The set to show first (a link to `/?set=…`). */
+  initialSet?: string;
 }
 
 /**
@@ -69,16 +73,18 @@ export interface GroupsTableProps {
  * column and filterable by name. Rows open the group's page; groups the silence
  * watchdog has raised an alert for (and nobody has spoken in since) are flagged.
  */
-export function GroupsTable({ groups, asOf, days, silences }: GroupsTableProps) {
+export function GroupsTable({ groups, asOf, days, silences, sets, initialSet }: GroupsTableProps) {
   const { t, fmt, locale } = useI18n();
   const [query, setQuery] = useState('');
+  const [set, setSet] = useState(initialSet ?? '');
+  const setNames = useMemo(() => [...new Set([...(sets?.values() ?? [])].flat())].sort(), [sets]);
   const [sort, setSort] = useState<Sort>({ key: 'todayMessages', dir: 'desc' });
 
   const collator = useMemo(() => new Intl.Collator(locale, { numeric: true, sensitivity: 'base' }), [locale]);
 
   const rows = useMemo(() => {
     const needle = query.trim().toLocaleLowerCase();
-    const filtered = needle ? groups.filter((g) => g.name.toLocaleLowerCase().includes(needle)) : groups.slice();
+    const filtered = groups.filter((g) => (!needle || g.name.toLocaleLowerCase().includes(needle)) && (!set || (sets?.get(g.id) ?? []).includes(set)));
     const sign = sort.dir === 'asc' ? 1 : -1;
     const text = (g: GroupSummary): string => (sort.key === 'name' ? g.name : sort.key === 'platform' ? platformLabel(t, g.platform) : (g.type ?? ''));
     filtered.sort((a, b) => {
@@ -97,7 +103,7 @@ export function GroupsTable({ groups, asOf, days, silences }: GroupsTableProps) 
       return c !== 0 ? c * sign : collator.compare(a.name, b.name) || a.id - b.id;
     });
     return filtered;
-  }, [groups, query, sort, collator, t]);
+  }, [groups, query, set, sets, sort, collator, t]);
 
   const toggleSort = (key: SortKey) => {
     setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: NUMERIC[key] ? 'desc' : 'asc' }));
@@ -138,6 +144,16 @@ export function GroupsTable({ groups, asOf, days, silences }: GroupsTableProps) 
           {t('groups.title')}
           <span className="card__count">{t('groups.count', { shown: fmt.number(rows.length), total: fmt.number(groups.length) })}</span>
         </h2>
+        {setNames.length > 0 && (
+          <select className="input input--set" aria-label={t('groups.setFilter')} value={set} onChange={(e) => setSet(e.target.value)} data-testid="groups-set-filter">
+            <option value="">{t('groups.allSets')}</option>
+            {setNames.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        )}
         <input
           type="search"
           className="input input--search"

@@ -1,4 +1,4 @@
-import { fetchAlerts, fetchOverview } from '../api-client.js';
+import { fetchAlerts, fetchGroups, fetchOverview } from '../api-client.js';
 import type { Workspace } from '../api-client.js';
 import { ActivityChart } from '../charts/activity-chart.js';
 import { ErrorState, LoadingState, RefreshErrorBanner } from '../components/status-views.js';
@@ -6,6 +6,7 @@ import { GroupsTable } from '../components/groups-table.js';
 import { OverviewTotals } from '../components/overview-totals.js';
 import { useI18n } from '../i18n.js';
 import { currentSilences } from '../silence.js';
+import { useLocation } from '../router.js';
 import { useDocumentTitle } from '../use-document-title.js';
 import { useResource } from '../use-resource.js';
 
@@ -21,6 +22,10 @@ export function OverviewPage({ workspace }: { workspace: Workspace }) {
   const overview = useResource((signal) => fetchOverview(workspace.slug, DAYS, signal), [workspace.slug], { pollMs: REFRESH_MS });
   // The silence watchdog's alerts flag the silent groups (an unreadable list flags none).
   const alerts = useResource((signal) => fetchAlerts(workspace.slug, { kind: 'silence' }, signal), [workspace.slug], { pollMs: REFRESH_MS });
+  // Each group's sets, for the table's set filter (an unreadable list filters by none).
+  const listed = useResource((signal) => fetchGroups(workspace.slug, signal), [workspace.slug], { pollMs: REFRESH_MS });
+  const sets = new Map((listed.data?.groups ?? []).map((g) => [g.id, g.sets ?? []]));
+  const { search } = useLocation();
 
   const data = overview.data;
   const silences = currentSilences(alerts.data?.alerts ?? [], data?.groups ?? []);
@@ -57,7 +62,7 @@ export function OverviewPage({ workspace }: { workspace: Workspace }) {
             </div>
             <ActivityChart days={data.days} series={data.series} />
           </section>
-          <GroupsTable groups={data.groups} asOf={data.asOf} days={data.days.length} silences={silences} />
+          <GroupsTable groups={data.groups} asOf={data.asOf} days={data.days.length} silences={silences} sets={sets} initialSet={search.get('set') ?? ''} key={search.get('set') ?? ''} />
         </>
       )}
     </div>
