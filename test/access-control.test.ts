@@ -5,10 +5,19 @@ import { diffSnapshots, snapshot, T0, twoWorkspaces } from './helpers/world-fixt
 
 /**
  * Routes an analyst may call that are not workspace changes: signing in, and changing
- * only their own account (sign out, password); and the unknown-route answer. Every
+ * only their own account (sign out, password); resolving a group selector (a read with a
+ * body); and the unknown-route answer. Every
  * other state-changing route is refused.
  */
-const EXEMPT = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/logout-all', 'POST /api/auth/password', 'ALL /api/*']);
+const EXEMPT = new Set([
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'POST /api/auth/logout-all',
+  'POST /api/auth/password',
+  'ALL /api/*',
+  // A read that takes its selector as a body: it changes nothing.
+  'POST /api/groups/select',
+]);
 
 /** A valid body for each state-changing route, so a refusal is about the role and not the input. */
 const BODIES: Record<string, unknown> = {
@@ -27,6 +36,21 @@ const BODIES: Record<string, unknown> = {
   'POST /api/members/:id/erase': {},
   'POST /api/outbox/:id/requeue': {},
   'POST /api/outbox/:id/discard': {},
+  'PATCH /api/groups/:id/profile': { theme: 'analyst was here' },
+  'PUT /api/groups/:id/sets': { sets: ['analyst'] },
+  'POST /api/growth/codes': { kind: 'live', name: 'analyst code', groupIds: [1] },
+  'POST /api/growth/codes/:code/groups': { groupId: 1 },
+  'PUT /api/growth/groups/:id/qr': { mime: 'image/png', image: 'iVBORw0KGgo=' },
+  'PUT /api/moderation/settings': { enabled: true },
+  'POST /api/moderation/:id/approve': {},
+  'POST /api/moderation/:id/dismiss': {},
+  'POST /api/groups/:id/chains': { title: 'analyst chain' },
+  'POST /api/chains/:id/close': {},
+  'POST /api/webhooks': { url: 'http://127.0.0.1:9/analyst', events: ['*'] },
+  'PATCH /api/webhooks/:id': { enabled: false },
+  'DELETE /api/webhooks/:id': undefined,
+  'POST /api/webhooks/:id/deliveries/:delivery/redeliver': {},
+  'POST /api/webhooks/:id/ping': {},
 };
 
 describe.each(backends)('roles and group assignment on $name', (backend) => {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../store/schema.js';
 import { GROUP_PURPOSES, GROUP_TYPES } from './group-profile.js';
@@ -42,7 +42,8 @@ export async function resolveGroupSelector(db: Kysely<Database>, workspaceId: nu
   if (selector.type) q = q.where('type', '=', selector.type);
   if (selector.purpose) q = q.where('purpose', '=', selector.purpose);
   if (selector.platform) q = q.where('platform', '=', selector.platform);
-  if (selector.name) q = q.where('name', 'like', `%${selector.name.replace(/[\\%_]/g, '\\$&')}%`);
+  // Case-insensitive on both backends (PostgreSQL's LIKE is not); % and _ in the text are literal.
+  if (selector.name) q = q.where((eb) => eb(eb.fn('lower', ['name']), 'like', sql<string>`${`%${selector.name!.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`));
   if (scope) q = q.where('id', 'in', scope.length > 0 ? [...scope] : [-1]);
   const rows = await q.orderBy('id').execute();
   return rows.map((r) => r.id);

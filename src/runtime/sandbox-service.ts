@@ -24,6 +24,8 @@ export interface SandboxClock {
   set(at: number): Promise<void>;
   /** Moves the clock forward to `at`; never back. */
   advanceTo(at: number): Promise<void>;
+  /** Keeps the clock from running on its own while `work` runs (a clock that runs with real time). */
+  hold?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** Real time: the server's sandbox, where the simulated community lives in the present. */
@@ -93,6 +95,11 @@ export class SandboxService {
    * the scheduler's jobs (the silence watchdog…) and the outbox's due sends.
    */
   async tick(until: number): Promise<BotOutput[]> {
+    // Each piece of work runs at the very moment it is due on the sandbox clock.
+    return this.clock.hold ? this.clock.hold(() => this.#tick(until)) : this.#tick(until);
+  }
+
+  async #tick(until: number): Promise<BotOutput[]> {
     const out: BotOutput[] = [];
     for (let passes = 0; passes < 10_000; passes++) {
       const jobs = await this.runtime.scheduler.runDue();

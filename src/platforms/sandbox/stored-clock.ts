@@ -9,6 +9,8 @@ import type { SandboxWorld } from './sandbox-world.js';
 export class StoredSandboxClock {
   #base: number;
   #realBase: number;
+  /** While held (a tick runs), the clock stands where it was last set. */
+  #held = false;
 
   private constructor(
     private readonly world: SandboxWorld,
@@ -28,7 +30,22 @@ export class StoredSandboxClock {
   }
 
   now(): number {
-    return this.#base + Math.max(0, Date.now() - this.#realBase);
+    return this.#held ? this.#base : this.#base + Math.max(0, Date.now() - this.#realBase);
+  }
+
+  /**
+   * Stops the clock running while `work` runs, so the work a tick does happens at the
+   * moment it is due, not a few milliseconds of real time later; it runs on from there after.
+   */
+  async hold<T>(work: () => Promise<T>): Promise<T> {
+    await this.set(this.now());
+    this.#held = true;
+    try {
+      return await work();
+    } finally {
+      this.#held = false;
+      await this.set(this.#base);
+    }
   }
 
   async set(at: number): Promise<void> {
