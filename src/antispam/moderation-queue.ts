@@ -1,30 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { ModerationRecord } from '../shared/moderation-records.js';
 import type { Database } from '../store/schema.js';
 import type { LabelledText } from './spam-model.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type ModerationStatus = 'pending' | 'approved' | 'dismissed';
-
-/** One queued message as the API and dashboard show it. */
-export interface ModerationItem {
-  id: number;
-  groupId: number;
-  groupName: string;
-  platform: string;
-  memberId: number | null;
-  memberName: string | null;
-  messageId: string;
-  text: string;
-  score: number;
-  reasons: string[];
-  /** What was planned for it: delete_message, send_message, or alert_operator where the platform could not delete. */
-  planned: string[];
-  status: ModerationStatus;
-  createdAt: number;
-  decidedAt: number | null;
-  decidedBy: string | null;
-}
+/** One queued message as the API and dashboard show it: one definition, in src/shared. */
+export type ModerationItem = ModerationRecord;
+export type ModerationStatus = ModerationRecord['status'];
 
 export class ModerationItemNotFoundError extends Error {
   override readonly name = 'ModerationItemNotFound';

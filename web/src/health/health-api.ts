@@ -1,22 +1,12 @@
+import type { DayFigures } from '../../../src/shared/health-records.js';
+
 /** The group health the API serves (GET /api/groups/:id/health); definitions in docs/metrics.md. */
 export type LifecycleStage = 'launch' | 'growth' | 'mature' | 'declining' | 'dormant';
 
 export type HealthPartName = 'activeDays' | 'silence' | 'speakers' | 'newSpeakers' | 'spread' | 'responses' | 'trend';
 
-export interface HealthDay {
-  day: string;
-  messages: number;
-  speakers: number;
-  newSpeakers: number;
-  joins: number;
-  leaves: number;
-  replies: number;
-  reactions: number;
-  questions: number;
-  answeredQuestions: number;
-  medianFirstResponseMinutes: number | null;
-  longestSilenceHours: number;
-}
+/** One day's figures, as src/health computes them. */
+export type HealthDay = DayFigures;
 
 export interface GroupHealthRecord {
   group: { id: number; name: string; timezone: string };
