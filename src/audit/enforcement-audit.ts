@@ -3,7 +3,7 @@ import type { Dispatched } from '../outbox/dispatcher.js';
 import type { Database } from '../store/schema.js';
 import { recordAudit, type AuditRecord } from './audit-log.js';
 
-const MODERATION = new Set(['delete_message', 'mute_member', 'remove_member', 'ban_member']);
+const MODERATION = new Set(['delete_message', 'mute_member', 'remove_member', 'ban_member', 'unmute_member', 'unban_member']);
 const EVIDENCE_TEXT_MAX = 500;
 
 /**

@@ -48,6 +48,20 @@ export const banMemberActionSchema = z.object({
   memberId,
 });
 
+/** Lifts a mute (an operator undid an enforcement); needs the platform's `mute`. */
+export const unmuteMemberActionSchema = z.object({
+  type: z.literal('unmute_member'),
+  groupId,
+  memberId,
+});
+
+/** Lifts a ban so the member may join again (an operator undid an enforcement); needs the platform's `ban`. */
+export const unbanMemberActionSchema = z.object({
+  type: z.literal('unban_member'),
+  groupId,
+  memberId,
+});
+
 export const alertOperatorActionSchema = z.object({
   type: z.literal('alert_operator'),
   groupId,
@@ -73,6 +87,8 @@ export const actionSchema = z.discriminatedUnion('type', [
   muteMemberActionSchema,
   removeMemberActionSchema,
   banMemberActionSchema,
+  unmuteMemberActionSchema,
+  unbanMemberActionSchema,
   alertOperatorActionSchema,
   createInviteLinkActionSchema,
 ]);

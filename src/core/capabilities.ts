@@ -56,10 +56,12 @@ export function capabilityFor(action: Action): Capability | null {
     case 'delete_message':
       return 'delete';
     case 'mute_member':
+    case 'unmute_member':
       return 'mute';
     case 'remove_member':
       return 'remove';
     case 'ban_member':
+    case 'unban_member':
       return 'ban';
     case 'create_invite_link':
       return 'invite_link';

@@ -60,6 +60,10 @@ export function planWithFallback(action: Action, capabilities: ReadonlySet<Capab
         return [{ type: 'remove_member', groupId: action.groupId, memberId: action.memberId }, alert(`cannot ban on ${on}: ${who(action.memberId)} was removed instead and may join again`, 'info')];
       }
       return [alert(`cannot ban or remove members on ${on}: please ban ${who(action.memberId)} by hand`)];
+    case 'unmute_member':
+      return capabilities.has('mute') ? [action] : [alert(`cannot mute on ${on}: please lift ${who(action.memberId)}'s restrictions by hand`)];
+    case 'unban_member':
+      return capabilities.has('ban') ? [action] : [alert(`cannot ban on ${on}: please let ${who(action.memberId)} back in by hand`)];
     case 'create_invite_link':
       return capabilities.has('invite_link') ? [action] : [alert(`cannot create invite links on ${on}: please share the group's own link or QR code by hand`)];
     case 'alert_operator':

@@ -192,6 +192,8 @@ export function runPlatformContract(module: PlatformModule, fixture: PlatformFix
         mute_member: { type: 'mute_member', groupId, memberId, seconds: 600 },
         remove_member: { type: 'remove_member', groupId, memberId },
         ban_member: { type: 'ban_member', groupId, memberId },
+        unmute_member: { type: 'unmute_member', groupId, memberId },
+        unban_member: { type: 'unban_member', groupId, memberId },
         alert_operator: { type: 'alert_operator', groupId, severity: 'info', text: 'internal' },
         create_invite_link: { type: 'create_invite_link', groupId, name: 'contract' },
       };

@@ -87,6 +87,18 @@ export class DiscordSender {
         await this.#call('banMember', () => this.#rest.put(Routes.guildBan(guild, user), { body: { delete_message_seconds: 0 }, reason }));
         return {};
       }
+      case 'unmute_member': {
+        const user = this.#member(outbound, action.memberId, 'timeoutMember');
+        const guild = await this.#guildOf(channel, 'timeoutMember');
+        await this.#call('timeoutMember', () => this.#rest.patch(Routes.guildMember(guild, user), { body: { communication_disabled_until: null }, reason }));
+        return {};
+      }
+      case 'unban_member': {
+        const user = this.#member(outbound, action.memberId, 'unbanMember');
+        const guild = await this.#guildOf(channel, 'unbanMember');
+        await this.#call('unbanMember', () => this.#rest.delete(Routes.guildBan(guild, user), { reason }));
+        return {};
+      }
       case 'create_invite_link': {
         // A unique invite per code; Discord names none, so joins through it are told apart by the code's own page.
         const body = { max_age: 0, unique: true, ...(action.memberLimit !== undefined ? { max_uses: Math.min(action.memberLimit, 100) } : {}) };

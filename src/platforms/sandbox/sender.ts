@@ -19,6 +19,10 @@ export function renderSandboxAction(outbound: OutboundAction): { kind: string; t
       return { kind: 'moderation', text: `removed ${name(action.memberId)}`, replyTo: null };
     case 'ban_member':
       return { kind: 'moderation', text: `banned ${name(action.memberId)}`, replyTo: null };
+    case 'unmute_member':
+      return { kind: 'moderation', text: `unmuted ${name(action.memberId)}`, replyTo: null };
+    case 'unban_member':
+      return { kind: 'moderation', text: `unbanned ${name(action.memberId)}`, replyTo: null };
     case 'alert_operator':
       return { kind: 'alert', text: action.text, replyTo: null };
     case 'create_invite_link':

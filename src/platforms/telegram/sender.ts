@@ -31,6 +31,9 @@ const MUTED = {
   can_add_web_page_previews: false,
 };
 
+/** What lifting a mute gives back: everything a mute took. */
+const UNMUTED = Object.fromEntries(Object.keys(MUTED).map((k) => [k, true])) as { [K in keyof typeof MUTED]: boolean };
+
 /**
  * Performs Actions through grammY's `Api`. Remove is Telegram's "kick": ban, then
  * unban so the member may come back through a link. Errors become PlatformError:
@@ -98,6 +101,16 @@ export function createTelegramSender(api: Api, options: TelegramSenderOptions) {
       case 'ban_member': {
         const user = userOf(action.memberId, 'banChatMember');
         await call('banChatMember', group.externalId, () => api.banChatMember(chat, user));
+        return {};
+      }
+      case 'unmute_member': {
+        const user = userOf(action.memberId, 'restrictChatMember');
+        await call('restrictChatMember', group.externalId, () => api.restrictChatMember(chat, user, UNMUTED, { use_independent_chat_permissions: true }));
+        return {};
+      }
+      case 'unban_member': {
+        const user = userOf(action.memberId, 'unbanChatMember');
+        await call('unbanChatMember', group.externalId, () => api.unbanChatMember(chat, user, { only_if_banned: true }));
         return {};
       }
       case 'create_invite_link': {
