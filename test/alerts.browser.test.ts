@@ -1,30 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseAlert } from '../src/alerts/alert-store.js';
-import { loadConfig } from '../src/config/env.js';
-import { startServer, type RunningServer } from '../src/server/serve.js';
+import type { RunningServer } from '../src/server/serve.js';
 import { hasChromium, launchBrowser } from './helpers/browser.js';
+import { type DemoServer, signInDemo, startDemoServer } from './helpers/demo-server.js';
 
 // Without Chromium the suite is skipped; test/helpers/browser.ts prints the one line saying so.
 describe.runIf(hasChromium)('silence alerts in the dashboard, in Chromium', { timeout: 300_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-alerts-browser-'));
+  let hearth: DemoServer;
   let server: RunningServer;
   let browser: Browser;
-  const printed: string[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: 'error' });
-    server = await startServer(config, { port: 0, roles: ['web', 'worker'], hostname: '127.0.0.1', print: (line) => printed.push(line) });
+    hearth = await startDemoServer('alerts-browser');
+    server = hearth.server;
     browser = await launchBrowser();
   }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await hearth?.close();
   });
 
   it("lists the demo's silence alerts, flags the group silent now on the overview, in en and zh-CN, on a phone", async () => {
@@ -53,14 +48,9 @@ describe.runIf(hasChromium)('silence alerts in the dashboard, in Chromium', { ti
       detail: { silentSince: new Date(since).toISOString(), silentMinutes: 665, thresholdMinutes: 720, notifiedGroupId: null, topic: 'Who tried a new recipe this week?' },
     });
 
-    const line = printed.find((l) => l.startsWith('Sign in as demo@hearth.local with password '))!;
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
-    await page.goto(server.url);
-    await page.getByTestId('login-email').fill('demo@hearth.local');
-    await page.getByTestId('login-password').fill(line.slice('Sign in as demo@hearth.local with password '.length));
-    await page.getByTestId('login-submit').click();
+    await signInDemo(page, hearth);
     const flagged = page.locator(`[data-testid="group-row"][data-group-id="${group.id}"]`);
-    await page.getByTestId('group-row').first().waitFor({ timeout: 60_000 });
     await expect.poll(() => flagged.getAttribute('data-silent'), { timeout: 30_000 }).toBe('true');
     expect(await page.locator('[data-testid="group-row"][data-silent="true"]').count()).toBe(1);
     expect(await page.getByTestId('overview-totals').innerText()).toContain('1 flagged silent');

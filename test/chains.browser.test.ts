@@ -1,41 +1,31 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/env.js';
-import { startServer, type RunningServer } from '../src/server/serve.js';
+import type { RunningServer } from '../src/server/serve.js';
 import { hasChromium, launchBrowser } from './helpers/browser.js';
+import { type DemoServer, signInDemo, startDemoServer } from './helpers/demo-server.js';
 
 describe.runIf(hasChromium)("a group's chain sign-ups on its page, in Chromium, on the demo workspace", { timeout: 120_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-chains-browser-'));
+  let hearth: DemoServer;
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
   let groupId = 0;
   const pageErrors: string[] = [];
-  const printed: string[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: 'warn' });
-    server = await startServer(config, { port: 0, roles: ['web', 'worker'], hostname: '127.0.0.1', print: (line) => printed.push(line) });
+    hearth = await startDemoServer('chains-browser');
+    server = hearth.server;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    const line = printed.find((l) => l.startsWith('Sign in as demo@hearth.local with password '))!;
-    await page.goto(server.url);
-    await page.getByTestId('login-email').fill('demo@hearth.local');
-    await page.getByTestId('login-password').fill(line.slice('Sign in as demo@hearth.local with password '.length));
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('group-row').first().waitFor();
+    await signInDemo(page, hearth);
     const { chains } = (await (await page.request.get(`${server.url}/api/chains`)).json()) as { chains: { groupId: number }[] };
     groupId = chains[0]!.groupId;
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await hearth?.close();
   });
 
   it('shows the group buy with its live count and its list in order, in English and Chinese', async () => {

@@ -1,41 +1,33 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/env.js';
-import { startServer, type RunningServer } from '../src/server/serve.js';
+import type { RunningServer } from '../src/server/serve.js';
 import { hasChromium, launchBrowser } from './helpers/browser.js';
+import { type DemoServer, signInDemo, startDemoServer } from './helpers/demo-server.js';
 
 const STAGES_EN = /^(Launch|Growth|Mature|Declining|Dormant)$/;
 const STAGES_ZH = /^(启动期|成长期|成熟期|衰退期|沉寂)$/;
 
 describe.runIf(hasChromium)("a group's health on its page, in Chromium, on the demo workspace", { timeout: 120_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-health-browser-'));
+  let hearth: DemoServer;
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
-  const printed: string[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: 'warn' });
-    server = await startServer(config, { port: 0, roles: ['web', 'worker'], hostname: '127.0.0.1', print: (line) => printed.push(line) });
+    hearth = await startDemoServer('group-health-browser');
+    server = hearth.server;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    const line = printed.find((l) => l.startsWith('Sign in as demo@hearth.local with password '))!;
-    await page.goto(server.url);
-    await page.getByTestId('login-email').fill('demo@hearth.local');
-    await page.getByTestId('login-password').fill(line.slice('Sign in as demo@hearth.local with password '.length));
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('group-row').first().waitFor();
+    await signInDemo(page, hearth);
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await hearth?.close();
   });
 
   it('shows the stage, the score with its parts, the explaining figures and a drawn chart, in English and Chinese', async () => {
@@ -69,7 +61,7 @@ describe.runIf(hasChromium)("a group's health on its page, in Chromium, on the d
         [...document.querySelectorAll('section.health, section.health *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5).map((e) => e.className),
       );
       expect(beyond).toEqual([]);
-      await phone.locator('section.health').screenshot({ path: process.env.HEARTH_SHOT ?? join(dataDir, 'phone.png') });
+      await phone.locator('section.health').screenshot({ path: process.env.HEARTH_SHOT ?? join(tmpdir(), 'hearth-health-phone.png') });
     } finally {
       await phone.close();
     }

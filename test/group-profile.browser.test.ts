@@ -1,39 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/env.js';
-import { startServer, type RunningServer } from '../src/server/serve.js';
+import type { RunningServer } from '../src/server/serve.js';
 import { hasChromium, launchBrowser } from './helpers/browser.js';
+import { type DemoServer, signInDemo, startDemoServer } from './helpers/demo-server.js';
 
 // Without Chromium the suite is skipped; test/helpers/browser.ts prints the one line saying so.
 describe.runIf(hasChromium)('group profiles and sets in the dashboard, in Chromium', { timeout: 180_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-profile-browser-'));
-  let server: RunningServer;
+  let hearth: DemoServer;
+  let _server: RunningServer;
   let browser: Browser;
-  const printed: string[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: 'error' });
-    server = await startServer(config, { port: 0, roles: ['web', 'worker'], hostname: '127.0.0.1', print: (line) => printed.push(line) });
+    hearth = await startDemoServer('group-profile-browser');
+    _server = hearth.server;
     browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await hearth?.close();
   });
 
   async function signIn(viewport: { width: number; height: number }): Promise<Page> {
-    const line = printed.find((l) => l.startsWith('Sign in as demo@hearth.local with password '))!;
     const page = await browser.newPage({ viewport, locale: 'en-US' });
-    await page.goto(server.url);
-    await page.getByTestId('login-email').fill('demo@hearth.local');
-    await page.getByTestId('login-password').fill(line.slice('Sign in as demo@hearth.local with password '.length));
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('group-row').first().waitFor();
+    await signInDemo(page, hearth);
     return page;
   }
 

@@ -1,24 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/env.js';
-import { startServer, type RunningServer } from '../src/server/serve.js';
+import type { RunningServer } from '../src/server/serve.js';
 import { verifySignature } from '../src/webhooks/webhook-signature.js';
 import { hasChromium, launchBrowser } from './helpers/browser.js';
+import { type DemoServer, signInDemo, startDemoServer } from './helpers/demo-server.js';
 
 // Without Chromium the suite is skipped; test/helpers/browser.ts prints the one line saying so.
 describe.runIf(hasChromium)('the Webhooks page in Chromium', { timeout: 180_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-webhooks-browser-'));
+  let hearth: DemoServer;
   let server: RunningServer;
   let browser: Browser;
   let receiver: Server;
   let receiverUrl = '';
   const got: { signature: string; body: string }[] = [];
-  const printed: string[] = [];
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -31,26 +27,20 @@ describe.runIf(hasChromium)('the Webhooks page in Chromium', { timeout: 180_000 
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/crm`;
-    const config = loadConfig({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: 'error' });
-    server = await startServer(config, { port: 0, roles: ['web', 'worker'], hostname: '127.0.0.1', print: (line) => printed.push(line) });
+    hearth = await startDemoServer('webhooks-browser');
+    server = hearth.server;
     browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
+    await hearth?.close();
     await new Promise((resolve) => receiver?.close(resolve));
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('registers a webhook, shows its secret once, its signed deliveries and a redelivery, on a phone, in en and zh-CN', async () => {
-    const line = printed.find((l) => l.startsWith('Sign in as demo@hearth.local with password '))!;
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
-    await page.goto(server.url);
-    await page.getByTestId('login-email').fill('demo@hearth.local');
-    await page.getByTestId('login-password').fill(line.slice('Sign in as demo@hearth.local with password '.length));
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('group-row').first().waitFor();
+    await signInDemo(page, hearth);
     await page.goto(`${server.url}/webhooks`);
 
     // The demo's CRM sync, disabled after its receiver went down, says so.
