@@ -28,6 +28,8 @@ interface ZetaIds {
   code: string;
   /** An item in zeta's moderation queue. */
   moderationId: number;
+  /** An enforcement in zeta's lounge. */
+  enforcementId: number;
 }
 
 /** One request and what each kind of acme caller must get: the session of its owner, and a read+act+configure token. */
@@ -119,11 +121,6 @@ const CASES: Record<string, Case> = {
   // Tokens never hold `manage`: refused before the member is looked up.
   'GET /api/members/:id/export': { probes: (z) => [get(`/api/members/${z.memberId}/export`, 404, 403), get('/api/members/999999/export', 404, 403)] },
   'POST /api/members/:id/erase': { probes: (z) => [post(`/api/members/${z.memberId}/erase`, {}, 404, 403), post('/api/members/999999/erase', {}, 404, 403)] },
-  'GET /api/members': { probes: (z) => [get('/api/members', 200), get(`/api/members?workspace=${z.slug}`, 404), get(`/api/members?workspace=${z.workspaceId}&q=zeta`, 404)] },
-  'GET /api/members/link-suggestions': { probes: (z) => [get('/api/members/link-suggestions', 200), get(`/api/members/link-suggestions?workspace=${z.slug}`, 404)] },
-  'GET /api/members/:id': { probes: (z) => [get(`/api/members/${z.memberId}`, 404), get('/api/members/999999', 404)] },
-  // Linking needs `manage`, which tokens never hold.
-  'POST /api/members/links': { probes: (z) => [post('/api/members/links', { keep: z.memberId, merge: z.memberId }, 404, 403)] },
   'GET /api/outbox': { probes: (z) => [get('/api/outbox', 200), get(`/api/outbox?workspace=${z.slug}`, 404), get(`/api/outbox?workspace=${z.workspaceId}&status=parked`, 404)] },
   'POST /api/outbox/:id/requeue': { probes: (z) => [post(`/api/outbox/${z.outboxId}/requeue`, {}, 404)] },
   'POST /api/outbox/:id/discard': { probes: (z) => [post(`/api/outbox/${z.outboxId}/discard`, {}, 404)] },
@@ -152,6 +149,12 @@ const CASES: Record<string, Case> = {
   'PUT /api/moderation/settings': { probes: (z) => [put(`/api/moderation/settings?workspace=${z.slug}`, { enabled: true }, 404)] },
   'POST /api/moderation/:id/approve': { probes: (z) => [post(`/api/moderation/${z.moderationId}/approve`, {}, 404)] },
   'POST /api/moderation/:id/dismiss': { probes: (z) => [post(`/api/moderation/${z.moderationId}/dismiss`, {}, 404)] },
+  'GET /api/enforcement/ladder': {
+    probes: (z) => [get('/api/enforcement/ladder', 200), get(`/api/enforcement/ladder?workspace=${z.slug}`, 404), get(`/api/enforcement/ladder?group=${z.lounge}`, 404)],
+  },
+  'PUT /api/enforcement/ladder': { probes: (z) => [put(`/api/enforcement/ladder?group=${z.lounge}`, { enabled: true }, 404)] },
+  'GET /api/enforcement': { probes: (z) => [get('/api/enforcement', 200), get(`/api/enforcement?workspace=${z.slug}`, 404), get(`/api/enforcement?group=${z.lounge}`, 404)] },
+  'POST /api/enforcement/:id/undo': { probes: (z) => [post(`/api/enforcement/${z.enforcementId}/undo`, {}, 404)] },
   'GET /api/chains': { probes: (z) => [get('/api/chains', 200), get(`/api/chains?workspace=${z.slug}`, 404)] },
   'GET /api/groups/:id/chains': { probes: (z) => [get(`/api/groups/${z.room}/chains`, 404)] },
   'POST /api/groups/:id/chains': { probes: (z) => [post(`/api/groups/${z.room}/chains`, { title: 'intruder' }, 404)] },
@@ -193,6 +196,34 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
       webhookId: w.zetaWebhook.id,
       chainId: (await startChain(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, title: 'Zeta secret words buy' }, T0)).id,
       code: (await createLiveCode(w.db, { workspaceId: w.zeta.id, name: 'zeta-live', groupIds: [w.zetaLounge.id, w.zetaRoom.id] }, T0)).code,
+      enforcementId: (
+        await w.db
+          .insertInto('enforcement')
+          .values({
+            workspace_id: w.zeta.id,
+            group_id: w.zetaLounge.id,
+            member_id: (await w.db.selectFrom('member').select('id').where('workspace_id', '=', w.zeta.id).where('display_name', '=', 'zeta-member-xq').executeTakeFirstOrThrow()).id,
+            event_id: null,
+            violation: 'contact',
+            reasons: '[]',
+            step: 0,
+            step_kind: 'warn',
+            step_seconds: null,
+            strike: 1,
+            text: 'zeta secret words',
+            message_id: null,
+            planned: '[]',
+            fallback: null,
+            group_ids: '[]',
+            status: 'active',
+            created_at: T0,
+            expires_at: T0 + DAY,
+            undone_at: null,
+            undone_by: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
       moderationId: (
         await w.db
           .insertInto('moderation_item')

@@ -24,6 +24,7 @@ import { rekeyGroup } from '../store/groups.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { registerSilenceWatchdog } from '../activation/silence-watchdog.js';
 import { SpamRule } from '../antispam/spam-rule.js';
+import { EnforcementRule } from '../enforcement/enforcement-rule.js';
 import { applyChainMessage } from '../conversion/chains/chain-signups.js';
 import { WebhookFanout } from '../webhooks/webhook-fanout.js';
 import { registerChainSweep } from '../conversion/chains/chain-sweep.js';
@@ -69,6 +70,8 @@ export class HearthRuntime implements ConnectionHost {
   readonly ingestor: Ingestor;
   /** The spam rule; `invalidate()` after a training or a toggle so this process reads them at once. */
   readonly spamRule = new SpamRule();
+  /** Enforcement with the escalation ladder; `invalidate()` after its settings change so this process reads them at once. */
+  readonly enforcementRule: EnforcementRule;
   readonly dispatcher: Dispatcher;
   /** The persisted scheduler (time-based work: the silence watchdog…), run on this runtime's clock. */
   readonly scheduler: Scheduler;
@@ -107,6 +110,9 @@ export class HearthRuntime implements ConnectionHost {
     this.ingestor.addStatefulRule(applyChainMessage);
     // Anti-spam: a message judged spam is deleted, warned about and queued for review (src/antispam).
     this.ingestor.addStatefulRule(this.spamRule.onEvent);
+    // Enforcement: violations take the ladder's step, ban everywhere included (src/enforcement).
+    this.enforcementRule = new EnforcementRule((platform) => this.automations.traitsOf(platform));
+    this.ingestor.addStatefulRule(this.enforcementRule.onEvent);
     // Outgoing webhooks: deliveries queued with the event they tell of (src/webhooks).
     const webhooks = new WebhookFanout(store.db, this.clock);
     this.ingestor.addStatefulRule(webhooks.onEvent);

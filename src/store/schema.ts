@@ -6,6 +6,8 @@ import type { Generated } from 'kysely';
  * columns are text.
  */
 export interface Database {
+  enforcement_ladder: EnforcementLadderTable;
+  enforcement: EnforcementTable;
   workspace: WorkspaceTable;
   connection: ConnectionTable;
   chat_group: ChatGroupTable;
@@ -521,4 +523,42 @@ export interface ModerationItemTable {
   created_at: number;
   decided_at: number | null;
   decided_by: string | null;
+}
+
+/** A workspace's enforcement ladder and detector settings (migration 0020); `scope_group_id` 0: the workspace's own, else one group's override. */
+export interface EnforcementLadderTable {
+  workspace_id: number;
+  scope_group_id: number;
+  /** JSON: see src/enforcement/ladder.ts. */
+  settings: string;
+  updated_at: number;
+}
+
+/** One enforcement a rule took (migration 0020): the violation, its evidence, the ladder step, what was planned; undone by an operator. */
+export interface EnforcementTable {
+  id: Generated<number>;
+  workspace_id: number;
+  group_id: number;
+  member_id: number;
+  event_id: number | null;
+  violation: string;
+  reasons: string;
+  step: number;
+  step_kind: string;
+  step_seconds: number | null;
+  /** 1: counts toward the ladder until `expires_at`; 0: a ban carried out again (a banned member came back). */
+  strike: number;
+  text: string;
+  message_id: string | null;
+  /** JSON: the action types planned. */
+  planned: string;
+  /** What ran instead where the platform lacked a capability, or null. */
+  fallback: string | null;
+  /** JSON: the groups acted in (a ban: every group of the workspace the member is in). */
+  group_ids: string;
+  status: 'active' | 'undone';
+  created_at: number;
+  expires_at: number;
+  undone_at: number | null;
+  undone_by: string | null;
 }

@@ -9,10 +9,10 @@ import { groupRouteDocs } from '../routes/group-routes.js';
 import { growthRouteDocs } from '../routes/growth-routes.js';
 import { healthRouteDocs } from '../routes/health-routes.js';
 import { moderationRouteDocs } from '../routes/moderation-routes.js';
+import { enforcementRouteDocs } from '../routes/enforcement-routes.js';
 import { outboxRouteDocs } from '../routes/outbox-routes.js';
 import { platformRouteDocs } from '../routes/platform-routes.js';
 import { privacyRouteDocs } from '../routes/privacy-routes.js';
-import { memberRouteDocs } from '../routes/member-routes.js';
 import { sandboxRouteDocs } from '../routes/sandbox-routes.js';
 import { tokenRouteDocs } from '../routes/token-routes.js';
 import { webhookRouteDocs } from '../routes/webhook-routes.js';
@@ -44,10 +44,10 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   auditRouteDocs,
   connectionRouteDocs,
   automationRouteDocs,
-  memberRouteDocs,
   privacyRouteDocs,
   outboxRouteDocs,
   moderationRouteDocs,
+  enforcementRouteDocs,
   alertRouteDocs,
   growthRouteDocs,
   platformRouteDocs,
