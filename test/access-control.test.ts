@@ -34,6 +34,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/automations/:id': { enabled: false },
   'DELETE /api/automations/:id': undefined,
   'POST /api/members/:id/erase': {},
+  'POST /api/members/links': { keep: 1, merge: 2 },
   'POST /api/outbox/:id/requeue': {},
   'POST /api/outbox/:id/discard': {},
   'PATCH /api/groups/:id/profile': { theme: 'analyst was here' },

@@ -121,6 +121,11 @@ const CASES: Record<string, Case> = {
   // Tokens never hold `manage`: refused before the member is looked up.
   'GET /api/members/:id/export': { probes: (z) => [get(`/api/members/${z.memberId}/export`, 404, 403), get('/api/members/999999/export', 404, 403)] },
   'POST /api/members/:id/erase': { probes: (z) => [post(`/api/members/${z.memberId}/erase`, {}, 404, 403), post('/api/members/999999/erase', {}, 404, 403)] },
+  'GET /api/members': { probes: (z) => [get('/api/members', 200), get(`/api/members?workspace=${z.slug}`, 404), get(`/api/members?workspace=${z.workspaceId}&q=zeta`, 404)] },
+  'GET /api/members/link-suggestions': { probes: (z) => [get('/api/members/link-suggestions', 200), get(`/api/members/link-suggestions?workspace=${z.slug}`, 404)] },
+  'GET /api/members/:id': { probes: (z) => [get(`/api/members/${z.memberId}`, 404), get('/api/members/999999', 404)] },
+  // Linking needs `manage`, which tokens never hold.
+  'POST /api/members/links': { probes: (z) => [post('/api/members/links', { keep: z.memberId, merge: z.memberId }, 404, 403)] },
   'GET /api/outbox': { probes: (z) => [get('/api/outbox', 200), get(`/api/outbox?workspace=${z.slug}`, 404), get(`/api/outbox?workspace=${z.workspaceId}&status=parked`, 404)] },
   'POST /api/outbox/:id/requeue': { probes: (z) => [post(`/api/outbox/${z.outboxId}/requeue`, {}, 404)] },
   'POST /api/outbox/:id/discard': { probes: (z) => [post(`/api/outbox/${z.outboxId}/discard`, {}, 404)] },

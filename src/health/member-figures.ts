@@ -16,9 +16,10 @@ export interface MemberFigures {
 /**
  * Members' figures in a group over inclusive days (the group's calendar), most messages
  * first, at most `limit`: counts from the member rollups; replies received from the
- * event log (replies whose target message the member wrote).
+ * event log (replies whose target message the member wrote). `memberId` narrows it to
+ * one member (the members directory's member page).
  */
-export async function memberFigures(db: Kysely<Database>, groupId: number, options: { from?: string; to?: string; limit?: number } = {}): Promise<MemberFigures[]> {
+export async function memberFigures(db: Kysely<Database>, groupId: number, options: { from?: string; to?: string; limit?: number; memberId?: number } = {}): Promise<MemberFigures[]> {
   let q = db
     .selectFrom('member_group_day')
     .innerJoin('member', 'member.id', 'member_group_day.member_id')
@@ -35,6 +36,7 @@ export async function memberFigures(db: Kysely<Database>, groupId: number, optio
     .orderBy('messages', 'desc')
     .orderBy('member_group_day.member_id')
     .limit(options.limit ?? 50);
+  if (options.memberId !== undefined) q = q.where('member_group_day.member_id', '=', options.memberId);
   if (options.from) q = q.where('member_group_day.day', '>=', options.from);
   if (options.to) q = q.where('member_group_day.day', '<=', options.to);
   const rows = await q.execute();

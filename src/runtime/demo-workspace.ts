@@ -8,6 +8,7 @@ import { ensureGroup } from '../store/groups.js';
 import { seedDemoActivation } from './demo-activation.js';
 import { seedDemoAttention } from './demo-attention.js';
 import { seedDemoGroupSets } from './demo-group-sets.js';
+import { seedDemoMemberLinks } from './demo-member-links.js';
 import type { HearthRuntime } from './hearth-runtime.js';
 import { setUpWorkspace } from './workspace-setup.js';
 
@@ -79,6 +80,7 @@ export class DemoWorkspace {
     await seedDemoActivation(runtime, workspace.id, options.now);
     await seedDemoGrowth(runtime, workspace.id, options.now);
     await seedDemoWebhooks(runtime, workspace.id, options.now);
+    await seedDemoMemberLinks(runtime, workspace.id, options.now);
     await demo.#save(options.now);
     return demo;
   }

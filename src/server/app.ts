@@ -19,6 +19,7 @@ import { enforcementRoutes } from './routes/enforcement-routes.js';
 import { outboxRoutes } from './routes/outbox-routes.js';
 import { platformRoutes } from './routes/platform-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
+import { memberRoutes } from './routes/member-routes.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { workspaceRoutes } from './routes/workspace-routes.js';
@@ -70,6 +71,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', connectionRoutes(deps, authorize));
   api.route('/', automationRoutes(deps, authorize));
   api.route('/', privacyRoutes(deps, authorize));
+  api.route('/', memberRoutes(deps, authorize));
   api.route('/', outboxRoutes(deps, authorize));
   api.route('/', chainRoutes(deps, authorize));
   api.route('/', moderationRoutes(deps, authorize));

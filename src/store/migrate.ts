@@ -13,6 +13,7 @@ import { antispamMigration } from './migrations/0011-antispam.js';
 import { webhooksMigration } from './migrations/0012-webhooks.js';
 import { groupSetsMigration } from './migrations/0013-group-sets.js';
 import { enforcementMigration } from './migrations/0020-enforcement.js';
+import { memberDirectoryMigration } from './migrations/0017-member-directory.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -30,6 +31,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0012-webhooks': webhooksMigration(dialect),
     '0013-group-sets': groupSetsMigration(dialect),
     '0020-enforcement': enforcementMigration(dialect),
+    '0017-member-directory': memberDirectoryMigration(dialect),
   };
 }
 

@@ -12,6 +12,8 @@ import { GrowthPage } from './pages/growth-page.js';
 import { ModerationPage } from './pages/moderation-page.js';
 import { OutboxPage } from './pages/outbox-page.js';
 import { AlertsPage } from './pages/alerts-page.js';
+import { MemberPage } from './pages/member-page.js';
+import { MembersPage } from './pages/members-page.js';
 import { WebhooksPage } from './webhooks/webhooks-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SandboxPage } from './pages/sandbox-page.js';
@@ -133,9 +135,12 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
     route.page === 'alerts' ||
     route.page === 'webhooks' ||
     route.page === 'growth' ||
-    route.page === 'moderation'
+    route.page === 'moderation' ||
+    route.page === 'members'
       ? route.page
-      : 'overview';
+      : route.page === 'member'
+        ? 'members'
+        : 'overview';
   const navLink = (to: string, id: typeof section, label: string) => (
     <Link to={to} className={section === id ? 'nav__link is-active' : 'nav__link'} aria-current={section === id ? 'page' : undefined}>
       {label}
@@ -158,6 +163,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/outbox', 'outbox', t('nav.outbox'))}
             {navLink('/alerts', 'alerts', t('nav.alerts'))}
             {navLink('/moderation', 'moderation', t('nav.moderation'))}
+            {navLink('/members', 'members', t('nav.members'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
             {navLink('/webhooks', 'webhooks', t('nav.webhooks'))}
             {navLink('/audit', 'audit', t('nav.audit'))}
@@ -171,7 +177,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                   value={workspace?.slug ?? ''}
                   onChange={(e) =>
                     navigate(
-                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'webhooks' || section === 'growth' || section === 'moderation' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
+                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'webhooks' || section === 'growth' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
                     )
                   }
                   data-testid="workspace-switch"
@@ -250,6 +256,8 @@ function Page({
     case 'webhooks':
     case 'growth':
     case 'moderation':
+    case 'members':
+    case 'member':
       break;
   }
   const list = workspaces.data?.workspaces;
@@ -274,6 +282,14 @@ function Page({
     );
   }
   if (route.page === 'audit') return <AuditPage key={workspace.slug} workspace={workspace} />;
+  if (route.page === 'members' || route.page === 'member') {
+    const canManage = session.workspaces.find((w) => w.id === workspace.id)?.permissions.includes('manage') ?? false;
+    return route.page === 'members' ? (
+      <MembersPage key={workspace.slug} workspace={workspace} search={search} canManage={canManage} />
+    ) : (
+      <MemberPage key={route.memberId} memberId={route.memberId} workspace={workspace} canManage={canManage} />
+    );
+  }
   if (route.page === 'alerts') return <AlertsPage key={workspace.slug} workspace={workspace} />;
   if (route.page === 'growth') return <GrowthPage key={workspace.slug} workspace={workspace} />;
   if (route.page === 'moderation') {

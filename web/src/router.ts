@@ -19,6 +19,8 @@ export type Route =
   | { page: 'webhooks' }
   | { page: 'moderation' }
   | { page: 'growth' }
+  | { page: 'members' }
+  | { page: 'member'; memberId: number }
   | { page: 'not-found'; path: string };
 
 const NAVIGATE_EVENT = 'hearth:navigate';
@@ -51,6 +53,9 @@ export function parseRoute(pathname: string): Route {
   if (path === '/webhooks') return { page: 'webhooks' };
   if (path === '/moderation') return { page: 'moderation' };
   if (path === '/growth') return { page: 'growth' };
+  if (path === '/members') return { page: 'members' };
+  const member = /^\/members\/([1-9]\d{0,15})$/.exec(path);
+  if (member) return { page: 'member', memberId: Number(member[1]) };
   const group = /^\/groups\/([^/]+)$/.exec(path);
   if (group) {
     const raw = decodeSafe(group[1] ?? '');

@@ -13,6 +13,7 @@ import { enforcementRouteDocs } from '../routes/enforcement-routes.js';
 import { outboxRouteDocs } from '../routes/outbox-routes.js';
 import { platformRouteDocs } from '../routes/platform-routes.js';
 import { privacyRouteDocs } from '../routes/privacy-routes.js';
+import { memberRouteDocs } from '../routes/member-routes.js';
 import { sandboxRouteDocs } from '../routes/sandbox-routes.js';
 import { tokenRouteDocs } from '../routes/token-routes.js';
 import { webhookRouteDocs } from '../routes/webhook-routes.js';
@@ -44,6 +45,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   auditRouteDocs,
   connectionRouteDocs,
   automationRouteDocs,
+  memberRouteDocs,
   privacyRouteDocs,
   outboxRouteDocs,
   moderationRouteDocs,
