@@ -50,6 +50,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/groups/:id/chains': { title: 'analyst chain' },
   'POST /api/chains/:id/close': {},
   'POST /api/webhooks': { url: 'http://127.0.0.1:9/analyst', events: ['*'] },
+  'POST /api/imports': { name: 'Analyst', type: 'private_group', id: 1, messages: [] },
   'PATCH /api/webhooks/:id': { enabled: false },
   'DELETE /api/webhooks/:id': undefined,
   'POST /api/webhooks/:id/deliveries/:delivery/redeliver': {},

@@ -28,6 +28,8 @@ interface ZetaIds {
   code: string;
   /** An item in zeta's moderation queue. */
   moderationId: number;
+  /** An import of zeta's, with its report. */
+  importId: number;
   /** An enforcement in zeta's lounge. */
   enforcementId: number;
 }
@@ -136,6 +138,9 @@ const CASES: Record<string, Case> = {
   'DELETE /api/webhooks/:id': { probes: (z) => [del(`/api/webhooks/${z.webhookId}`, 404)] },
   'POST /api/webhooks/:id/deliveries/:delivery/redeliver': { probes: (z) => [post(`/api/webhooks/${z.webhookId}/deliveries/1/redeliver`, {}, 404)] },
   'POST /api/webhooks/:id/ping': { probes: (z) => [post(`/api/webhooks/${z.webhookId}/ping`, {}, 404)] },
+  'GET /api/imports': { probes: (z) => [get('/api/imports', 200), get(`/api/imports?workspace=${z.slug}`, 404)] },
+  'POST /api/imports': { probes: (z) => [post(`/api/imports?workspace=${z.slug}&format=telegram-json&name=intruder.json`, { name: 'Intruder', type: 'private_group', id: 1, messages: [] }, 404)] },
+  'GET /api/imports/:id': { probes: (z) => [get(`/api/imports/${z.importId}`, 404)] },
   'GET /api/groups/:id/health': { probes: (z) => [get(`/api/groups/${z.lounge}/health`, 404), get(`/api/groups/${z.room}/health?to=2026-07-01`, 404)] },
   'GET /api/groups/:id/members/figures': { probes: (z) => [get(`/api/groups/${z.lounge}/members/figures`, 404)] },
   'PATCH /api/groups/:id/profile': { probes: (z) => [patch(`/api/groups/${z.lounge}/profile`, { theme: 'intruder' }, 404)] },
@@ -246,6 +251,30 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
             created_at: T0,
             decided_at: null,
             decided_by: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
+      importId: (
+        await w.db
+          .insertInto('import_job')
+          .values({
+            workspace_id: w.zeta.id,
+            format: 'telegram-json',
+            file_name: 'zeta-ws-export.json',
+            file_bytes: 10,
+            sha256: '0'.repeat(64),
+            options: '{}',
+            status: 'done',
+            progress_bytes: 10,
+            total_bytes: 10,
+            events: 1,
+            report: JSON.stringify({ groups: [{ title: 'Zeta Hidden Lounge' }] }),
+            error: null,
+            created_by: 'zeta-owner@zeta.test',
+            created_at: T0,
+            updated_at: T0,
+            finished_at: T0,
           })
           .returning('id')
           .executeTakeFirstOrThrow()

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_IMPORT_MAX_MB } from '../importers/import-jobs.js';
 import { PRIVATE_TARGET_POLICIES, type PrivateTargets } from '../webhooks/webhook-target.js';
 import { z } from 'zod';
 import type { DatabaseTarget } from '../store/database.js';
@@ -25,6 +26,7 @@ const envSchema = z.object({
   HEARTH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HEARTH_OPS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HEARTH_WEBHOOK_PRIVATE_TARGETS: z.enum(PRIVATE_TARGET_POLICIES).default('loopback'),
+  HEARTH_IMPORT_MAX_MB: z.coerce.number().int().min(1).max(1_048_576).default(DEFAULT_IMPORT_MAX_MB),
 });
 
 /** Hearth's configuration: read once, from the environment, at start. */
@@ -43,6 +45,8 @@ export interface Config {
   opsPort: number | undefined;
   /** Which non-public addresses an outgoing webhook may point at (src/webhooks/webhook-target.ts); default loopback. */
   webhookPrivateTargets: PrivateTargets;
+  /** The largest export the dashboard's Import page takes, in MB (default 1024); counted as it streams in. */
+  importMaxMb: number;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.HEARTH_METRICS_TOKEN,
     opsPort: e.HEARTH_OPS_PORT,
     webhookPrivateTargets: e.HEARTH_WEBHOOK_PRIVATE_TARGETS,
+    importMaxMb: e.HEARTH_IMPORT_MAX_MB,
   };
 }
 

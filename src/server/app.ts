@@ -1,7 +1,11 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAuthorize, guardOf, publicRoute } from '../auth/authorize.js';
+import { DEFAULT_IMPORT_MAX_MB, ImportJobs, UploadTooLargeError } from '../importers/import-jobs.js';
 import { platformModules } from '../platforms/platform-registry.js';
+import { bodyLimits } from './body-limits.js';
 import { errorResponse } from './http-errors.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
@@ -12,6 +16,7 @@ import { connectionRoutes } from './routes/connection-routes.js';
 import { groupProfileRoutes } from './routes/group-profile-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { importRoutes } from './routes/import-routes.js';
 import { growthRoutes, landingRoutes } from './routes/growth-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { moderationRoutes } from './routes/moderation-routes.js';
@@ -52,6 +57,14 @@ export function createApp(deps: ServerDeps): Hono {
     }),
   );
   app.onError((error, c) => errorResponse(error, c, deps.logError));
+  const imports = new ImportJobs(deps.runtime, {
+    dir: deps.imports?.dir ?? join(tmpdir(), 'hearth-imports'),
+    maxBytes: deps.imports?.maxBytes ?? DEFAULT_IMPORT_MAX_MB * 1024 * 1024,
+    clock: deps.clock,
+    logError: deps.logError,
+  });
+  // Before any route and before authentication: no body is read past its limit.
+  app.use('*', bodyLimits({ uploads: [{ method: 'POST', path: '/api/imports', maxBytes: imports.maxBytes, tooLarge: new UploadTooLargeError(imports.maxBytes).message }] }));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/', opsRoutes(deps.runtime, deps.clock, deps.operations));
   // Growth codes' public landing: `/j/<code>` (no session).
@@ -80,6 +93,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', growthRoutes(deps, authorize));
   api.route('/', platformRoutes(authorize));
   api.route('/', webhookRoutes(deps, authorize));
+  api.route('/', importRoutes(deps, authorize, imports));
   api.route('/', openApiRoutes());
   api.all('*', publicRoute(), (c) => c.json({ error: `no such API route: ${c.req.method} ${c.req.path}` }, 404));
   app.route('/api', api);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve as serveHttp } from '@hono/node-server';
 import type { Config } from '../config/env.js';
@@ -155,6 +156,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     dashboardRoot: DASHBOARD_ROOT,
     logError: (error) => log.error({ err: error }, 'request failed'),
     operations,
+    imports: { dir: join(config.dataDir, 'imports'), maxBytes: config.importMaxMb * 1024 * 1024 },
   });
 
   let httpServer: ReturnType<typeof serveHttp> | undefined;

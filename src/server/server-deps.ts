@@ -23,6 +23,8 @@ export interface ServerDeps {
   logError: (error: Error) => void;
   /** Session lifetime and sign-in rate limit; the defaults suit production. */
   auth?: { sessionPolicy?: SessionPolicy; throttle?: ThrottlePolicy };
+  /** Imports uploaded on the dashboard: where uploads wait (default: the system's temp directory) and the largest one (default 1 GB). */
+  imports?: { dir: string; maxBytes: number };
   /** `/readyz` and `/metrics`: the metrics the runtime feeds, Redis to probe, the metrics token. */
   operations?: OperationsDeps;
 }

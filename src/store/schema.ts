@@ -46,6 +46,7 @@ export interface Database {
   moderation_item: ModerationItemTable;
   webhook: WebhookTable;
   webhook_delivery: WebhookDeliveryTable;
+  import_job: ImportJobTable;
 }
 
 export interface WorkspaceTable {
@@ -561,4 +562,32 @@ export interface EnforcementTable {
   expires_at: number;
   undone_at: number | null;
   undone_by: string | null;
+}
+
+export type ImportJobStatus = 'queued' | 'checking' | 'importing' | 'done' | 'failed';
+
+/** An export uploaded on the Import page (migration 0016): its progress, then its report or its error. */
+export interface ImportJobTable {
+  id: Generated<number>;
+  workspace_id: number;
+  format: string;
+  /** The uploaded file's name, as the operator's computer gave it. */
+  file_name: string;
+  file_bytes: number;
+  sha256: string;
+  /** JSON: `{ tz?, chatId? }`, as `hearth import` takes them. */
+  options: string;
+  status: ImportJobStatus;
+  progress_bytes: number;
+  total_bytes: number;
+  /** Events checked (checking) or stored so far (importing). */
+  events: number;
+  /** JSON ImportSummary once done. */
+  report: string | null;
+  error: string | null;
+  created_by: string | null;
+  created_at: number;
+  /** Written with the progress while it runs: a running job not updated for a minute was interrupted. */
+  updated_at: number;
+  finished_at: number | null;
 }

@@ -223,6 +223,11 @@ export class ApiError extends Error {
 /** The session's CSRF token, sent back on every state-changing request. */
 let csrfToken: string | null = null;
 
+/** The session's CSRF token, for a request this module does not make itself (an upload that reports its progress). */
+export function currentCsrfToken(): string | null {
+  return csrfToken;
+}
+
 /** Fired on `window` when the server answers 401: the session ended, the app shows the sign-in page. */
 export const UNAUTHORIZED_EVENT = 'hearth:unauthorized';
 

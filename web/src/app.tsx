@@ -15,6 +15,7 @@ import { AlertsPage } from './pages/alerts-page.js';
 import { MemberPage } from './pages/member-page.js';
 import { MembersPage } from './pages/members-page.js';
 import { WebhooksPage } from './webhooks/webhooks-page.js';
+import { ImportPage } from './pages/import-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SandboxPage } from './pages/sandbox-page.js';
 import { Link, navigate, useLocation } from './router.js';
@@ -134,6 +135,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
     route.page === 'outbox' ||
     route.page === 'alerts' ||
     route.page === 'webhooks' ||
+    route.page === 'import' ||
     route.page === 'growth' ||
     route.page === 'moderation' ||
     route.page === 'members'
@@ -166,6 +168,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/members', 'members', t('nav.members'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
             {navLink('/webhooks', 'webhooks', t('nav.webhooks'))}
+            {navLink('/import', 'import', t('nav.import'))}
             {navLink('/audit', 'audit', t('nav.audit'))}
           </nav>
           <div className="topbar__tools">
@@ -177,7 +180,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                   value={workspace?.slug ?? ''}
                   onChange={(e) =>
                     navigate(
-                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'webhooks' || section === 'growth' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
+                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'webhooks' || section === 'import' || section === 'growth' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
                     )
                   }
                   data-testid="workspace-switch"
@@ -254,6 +257,7 @@ function Page({
     case 'outbox':
     case 'alerts':
     case 'webhooks':
+    case 'import':
     case 'growth':
     case 'moderation':
     case 'members':
@@ -295,6 +299,10 @@ function Page({
   if (route.page === 'moderation') {
     const access = session.workspaces.find((w) => w.id === workspace.id);
     return <ModerationPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
+  }
+  if (route.page === 'import') {
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return <ImportPage key={workspace.slug} workspace={workspace} canConfigure={access?.permissions.includes('configure') ?? false} />;
   }
   if (route.page === 'webhooks') {
     const access = session.workspaces.find((w) => w.id === workspace.id);

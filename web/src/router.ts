@@ -17,6 +17,7 @@ export type Route =
   | { page: 'outbox' }
   | { page: 'alerts' }
   | { page: 'webhooks' }
+  | { page: 'import' }
   | { page: 'moderation' }
   | { page: 'growth' }
   | { page: 'members' }
@@ -51,6 +52,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/outbox') return { page: 'outbox' };
   if (path === '/alerts') return { page: 'alerts' };
   if (path === '/webhooks') return { page: 'webhooks' };
+  if (path === '/import') return { page: 'import' };
   if (path === '/moderation') return { page: 'moderation' };
   if (path === '/growth') return { page: 'growth' };
   if (path === '/members') return { page: 'members' };

@@ -8,6 +8,7 @@ import { groupProfileRouteDocs } from '../routes/group-profile-routes.js';
 import { groupRouteDocs } from '../routes/group-routes.js';
 import { growthRouteDocs } from '../routes/growth-routes.js';
 import { healthRouteDocs } from '../routes/health-routes.js';
+import { importRouteDocs } from '../routes/import-routes.js';
 import { moderationRouteDocs } from '../routes/moderation-routes.js';
 import { enforcementRouteDocs } from '../routes/enforcement-routes.js';
 import { outboxRouteDocs } from '../routes/outbox-routes.js';
@@ -54,5 +55,6 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   growthRouteDocs,
   platformRouteDocs,
   webhookRouteDocs,
+  importRouteDocs,
   referenceRouteDocs,
 ];
