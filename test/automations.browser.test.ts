@@ -1,27 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/env.js';
-import { startServer, type RunningServer } from '../src/server/serve.js';
+import type { RunningServer } from '../src/server/serve.js';
 import { addOperator, TEST_PASSWORD } from './helpers/auth-fixture.js';
 import { hasChromium, launchBrowser } from './helpers/browser.js';
+import { type DemoServer, signInDemo, startDemoServer } from './helpers/demo-server.js';
 
 // Without Chromium the suite is skipped; test/helpers/browser.ts prints the one line saying so.
 describe.runIf(hasChromium)('the automations page in Chromium, on the demo workspace', { timeout: 120_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-automations-browser-'));
+  let hearth: DemoServer;
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
-  const printed: string[] = [];
   const suffix = Math.random().toString(36).slice(2, 8);
 
   beforeAll(async () => {
-    const config = loadConfig({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: 'warn' });
-    server = await startServer(config, { port: 0, roles: ['web', 'worker'], hostname: '127.0.0.1', print: (line) => printed.push(line) });
+    hearth = await startDemoServer('automations-browser');
+    server = hearth.server;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     page.on('dialog', (d) => {
@@ -33,8 +29,7 @@ describe.runIf(hasChromium)('the automations page in Chromium, on the demo works
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await hearth?.close();
   });
 
   async function signInThroughForm(p: Page, email: string, password: string) {
@@ -53,11 +48,7 @@ describe.runIf(hasChromium)('the automations page in Chromium, on the demo works
   }
 
   it('signs the demo operator in and opens Automations from the navigation', async () => {
-    const line = printed.find((l) => l.startsWith('Sign in as demo@hearth.local with password '));
-    expect(line, printed.join('\n')).toBeDefined();
-    await page.goto(server.url);
-    await signInThroughForm(page, 'demo@hearth.local', line!.slice('Sign in as demo@hearth.local with password '.length));
-    await page.getByTestId('group-row').first().waitFor();
+    await signInDemo(page, hearth);
     await page.getByRole('link', { name: 'Automations' }).click();
     await page.waitForURL(/\/automations$/);
     await page.getByTestId('automations-page').waitFor();

@@ -1,30 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAutomation } from '../src/automations/automation-store.js';
-import { loadConfig } from '../src/config/env.js';
-import { startServer, type RunningServer } from '../src/server/serve.js';
+import type { RunningServer } from '../src/server/serve.js';
 import { hasChromium, launchBrowser } from './helpers/browser.js';
+import { type DemoServer, signInDemo, startDemoServer } from './helpers/demo-server.js';
 
 // Without Chromium the suite is skipped; test/helpers/browser.ts prints the one line saying so.
 describe.runIf(hasChromium)('rule problems on the Automations page in Chromium', { timeout: 120_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-problems-browser-'));
+  let hearth: DemoServer;
   let server: RunningServer;
   let browser: Browser;
-  const printed: string[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: 'error' });
-    server = await startServer(config, { port: 0, roles: ['web', 'worker'], hostname: '127.0.0.1', print: (line) => printed.push(line) });
+    hearth = await startDemoServer('rule-problems-browser');
+    server = hearth.server;
     browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await hearth?.close();
   });
 
   it('shows a reply too long to send against its rule, with why, how often and where, in en and zh-CN', async () => {
@@ -45,13 +40,8 @@ describe.runIf(hasChromium)('rule problems on the Automations page in Chromium',
     const results = await server.runtime.ingest([asked(1), asked(2)], { workspaceId: demo.id });
     expect(results.map((r) => r.status)).toEqual(['stored', 'stored']);
 
-    const line = printed.find((l) => l.startsWith('Sign in as demo@hearth.local with password '))!;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    await page.goto(server.url);
-    await page.getByTestId('login-email').fill('demo@hearth.local');
-    await page.getByTestId('login-password').fill(line.slice('Sign in as demo@hearth.local with password '.length));
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('group-row').first().waitFor();
+    await signInDemo(page, hearth);
     await page.getByRole('link', { name: 'Automations' }).click();
     const row = page.locator(`[data-testid="problem-row"][data-automation-id="${id}"]`);
     await row.waitFor();
