@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startChain } from '../src/conversion/chains/chain-store.js';
 import { createLiveCode } from '../src/growth/code-store.js';
+import { createInvitation } from '../src/auth/invitations.js';
 import { sessionFor, TEST_PASSWORD, type ApiClient } from './helpers/auth-fixture.js';
 import { backends } from './helpers/backends.js';
 import { diffSnapshots, snapshot, T0, twoWorkspaces, ZETA_MARKERS } from './helpers/world-fixture.js';
@@ -10,6 +11,10 @@ const DAY = 86_400_000;
 /** The ids of the other workspace ("zeta") that acme's callers try to reach. */
 interface ZetaIds {
   slug: string;
+  /** Zeta's owner (an operator id). */
+  ownerId: number;
+  /** A pending invitation to zeta's team. */
+  invitationId: number;
   workspaceId: number;
   lounge: number;
   room: number;
@@ -101,6 +106,21 @@ const CASES: Record<string, Case> = {
     ],
   },
   'POST /api/tokens/:id/revoke': { probes: (z) => [post(`/api/tokens/${z.tokenId}/revoke`, {}, 404, 403)] },
+  // Tokens never hold `manage`; another workspace's operators and invitations are not found.
+  'GET /api/team': { probes: (z) => [get('/api/team', 200, 403), get(`/api/team?workspace=${z.slug}`, 404, 403)] },
+  'POST /api/team/invitations': { probes: (z) => [post('/api/team/invitations', { workspace: z.slug, email: 'intruder@acme.test', role: 'owner' }, 404, 403)] },
+  'POST /api/team/invitations/:id/revoke': { probes: (z) => [post(`/api/team/invitations/${z.invitationId}/revoke`, {}, 404, 403)] },
+  'PATCH /api/team/members/:id': {
+    probes: (z) => [patch(`/api/team/members/${z.ownerId}`, { role: 'analyst' }, 404, 403), patch(`/api/team/members/${z.ownerId}`, { workspace: z.slug, role: 'analyst' }, 404, 403)],
+  },
+  'POST /api/team/members/:id/disable': {
+    probes: (z) => [post(`/api/team/members/${z.ownerId}/disable`, {}, 404, 403), post(`/api/team/members/${z.ownerId}/disable`, { workspace: z.slug }, 404, 403)],
+  },
+  'POST /api/team/members/:id/enable': { probes: (z) => [post(`/api/team/members/${z.ownerId}/enable`, { workspace: z.slug }, 404, 403)] },
+  // The link's secret is the credential: an unknown or malformed one opens nothing.
+  'GET /api/invitations/:token': { public: true, probes: () => [get(`/api/invitations/hti_${'x'.repeat(43)}`, 404), get('/api/invitations/zeta', 404)] },
+  'POST /api/invitations/:token/accept': { public: true, probes: () => [post(`/api/invitations/hti_${'x'.repeat(43)}/accept`, { password: 'a long enough password' }, 404)] },
+  'POST /api/invitations/:token/join': { ownAccount: true, probes: () => [post(`/api/invitations/hti_${'x'.repeat(43)}/join`, {}, 404, 403)] },
   'GET /api/audit': { probes: (z) => [get('/api/audit', 200), get(`/api/audit?workspace=${z.slug}`, 404), get(`/api/audit?workspace=${z.workspaceId}&q=zeta`, 404)] },
   'GET /api/audit/export': { probes: (z) => [get(`/api/audit/export?workspace=${z.slug}&format=csv`, 404), get(`/api/audit/export?workspace=${z.workspaceId}&format=json`, 404)] },
   'GET /api/connections': { probes: (z) => [get('/api/connections', 200), get(`/api/connections?workspace=${z.slug}`, 404)] },
@@ -194,6 +214,8 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
     // The comparison covers every table of this database, the new ones included.
     expect([...(await snapshot(w.db)).keys()]).toEqual(expect.arrayContaining(['audit_log', 'chat_group', 'event', 'operator', 'outbox', 'session', 'workspace_member']));
     const z: ZetaIds = {
+      ownerId: w.zetaOwner.id,
+      invitationId: (await createInvitation(w.db, { workspaceId: w.zeta.id, email: 'zeta-invitee@zeta.test', role: 'analyst', invitedBy: w.zetaOwner.id }, T0)).info.id,
       slug: w.zeta.slug,
       workspaceId: w.zeta.id,
       lounge: w.zetaLounge.id,

@@ -8,8 +8,9 @@
  * - configure: automations, platform connections
  * - manage: operators, API tokens
  */
-export const ROLES = ['owner', 'admin', 'operator', 'analyst'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, TOKEN_SCOPES, type Role, type TokenScope } from '../shared/team-records.js';
+
+export { ROLES, TOKEN_SCOPES, type Role, type TokenScope };
 
 export const PERMISSIONS = ['read', 'act', 'configure', 'manage'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -21,12 +22,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   analyst: ['read'],
 };
 
-/**
- * What an API token may be given. Never `manage`: a leaked token must not be able to
- * mint more tokens or add operators.
- */
-export const TOKEN_SCOPES = ['read', 'act', 'configure'] as const satisfies readonly Permission[];
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+// Tokens never hold `manage` (see src/shared/team-records.ts): every scope is a permission.
+TOKEN_SCOPES satisfies readonly Permission[];
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);

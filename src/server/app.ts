@@ -26,6 +26,7 @@ import { platformRoutes } from './routes/platform-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
+import { teamRoutes } from './routes/team-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { workspaceRoutes } from './routes/workspace-routes.js';
 import { openApiRoutes } from './routes/openapi-routes.js';
@@ -80,6 +81,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', groupProfileRoutes(deps, authorize));
   api.route('/', sandboxRoutes(deps, authorize));
   api.route('/', tokenRoutes(deps, authorize));
+  api.route('/', teamRoutes(deps, authorize));
   api.route('/', auditRoutes(deps, authorize));
   api.route('/', connectionRoutes(deps, authorize));
   api.route('/', automationRoutes(deps, authorize));

@@ -29,6 +29,7 @@ export interface Database {
   group_assignment: GroupAssignmentTable;
   session: SessionTable;
   api_token: ApiTokenTable;
+  operator_invitation: OperatorInvitationTable;
   audit_log: AuditLogTable;
   login_attempt: LoginAttemptTable;
   automation_problem: AutomationProblemTable;
@@ -280,6 +281,24 @@ export interface ApiTokenTable {
   expires_at: number | null;
   revoked_at: number | null;
   last_used_at: number | null;
+}
+
+/** An invitation to a workspace's team (migration 0014): a one-time link, kept as the SHA-256 of its secret. */
+export interface OperatorInvitationTable {
+  id: Generated<number>;
+  workspace_id: number;
+  /** Lowercased, like operator.email. */
+  email: string;
+  role: string;
+  /** JSON list of group ids for an operator or analyst limited to them; null for every group. */
+  groups: string | null;
+  token_hash: string;
+  invited_by: number | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: number | null;
+  revoked_at: number | null;
 }
 
 /** Append-only (triggers refuse UPDATE and DELETE): who did what to whom, when, with what evidence. */

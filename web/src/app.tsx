@@ -15,6 +15,9 @@ import { AlertsPage } from './pages/alerts-page.js';
 import { MemberPage } from './pages/member-page.js';
 import { MembersPage } from './pages/members-page.js';
 import { WebhooksPage } from './webhooks/webhooks-page.js';
+import { InvitePage } from './team/invite-page.js';
+import { TeamPage } from './team/team-page.js';
+import { TokensPage } from './team/tokens-page.js';
 import { ImportPage } from './pages/import-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SandboxPage } from './pages/sandbox-page.js';
@@ -95,9 +98,22 @@ function useSession() {
 export function App() {
   const { t } = useI18n();
   const { state, setState, reload } = useSession();
+  const { route } = useLocation();
   const onSignOut = useCallback(() => {
     void signOut().finally(() => setState({ status: 'signed-out' }));
   }, [setState]);
+  // An invitation link works signed in or not: taking it up signs its invitee in.
+  if (route.page === 'invite') {
+    return (
+      <InvitePage
+        token={route.token}
+        onSignedIn={(session) => {
+          navigate('/', { replace: true });
+          setState({ status: 'signed-in', session });
+        }}
+      />
+    );
+  }
   switch (state.status) {
     case 'loading':
       return (
@@ -135,6 +151,8 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
     route.page === 'outbox' ||
     route.page === 'alerts' ||
     route.page === 'webhooks' ||
+    route.page === 'team' ||
+    route.page === 'tokens' ||
     route.page === 'import' ||
     route.page === 'growth' ||
     route.page === 'moderation' ||
@@ -168,6 +186,8 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/members', 'members', t('nav.members'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
             {navLink('/webhooks', 'webhooks', t('nav.webhooks'))}
+            {navLink('/team', 'team', t('nav.team'))}
+            {navLink('/tokens', 'tokens', t('nav.tokens'))}
             {navLink('/import', 'import', t('nav.import'))}
             {navLink('/audit', 'audit', t('nav.audit'))}
           </nav>
@@ -180,7 +200,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                   value={workspace?.slug ?? ''}
                   onChange={(e) =>
                     navigate(
-                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'webhooks' || section === 'import' || section === 'growth' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
+                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'webhooks' || section === 'team' || section === 'tokens' || section === 'import' || section === 'growth' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
                     )
                   }
                   data-testid="workspace-switch"
@@ -257,6 +277,9 @@ function Page({
     case 'outbox':
     case 'alerts':
     case 'webhooks':
+    case 'team':
+    case 'tokens':
+    case 'invite':
     case 'import':
     case 'growth':
     case 'moderation':
@@ -303,6 +326,14 @@ function Page({
   if (route.page === 'import') {
     const access = session.workspaces.find((w) => w.id === workspace.id);
     return <ImportPage key={workspace.slug} workspace={workspace} canConfigure={access?.permissions.includes('configure') ?? false} />;
+  }
+  if (route.page === 'team' || route.page === 'tokens') {
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return route.page === 'team' ? (
+      <TeamPage key={workspace.slug} workspace={workspace} myRole={access?.role ?? ''} canManage={access?.permissions.includes('manage') ?? false} />
+    ) : (
+      <TokensPage key={workspace.slug} workspace={workspace} permissions={access?.permissions ?? []} />
+    );
   }
   if (route.page === 'webhooks') {
     const access = session.workspaces.find((w) => w.id === workspace.id);

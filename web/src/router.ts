@@ -17,6 +17,9 @@ export type Route =
   | { page: 'outbox' }
   | { page: 'alerts' }
   | { page: 'webhooks' }
+  | { page: 'team' }
+  | { page: 'tokens' }
+  | { page: 'invite'; token: string }
   | { page: 'import' }
   | { page: 'moderation' }
   | { page: 'growth' }
@@ -52,6 +55,10 @@ export function parseRoute(pathname: string): Route {
   if (path === '/outbox') return { page: 'outbox' };
   if (path === '/alerts') return { page: 'alerts' };
   if (path === '/webhooks') return { page: 'webhooks' };
+  if (path === '/team') return { page: 'team' };
+  if (path === '/tokens') return { page: 'tokens' };
+  const invite = /^\/invite\/([A-Za-z0-9_-]{1,100})$/.exec(path);
+  if (invite) return { page: 'invite', token: invite[1] ?? '' };
   if (path === '/import') return { page: 'import' };
   if (path === '/moderation') return { page: 'moderation' };
   if (path === '/growth') return { page: 'growth' };

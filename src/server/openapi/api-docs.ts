@@ -16,6 +16,7 @@ import { platformRouteDocs } from '../routes/platform-routes.js';
 import { privacyRouteDocs } from '../routes/privacy-routes.js';
 import { memberRouteDocs } from '../routes/member-routes.js';
 import { sandboxRouteDocs } from '../routes/sandbox-routes.js';
+import { teamRouteDocs } from '../routes/team-routes.js';
 import { tokenRouteDocs } from '../routes/token-routes.js';
 import { webhookRouteDocs } from '../routes/webhook-routes.js';
 import { workspaceRouteDocs } from '../routes/workspace-routes.js';
@@ -43,6 +44,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   sandboxRouteDocs,
   chainRouteDocs,
   tokenRouteDocs,
+  teamRouteDocs,
   auditRouteDocs,
   connectionRouteDocs,
   automationRouteDocs,

@@ -44,7 +44,7 @@ export function presentPrincipal(principal: Principal) {
 }
 
 /** JSON only: a cross-site HTML form cannot send it, so nobody can sign a browser in to their own account. */
-function requireJson(c: Context): void {
+export function requireJson(c: Context): void {
   if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) throw new HTTPException(415, { message: 'send the body as application/json' });
 }
 
