@@ -65,6 +65,8 @@ const BODIES: Record<string, unknown> = {
   'POST /api/enforcement/:id/undo': {},
   'POST /api/groups/:id/chains': { title: 'analyst chain' },
   'POST /api/chains/:id/close': {},
+  'POST /api/broadcasts': { text: 'analyst broadcast', selector: {} },
+  'POST /api/broadcasts/:id/cancel': {},
   'POST /api/webhooks': { url: 'http://127.0.0.1:9/analyst', events: ['*'] },
   'POST /api/imports': { name: 'Analyst', type: 'private_group', id: 1, messages: [] },
   'PATCH /api/webhooks/:id': { enabled: false },

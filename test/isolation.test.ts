@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startChain } from '../src/conversion/chains/chain-store.js';
+import { createBroadcast } from '../src/activation/broadcasts/broadcast-store.js';
 import { createLiveCode } from '../src/growth/code-store.js';
 import { createInvitation } from '../src/auth/invitations.js';
 import { sessionFor, TEST_PASSWORD, type ApiClient } from './helpers/auth-fixture.js';
@@ -29,6 +30,8 @@ interface ZetaIds {
   webhookId: number;
   /** A chain sign-up in zeta's room. */
   chainId: number;
+  /** A broadcast of zeta's, scheduled for tomorrow. */
+  broadcastId: number;
   /** Zeta's live code (its public code string). */
   code: string;
   /** An item in zeta's moderation queue. */
@@ -191,6 +194,12 @@ const CASES: Record<string, Case> = {
   'GET /api/chains/:id': { probes: (z) => [get(`/api/chains/${z.chainId}`, 404)] },
   'POST /api/chains/:id/close': { probes: (z) => [post(`/api/chains/${z.chainId}/close`, {}, 404)] },
   'GET /api/chains/:id/export.csv': { probes: (z) => [get(`/api/chains/${z.chainId}/export.csv`, 404)] },
+  'GET /api/broadcasts': { probes: (z) => [get('/api/broadcasts', 200), get(`/api/broadcasts?workspace=${z.slug}`, 404)] },
+  'POST /api/broadcasts': {
+    probes: (z) => [post('/api/broadcasts', { text: 'intruder', selector: { groups: [z.room, z.lounge] } }, 400), post('/api/broadcasts', { workspace: z.slug, text: 'intruder', selector: {} }, 404)],
+  },
+  'GET /api/broadcasts/:id': { probes: (z) => [get(`/api/broadcasts/${z.broadcastId}`, 404)] },
+  'POST /api/broadcasts/:id/cancel': { probes: (z) => [post(`/api/broadcasts/${z.broadcastId}/cancel`, {}, 404)] },
   'GET /api/alerts': { probes: (z) => [get('/api/alerts', 200), get(`/api/alerts?workspace=${z.slug}`, 404)] },
   'GET /api/openapi.json': { public: true, probes: () => [get('/api/openapi.json', 200)] },
   'GET /api/docs': { public: true, probes: () => [get('/api/docs', 200)] },
@@ -226,6 +235,13 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
       memberId: (await w.db.selectFrom('member').select('id').where('workspace_id', '=', w.zeta.id).where('display_name', '=', 'zeta-member-xq').executeTakeFirstOrThrow()).id,
       outboxId: (await w.db.selectFrom('outbox').select('id').where('workspace_id', '=', w.zeta.id).orderBy('id').executeTakeFirstOrThrow()).id,
       webhookId: w.zetaWebhook.id,
+      broadcastId: (
+        await createBroadcast(
+          w.db,
+          { workspaceId: w.zeta.id, text: 'zeta secret words', link: null, selector: { groups: [w.zetaRoom.id] }, groupIds: [w.zetaRoom.id], sendAt: T0 + DAY, createdBy: null },
+          T0,
+        )
+      ).id,
       chainId: (await startChain(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, title: 'Zeta secret words buy' }, T0)).id,
       code: (await createLiveCode(w.db, { workspaceId: w.zeta.id, name: 'zeta-live', groupIds: [w.zetaLounge.id, w.zetaRoom.id] }, T0)).code,
       enforcementId: (

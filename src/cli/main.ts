@@ -6,6 +6,7 @@ import { registerActivationCommand } from './commands/activation-command.js';
 import { registerAlertsCommand } from './commands/alerts-command.js';
 import { registerBackupCommand } from './commands/backup-command.js';
 import { registerBenchCommand } from './commands/bench-command.js';
+import { registerBroadcastCommand } from './commands/broadcast-command.js';
 import { registerChainCommand } from './commands/chain-command.js';
 import { registerAutomationCommand } from './commands/automation-command.js';
 import { registerConnectionCommand } from './commands/connection-command.js';
@@ -46,6 +47,7 @@ registerEnforcementCommand(program);
 registerActivationCommand(program);
 registerGrowthCommand(program);
 registerChainCommand(program);
+registerBroadcastCommand(program);
 registerSpamCommand(program);
 
 try {

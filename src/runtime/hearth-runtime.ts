@@ -28,6 +28,7 @@ import { EnforcementRule } from '../enforcement/enforcement-rule.js';
 import { applyChainMessage } from '../conversion/chains/chain-signups.js';
 import { WebhookFanout } from '../webhooks/webhook-fanout.js';
 import { registerChainSweep } from '../conversion/chains/chain-sweep.js';
+import { registerBroadcastJob } from '../activation/broadcasts/broadcast-job.js';
 
 export interface RuntimeOptions {
   /** Epoch ms. The sandbox CLI passes the sandbox's own clock. */
@@ -130,6 +131,7 @@ export class HearthRuntime implements ConnectionHost {
     this.scheduler = new Scheduler(store.db, this.clock, (error, job) => log.error({ err: error, job: job.job_key }, 'scheduled job failed'));
     registerSilenceWatchdog(this.scheduler);
     registerChainSweep(this.scheduler);
+    registerBroadcastJob(this.scheduler, () => this.#loop?.wake());
     this.queue = options.queue ?? new InProcessEventQueue();
     // An in-process queue has no other consumer; a shared one only where this process works.
     if (this.queue.kind === 'in-process' || options.work?.consume) void this.consumeEvents();
@@ -151,6 +153,11 @@ export class HearthRuntime implements ConnectionHost {
     const runtime = new HearthRuntime(await openStore(target), { ...options, ...(queue ? { queue } : {}), ...(limiter ? { dispatcher: { ...options.dispatcher, limiter } } : {}) });
     runtime.#ownsLimiter = limiter !== undefined && limiter !== options.dispatcher?.limiter;
     return runtime;
+  }
+
+  /** Asks this process's dispatch loop (if it dispatches) for a pass now: actions were planned outside ingest (a broadcast). */
+  wakeDispatcher(): void {
+    this.#loop?.wake();
   }
 
   /** Validated Events (or raw inputs) straight into the pipeline: imports and benchmarks, which are not live traffic. */

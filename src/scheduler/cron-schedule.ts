@@ -21,9 +21,9 @@ function cronOf(pattern: string, timezone: string): Cron {
   }
 }
 
-/** Checks a pattern and zone; throws ScheduleInvalidError naming what is wrong. */
-export function checkSchedule(pattern: string, timezone: string): void {
-  if (nextSlot(pattern, timezone, Date.now()) === null) throw new ScheduleInvalidError(`cron pattern ${JSON.stringify(pattern)} never runs`);
+/** Checks a pattern and zone; throws ScheduleInvalidError naming what is wrong (a pattern with no slot after `now`: it never runs). */
+export function checkSchedule(pattern: string, timezone: string, now: number = Date.now()): void {
+  if (nextSlot(pattern, timezone, now) === null) throw new ScheduleInvalidError(`cron pattern ${JSON.stringify(pattern)} never runs`);
 }
 
 /** The first slot strictly after `after` (epoch ms), read in `timezone`; null if there is none. */

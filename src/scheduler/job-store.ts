@@ -23,7 +23,7 @@ export interface JobSpec {
  * slot recomputed from `now`.
  */
 export async function ensureJob(db: Kysely<Database>, spec: JobSpec, now: number): Promise<JobRow> {
-  checkSchedule(spec.cron, spec.timezone);
+  checkSchedule(spec.cron, spec.timezone, now);
   const next = nextSlot(spec.cron, spec.timezone, now);
   if (next === null) throw new Error(`job ${spec.key} never runs`);
   await db

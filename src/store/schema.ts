@@ -47,6 +47,8 @@ export interface Database {
   moderation_item: ModerationItemTable;
   webhook: WebhookTable;
   webhook_delivery: WebhookDeliveryTable;
+  broadcast: BroadcastTable;
+  broadcast_target: BroadcastTargetTable;
   import_job: ImportJobTable;
 }
 
@@ -609,4 +611,29 @@ export interface ImportJobTable {
   /** Written with the progress while it runs: a running job not updated for a minute was interrupted. */
   updated_at: number;
   finished_at: number | null;
+}
+
+/** A broadcast (src/activation/broadcasts): one post to the groups a selector took, now or at `send_at`. */
+export interface BroadcastTable {
+  id: Generated<number>;
+  workspace_id: number;
+  /** The post, with `{group}`-style placeholders filled per group when it is planned. */
+  text: string;
+  link: string | null;
+  /** The group selector it was made with (JSON), for the record. */
+  selector: string;
+  status: 'scheduled' | 'sending' | 'cancelled';
+  send_at: number | null;
+  started_at: number | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** One group of a broadcast; its result is the outbox row under `outbox_key`. */
+export interface BroadcastTargetTable {
+  broadcast_id: number;
+  group_id: number;
+  outbox_key: string;
+  /** Why the group's message could not be planned (it then has no outbox row). */
+  error: string | null;
 }

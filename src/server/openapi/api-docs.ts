@@ -3,6 +3,7 @@ import { auditRouteDocs } from '../routes/audit-routes.js';
 import { authRouteDocs } from '../routes/auth-routes.js';
 import { automationRouteDocs } from '../routes/automation-routes.js';
 import { chainRouteDocs } from '../routes/chain-routes.js';
+import { broadcastRouteDocs } from '../routes/broadcast-routes.js';
 import { connectionRouteDocs } from '../routes/connection-routes.js';
 import { groupProfileRouteDocs } from '../routes/group-profile-routes.js';
 import { groupRouteDocs } from '../routes/group-routes.js';
@@ -43,6 +44,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   healthRouteDocs,
   sandboxRouteDocs,
   chainRouteDocs,
+  broadcastRouteDocs,
   tokenRouteDocs,
   teamRouteDocs,
   auditRouteDocs,
