@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { decideModerationItem, fetchModeration } from '../api-client.js';
 import type { ModerationRecord, Workspace } from '../api-client.js';
 import { ErrorState, LoadingState, RefreshErrorBanner } from '../components/status-views.js';
+import { EnforcementList } from '../enforcement/enforcement-list.js';
 import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../i18n.js';
 import { Link } from '../router.js';
@@ -22,6 +23,7 @@ function named(t: (key: MessageKey) => string, prefix: string, known: readonly s
  * The moderation queue: messages the spam rule took down, with the evidence (the text,
  * the score, what was seen, what was done — on WeChat an alert to delete it by hand),
  * each confirmed (spam) or overturned (not spam) in one click; the next training learns from both.
+ * Below it, the enforcements the escalation ladder took, each with an Undo button.
  */
 export function ModerationPage({ workspace, canAct }: { workspace: Workspace; canAct: boolean }) {
   const { t, fmt } = useI18n();
@@ -143,6 +145,7 @@ export function ModerationPage({ workspace, canAct }: { workspace: Workspace; ca
           </div>
         </section>
       )}
+      <EnforcementList workspace={workspace} canAct={canAct} />
     </div>
   );
 }
