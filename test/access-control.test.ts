@@ -11,6 +11,8 @@ import { diffSnapshots, snapshot, T0, twoWorkspaces } from './helpers/world-fixt
  */
 const EXEMPT = new Set([
   'POST /api/auth/login',
+  // First-run setup: public while no operator exists, 410 for everyone after.
+  'POST /api/setup',
   'POST /api/auth/logout',
   'POST /api/auth/logout-all',
   'POST /api/auth/password',

@@ -78,6 +78,12 @@ const CASES: Record<string, Case> = {
       post('/api/auth/login', { email: 'nobody@zeta.test', password: 'a guess at zeta' }, 401),
     ],
   },
+  // First-run setup is over here (operators exist): the state says so, and a setup attempt is refused.
+  'GET /api/setup': { public: true, probes: () => [get('/api/setup', 200)] },
+  'POST /api/setup': {
+    public: true,
+    probes: () => [post('/api/setup', { token: 'a guessed setup token', email: 'intruder@zeta.test', password: 'zeta takeover attempt', workspace: 'Zeta Secret Works' }, 410)],
+  },
   'GET /api/auth/session': { probes: () => [get('/api/auth/session', 200)] },
   'POST /api/auth/logout': { ownAccount: true, probes: () => [post('/api/auth/logout', {}, 200, 403)] },
   'POST /api/auth/logout-all': { ownAccount: true, probes: () => [post('/api/auth/logout-all', {}, 200, 403)] },

@@ -27,6 +27,7 @@ import { platformRoutes } from './routes/platform-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
+import { setupRoutes } from './routes/setup-routes.js';
 import { teamRoutes } from './routes/team-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { workspaceRoutes } from './routes/workspace-routes.js';
@@ -58,6 +59,12 @@ export function createApp(deps: ServerDeps): Hono {
       referrerPolicy: 'same-origin',
     }),
   );
+  // Nothing the API answers (figures, members, secrets shown once, errors) belongs in a
+  // browser's or a proxy's cache. On '*' and not '/api/*': a route under /api must carry a guard.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.path === '/api' || c.req.path.startsWith('/api/')) c.header('Cache-Control', 'no-store');
+  });
   app.onError((error, c) => errorResponse(error, c, deps.logError));
   const imports = new ImportJobs(deps.runtime, {
     dir: deps.imports?.dir ?? join(tmpdir(), 'hearth-imports'),
@@ -76,6 +83,7 @@ export function createApp(deps: ServerDeps): Hono {
   const authorize = createAuthorize({ db: deps.runtime.store.db, clock: deps.clock, ...(deps.auth?.sessionPolicy ? { sessionPolicy: deps.auth.sessionPolicy } : {}) });
   const api = new Hono();
   api.route('/', authRoutes(deps, authorize));
+  api.route('/', setupRoutes(deps));
   api.route('/', workspaceRoutes(deps, authorize));
   api.route('/', groupRoutes(deps, authorize));
   api.route('/', healthRoutes(deps, authorize));

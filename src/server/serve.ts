@@ -9,6 +9,7 @@ import { SecretBox } from '../connections/secret-box.js';
 import { RedisLeaderLease, soleLeader } from '../scheduler/leader-lease.js';
 import { SchedulerLoop } from '../scheduler/scheduler-loop.js';
 import { DEMO_EMAIL, ensureDemoOperator } from '../auth/demo-operator.js';
+import { issueSetupToken, SETUP_TOKEN_TTL_MS } from '../auth/first-run-setup.js';
 import { DemoWorkspace } from '../runtime/demo-workspace.js';
 import { HearthRuntime } from '../runtime/hearth-runtime.js';
 import { SandboxService, realTimeClock } from '../runtime/sandbox-service.js';
@@ -97,8 +98,6 @@ export async function startServer(config: Config, options: ServeOptions): Promis
         : outcome.kind === 'created' || outcome.passwordFromEnv
           ? `Sign in as ${DEMO_EMAIL} with the password in HEARTH_DEMO_PASSWORD`
           : `Sign in as ${DEMO_EMAIL} with the password printed when the demo was created (or set HEARTH_DEMO_PASSWORD to choose one)`;
-  } else if (!(await runtime.store.db.selectFrom('operator').select('id').limit(1).executeTakeFirst())) {
-    signIn = 'Nobody can sign in yet: add an operator with `hearth user add --email E --password-stdin --workspace W --role owner`';
   }
 
   // Every process that sends or receives needs the connections; which ones receive
@@ -181,6 +180,15 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     print(`Health and metrics on port ${config.opsPort}`);
   }
   if (signIn) print(signIn);
+  // No demo and nobody to sign in as: the first run happens in the browser, behind a
+  // one-time token only someone who reads this output has (never a password).
+  const setupToken = !demo && roles.has('web') ? await issueSetupToken(runtime.store.db, Date.now()) : null;
+  if (setupToken) {
+    print('First run: nobody can sign in yet. Open this link to create the owner account and the workspace');
+    print(`(it works once, for ${SETUP_TOKEN_TTL_MS / 3_600_000} hours; a restart prints a new one):`);
+    print(`  ${url}/setup#token=${setupToken}`);
+    print('or add an owner with `hearth user add --email E --password-stdin --workspace W --role owner`');
+  }
 
   return {
     url,

@@ -12,6 +12,7 @@ import { chainsMigration } from './migrations/0010-chains.js';
 import { antispamMigration } from './migrations/0011-antispam.js';
 import { webhooksMigration } from './migrations/0012-webhooks.js';
 import { groupSetsMigration } from './migrations/0013-group-sets.js';
+import { setupTokenMigration } from './migrations/0018-setup-token.js';
 import { broadcastsMigration } from './migrations/0019-broadcasts.js';
 import { operatorInvitationsMigration } from './migrations/0014-operator-invitations.js';
 import { importJobsMigration } from './migrations/0016-import-jobs.js';
@@ -33,6 +34,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0011-antispam': antispamMigration(dialect),
     '0012-webhooks': webhooksMigration(dialect),
     '0013-group-sets': groupSetsMigration(dialect),
+    '0018-setup-token': setupTokenMigration(dialect),
     '0019-broadcasts': broadcastsMigration(dialect),
     '0014-operator-invitations': operatorInvitationsMigration(dialect),
     '0016-import-jobs': importJobsMigration(dialect),

@@ -32,6 +32,7 @@ export interface Database {
   operator_invitation: OperatorInvitationTable;
   audit_log: AuditLogTable;
   login_attempt: LoginAttemptTable;
+  setup_token: SetupTokenTable;
   automation_problem: AutomationProblemTable;
   scheduled_job: ScheduledJobTable;
   alert: AlertTable;
@@ -328,6 +329,13 @@ export interface LoginAttemptTable {
   ip: string;
   at: number;
   succeeded: number;
+}
+
+/** A first-run setup token's hash, valid until `expires_at` or until the owner is made: see src/auth/first-run-setup.ts. */
+export interface SetupTokenTable {
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
 }
 
 /** A rule's problem, counted per (workspace, automation, reason): see src/automations/automation-problems.ts. */

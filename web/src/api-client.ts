@@ -284,6 +284,18 @@ export async function signIn(email: string, password: string): Promise<SessionIn
   return session;
 }
 
+/** Whether the first-run setup is needed: nobody can sign in yet. */
+export function fetchSetupState(signal?: AbortSignal): Promise<{ needed: boolean }> {
+  return request<{ needed: boolean }>('GET', '/api/setup', undefined, signal);
+}
+
+/** The first run: creates the owner and the workspace with the printed token, and signs the owner in. */
+export async function completeSetup(input: { token: string; email: string; password: string; workspace: string }): Promise<SessionInfo & { workspace: Workspace }> {
+  const session = await request<SessionInfo & { workspace: Workspace }>('POST', '/api/setup', input);
+  csrfToken = session.csrfToken;
+  return session;
+}
+
 /** Signs out this browser (`everywhere`: every session of the operator). */
 export async function signOut(everywhere = false): Promise<void> {
   try {

@@ -7,7 +7,6 @@ import type { Locale } from './i18n.js';
 import { AuditPage } from './pages/audit-page.js';
 import { AutomationsPage } from './pages/automations-page.js';
 import { GroupPage } from './pages/group-page.js';
-import { LoginPage } from './pages/login-page.js';
 import { GrowthPage } from './pages/growth-page.js';
 import { ModerationPage } from './pages/moderation-page.js';
 import { OutboxPage } from './pages/outbox-page.js';
@@ -21,6 +20,7 @@ import { TokensPage } from './team/tokens-page.js';
 import { ImportPage } from './pages/import-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SandboxPage } from './pages/sandbox-page.js';
+import { SignedOutPage } from './pages/setup-page.js';
 import { Link, navigate, useLocation } from './router.js';
 import type { Route } from './router.js';
 import { useDocumentTitle } from './use-document-title.js';
@@ -128,7 +128,7 @@ export function App() {
         </div>
       );
     case 'signed-out':
-      return <LoginPage onSignedIn={(session) => setState({ status: 'signed-in', session })} />;
+      return <SignedOutPage onSignedIn={(session) => setState({ status: 'signed-in', session })} />;
     case 'signed-in':
       // Keyed by operator: another sign-in starts from a clean slate.
       return <Shell key={state.session.operator.id} session={state.session} onSignOut={onSignOut} />;

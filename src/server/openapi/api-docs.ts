@@ -17,6 +17,7 @@ import { platformRouteDocs } from '../routes/platform-routes.js';
 import { privacyRouteDocs } from '../routes/privacy-routes.js';
 import { memberRouteDocs } from '../routes/member-routes.js';
 import { sandboxRouteDocs } from '../routes/sandbox-routes.js';
+import { setupRouteDocs } from '../routes/setup-routes.js';
 import { teamRouteDocs } from '../routes/team-routes.js';
 import { tokenRouteDocs } from '../routes/token-routes.js';
 import { webhookRouteDocs } from '../routes/webhook-routes.js';
@@ -38,6 +39,7 @@ export const referenceRouteDocs: RouteDocs = {
  */
 export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   authRouteDocs,
+  setupRouteDocs,
   workspaceRouteDocs,
   groupRouteDocs,
   groupProfileRouteDocs,

@@ -52,14 +52,17 @@ export function requireJson(c: Context): void {
 export function authRoutes(deps: ServerDeps, authorize: Authorize) {
   const app = new Hono<AuthEnv>();
   const { db } = deps.runtime.store;
-  const throttle = new LoginThrottle(db, deps.auth?.throttle);
+  const throttle = new LoginThrottle(db, deps.auth?.throttle, deps.runtime.store.dialect);
   const policy = deps.auth?.sessionPolicy;
 
-  /** 429 with Retry-After when this email has failed too often from this address. */
-  async function checkThrottle(c: Context, email: string, ip: string, now: number) {
-    const until = await throttle.blockedUntil(email, ip, now);
-    if (until === null) return;
-    const seconds = Math.max(1, Math.ceil((until - now) / 1000));
+  /**
+   * Lets this attempt through (its reservation, counted as a failure until it succeeds),
+   * or answers 429 with Retry-After when this email has failed too often from this address.
+   */
+  async function passThrottle(c: Context, email: string, ip: string, now: number): Promise<number> {
+    const answer = await throttle.begin(email, ip, now);
+    if (answer.allowed) return answer.attempt;
+    const seconds = Math.max(1, Math.ceil((answer.until - now) / 1000));
     c.header('Retry-After', String(seconds));
     throw new HTTPException(429, { message: `too many failed sign-ins: try again in ${Math.ceil(seconds / 60)} minutes` });
   }
@@ -70,7 +73,7 @@ export function authRoutes(deps: ServerDeps, authorize: Authorize) {
     const now = deps.clock();
     const email = normalizeEmail(body.email);
     const ip = clientAddress(c);
-    await checkThrottle(c, email, ip, now);
+    const attempt = await passThrottle(c, email, ip, now);
 
     const operator = await findOperatorByEmail(db, email);
     let verdict = { ok: false, needsRehash: false };
@@ -78,12 +81,11 @@ export function authRoutes(deps: ServerDeps, authorize: Authorize) {
     if (operator && !operator.disabled) verdict = await verifyPassword(body.password, operator.password_hash);
     else await verifyAgainstDummy(body.password);
     if (!operator || operator.disabled || !verdict.ok) {
-      await throttle.record(email, ip, false, now);
       if (operator) await recordAccountEvent(db, { operatorId: operator.id, actor: { kind: 'system', id: null, label: 'sign-in' }, action: 'auth.login_failed', detail: { ip } }, now);
       throw new HTTPException(401, { message: WRONG_CREDENTIALS });
     }
     if (verdict.needsRehash) await setPasswordHash(db, operator.id, await hashPassword(body.password), now);
-    await throttle.record(email, ip, true, now);
+    await throttle.settle(attempt, true, now);
     await pruneSessions(db, now);
     const { token, session } = await createSession(db, operator.id, now, policy);
     const principal = await loadPrincipal(db, operator.id, { kind: 'session', session });
@@ -116,19 +118,19 @@ export function authRoutes(deps: ServerDeps, authorize: Authorize) {
     const principal = c.var.principal;
     const now = deps.clock();
     const ip = clientAddress(c);
-    await checkThrottle(c, principal.email, ip, now);
     try {
       checkNewPassword(body.newPassword);
     } catch (error) {
       if (error instanceof WeakPasswordError) throw new HTTPException(400, { message: `newPassword: ${error.message}` });
       throw error;
     }
+    const attempt = await passThrottle(c, principal.email, ip, now);
     const operator = await findOperatorByEmail(db, principal.email);
     if (!operator || !(await verifyPassword(body.currentPassword, operator.password_hash)).ok) {
-      await throttle.record(principal.email, ip, false, now);
       // 403, not 401: the session is fine, and the dashboard must not take it for a sign-out.
       throw new HTTPException(403, { message: 'the current password is wrong' });
     }
+    await throttle.settle(attempt, true, now);
     await setPasswordHash(db, operator.id, await hashPassword(body.newPassword), now);
     const keep = principal.via.kind === 'session' ? principal.via.session.id : undefined;
     const ended = await endOperatorSessions(db, operator.id, keep);
