@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionSupervisor } from '../src/connections/connection-supervisor.js';
 import { addOperator, sessionFor } from './helpers/auth-fixture.js';
 import { backends } from './helpers/backends.js';
+import { FakeBotApi } from './helpers/fake-bot-api.js';
 import { T0, twoWorkspaces } from './helpers/world-fixture.js';
 
 const TOKEN = '987654321:ACME-very-secret-token';
@@ -17,7 +18,10 @@ describe.each(backends)('platform connections through the API on $name', (backen
   it('adds, lists, pauses, resumes and removes a connection; its credentials never come back', async () => {
     const w = await twoWorkspaces(backend, cleanups);
     const owner = await sessionFor(w.app, w.db, w.acmeOwner.id, T0);
-    const added = await owner.post('/api/connections', { platform: 'telegram', name: 'main-bot', settings: { token: TOKEN, mode: 'polling' } });
+    // The token is checked with Telegram (getMe) before anything is stored: here, a local fake Bot API.
+    const fake = await FakeBotApi.start({ token: TOKEN });
+    cleanups.push(() => fake.close());
+    const added = await owner.post('/api/connections', { platform: 'telegram', name: 'main-bot', settings: { token: TOKEN, mode: 'polling', apiRoot: fake.apiRoot } });
     const addedText = await added.text();
     expect(added.status, addedText).toBe(201);
     expect(addedText).not.toContain('ACME-very-secret');
@@ -46,7 +50,11 @@ describe.each(backends)('platform connections through the API on $name', (backen
   it('names what is wrong with bad settings without echoing them, and stores nothing', async () => {
     const w = await twoWorkspaces(backend, cleanups);
     const owner = await sessionFor(w.app, w.db, w.acmeOwner.id, T0);
-    const res = await owner.post('/api/connections', { platform: 'telegram', name: 'bad', settings: { token: 'not a token with a secret-ish value', mode: 'webhook' } });
+    const res = await owner.post('/api/connections', {
+      platform: 'telegram',
+      name: 'bad',
+      settings: { token: 'not a token with a secret-ish value', mode: 'webhook', webhookSecret: 'no spaces allowed' },
+    });
     expect(res.status).toBe(400);
     const { error } = (await res.json()) as { error: string };
     expect(error).toMatch(/token: a bot token looks like/);

@@ -136,6 +136,7 @@ const CASES: Record<string, Case> = {
   'POST /api/connections': {
     probes: (z) => [post('/api/connections', { workspace: z.slug, platform: 'telegram', name: 'intruder', settings: { token: '123456789:AAintruder', mode: 'polling' } }, 404)],
   },
+  'GET /api/connections/:id/groups': { probes: (z) => [get(`/api/connections/${z.connectionId}/groups`, 404)] },
   'POST /api/connections/:id/pause': { probes: (z) => [post(`/api/connections/${z.connectionId}/pause`, {}, 404)] },
   'POST /api/connections/:id/resume': { probes: (z) => [post(`/api/connections/${z.connectionId}/resume`, {}, 404)] },
   'DELETE /api/connections/:id': { probes: (z) => [del(`/api/connections/${z.connectionId}`, 404)] },

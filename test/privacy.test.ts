@@ -308,8 +308,11 @@ describe('platform credentials never leave the server', () => {
     // A fake Bot API that knows another token: every call with ours is refused.
     const fake = await FakeBotApi.start({ token: '999999999:another-token-entirely_abcdefghijkl' });
     cleanups.push(() => fake.close());
+    // And one that knows ours: a connection is only stored once Telegram accepted its token.
+    const accepting = await FakeBotApi.start({ token: TOKEN });
+    cleanups.push(() => accepting.close());
 
-    const settings = { token: TOKEN, mode: 'webhook', webhookSecret: SECRET, apiRoot: fake.apiRoot };
+    const settings = { token: TOKEN, mode: 'webhook', webhookSecret: SECRET, apiRoot: accepting.apiRoot };
     const added = await call('POST', '/api/connections', { platform: 'telegram', name: 'acme-bot', settings });
     expect(added.status).toBe(201);
     const id = (JSON.parse(added.text) as { connection: { id: number } }).connection.id;
@@ -344,7 +347,9 @@ describe('platform credentials never leave the server', () => {
     const log = createLogger('debug', 'hearth', { write: (line: string) => void lines.push(line) });
     const errors: Error[] = [];
     const polling = await w.connections.get(id);
-    const refused = await openTelegramConnection(w.runtime, { ...polling, settings: { ...polling.settings, mode: 'polling' } }, { pollTimeoutSeconds: 1 }).catch((e: unknown) => e as Error);
+    const refused = await openTelegramConnection(w.runtime, { ...polling, settings: { ...polling.settings, mode: 'polling', apiRoot: fake.apiRoot } }, { pollTimeoutSeconds: 1 }).catch(
+      (e: unknown) => e as Error,
+    );
     expect(refused).toBeInstanceOf(Error);
     errors.push(refused as Error);
     const offline = new TelegramAdapter({ settings: { token: TOKEN, mode: 'polling', apiRoot: 'http://127.0.0.1:9' } });

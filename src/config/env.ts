@@ -26,6 +26,10 @@ const envSchema = z.object({
   HEARTH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HEARTH_OPS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HEARTH_WEBHOOK_PRIVATE_TARGETS: z.enum(PRIVATE_TARGET_POLICIES).default('loopback'),
+  HEARTH_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the http(s) address the platforms reach Hearth at, e.g. https://hearth.example.com' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   HEARTH_IMPORT_MAX_MB: z.coerce.number().int().min(1).max(1_048_576).default(DEFAULT_IMPORT_MAX_MB),
 });
 
@@ -45,6 +49,8 @@ export interface Config {
   opsPort: number | undefined;
   /** Which non-public addresses an outgoing webhook may point at (src/webhooks/webhook-target.ts); default loopback. */
   webhookPrivateTargets: PrivateTargets;
+  /** Set: where platforms reach Hearth (Telegram webhooks are registered under it); unset: bots poll. */
+  publicUrl: string | undefined;
   /** The largest export the dashboard's Import page takes, in MB (default 1024); counted as it streams in. */
   importMaxMb: number;
 }
@@ -78,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.HEARTH_METRICS_TOKEN,
     opsPort: e.HEARTH_OPS_PORT,
     webhookPrivateTargets: e.HEARTH_WEBHOOK_PRIVATE_TARGETS,
+    publicUrl: e.HEARTH_PUBLIC_URL,
     importMaxMb: e.HEARTH_IMPORT_MAX_MB,
   };
 }

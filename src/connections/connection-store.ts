@@ -20,6 +20,10 @@ export interface ConnectionHealth {
   retryAt?: string;
   /** When this was last recorded (ISO 8601). */
   since?: string;
+  /** When the connection last received an event (ISO 8601). */
+  lastEventAt?: string;
+  /** What logging in waits for: the value of the QR code to scan (a WeChat account). */
+  loginQr?: string;
 }
 
 /** What may be shown of a connection: never its credentials. */
@@ -40,7 +44,7 @@ export interface HealthRecord {
   retryAt?: number | null;
 }
 
-const SUMMARY = ['id', 'workspace_id', 'platform', 'name', 'status', 'created_at', 'health_state', 'health_error', 'health_retry_at', 'health_at'] as const;
+const SUMMARY = ['id', 'workspace_id', 'platform', 'name', 'status', 'created_at', 'health_state', 'health_error', 'health_retry_at', 'health_at', 'last_event_at', 'login_prompt'] as const;
 
 export class ConnectionNotFoundError extends Error {
   override readonly name = 'ConnectionNotFoundError';
@@ -74,13 +78,13 @@ export class ConnectionStore {
   async list(workspaceId?: number): Promise<ConnectionSummary[]> {
     let q = this.db.selectFrom('connection').select(SUMMARY).orderBy('id');
     if (workspaceId !== undefined) q = q.where('workspace_id', '=', workspaceId);
-    return (await q.execute()).map(present);
+    return (await q.execute()).map((row) => this.#present(row));
   }
 
   async summary(id: number): Promise<ConnectionSummary> {
     const row = await this.db.selectFrom('connection').select(SUMMARY).where('id', '=', id).executeTakeFirst();
     if (!row) throw new ConnectionNotFoundError(id);
-    return present(row);
+    return this.#present(row);
   }
 
   /** The connection with its credentials, for its adapter. */
@@ -108,7 +112,7 @@ export class ConnectionStore {
       .where(byId ? 'id' : 'name', '=', byId ? Number(ref) : String(ref))
       .executeTakeFirst();
     if (!row) throw new ConnectionNotFoundError(ref);
-    return present(row);
+    return this.#present(row);
   }
 
   /** Records a connection's health (the supervisor of the process that receives for it). */
@@ -118,6 +122,32 @@ export class ConnectionStore {
       .set({ health_state: health.state, health_error: health.lastError ?? null, health_retry_at: health.retryAt ?? null, health_at: now })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** Records that the connection received events at `at` (the supervisor, a few times a minute at most). */
+  async noteEvent(id: number, at: number): Promise<void> {
+    await this.db.updateTable('connection').set({ last_event_at: at }).where('id', '=', id).execute();
+  }
+
+  /** Records what logging in waits for (a QR code's value, sealed), or null once nothing is. */
+  async setLoginPrompt(id: number, prompt: { qrcode: string } | null): Promise<void> {
+    await this.db
+      .updateTable('connection')
+      .set({ login_prompt: prompt ? this.box.seal(prompt.qrcode) : null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The groups a connection serves (their history stays in Hearth when it goes). */
+  async groups(id: number): Promise<{ id: number; name: string; externalId: string }[]> {
+    const rows = await this.db.selectFrom('chat_group').select(['id', 'name', 'external_id']).where('connection_id', '=', id).orderBy('name').orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, externalId: r.external_id }));
+  }
+
+  /** The latest `limit` actions Hearth planned in a group (JSON), newest first: what it uses there. */
+  async recentActions(groupId: number, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('outbox').select('action').where('group_id', '=', groupId).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => r.action);
   }
 
   async setStatus(id: number, status: 'active' | 'paused'): Promise<ConnectionSummary> {
@@ -132,6 +162,13 @@ export class ConnectionStore {
       await trx.deleteFrom('connection').where('id', '=', id).execute();
     });
   }
+
+  #present(row: SummaryRow): ConnectionSummary {
+    const summary = present(row);
+    // A paused or stopped account waits for no login.
+    if (row.login_prompt !== null && summary.health.state !== 'paused') summary.health.loginQr = this.box.open(row.login_prompt);
+    return summary;
+  }
 }
 
 type SummaryRow = {
@@ -145,6 +182,8 @@ type SummaryRow = {
   health_error: string | null;
   health_retry_at: number | null;
   health_at: number | null;
+  last_event_at: number | null;
+  login_prompt: string | null;
 };
 
 function present(row: SummaryRow): ConnectionSummary {
@@ -152,7 +191,8 @@ function present(row: SummaryRow): ConnectionSummary {
 }
 
 function healthOf(row: SummaryRow): ConnectionHealth {
-  if (row.status === 'paused') return { state: 'paused' };
+  const lastEvent = row.last_event_at !== null ? { lastEventAt: iso(row.last_event_at) } : {};
+  if (row.status === 'paused') return { state: 'paused', ...lastEvent };
   // Not opened yet, or stopped by a process before it was resumed: it connects when a server opens it.
   const state = row.health_state === null || row.health_state === 'stopped' ? 'connecting' : row.health_state;
   return {
@@ -160,6 +200,7 @@ function healthOf(row: SummaryRow): ConnectionHealth {
     ...(state === 'failing' && row.health_error ? { lastError: row.health_error } : {}),
     ...(state === 'failing' && row.health_retry_at !== null ? { retryAt: iso(row.health_retry_at) } : {}),
     ...(row.health_at !== null ? { since: iso(row.health_at) } : {}),
+    ...lastEvent,
   };
 }
 

@@ -20,6 +20,9 @@ export interface ConnectionSupervisorOptions {
 /** A stop that takes longer (a start still waiting on a platform that never answers) is not waited for. */
 const STOP_WAIT_MS = 5_000;
 
+/** A connection's last event is written at most this often (a busy bot receives many batches a second). */
+const NOTE_EVENT_EVERY_MS = 10_000;
+
 interface Supervised {
   connection: Connection;
   live: PlatformConnection;
@@ -53,6 +56,8 @@ export class ConnectionSupervisor {
   readonly #baseMs: number;
   readonly #maxMs: number;
   readonly #startTimeoutMs: number;
+  /** When each connection's last event was written (epoch ms). */
+  readonly #eventNoted = new Map<number, number>();
 
   constructor(
     private readonly host: ConnectionHost,
@@ -121,15 +126,38 @@ export class ConnectionSupervisor {
 
   #build(connection: Connection, log: Logger): PlatformConnection {
     const module = platformModule(connection.platform)!;
+    const host = this.host;
+    // The same host, noting when the connection last received something (for the dashboard).
+    const noting: ConnectionHost = {
+      connections: host.connections,
+      clock: host.clock,
+      log: host.log,
+      moveGroup: (workspaceId, platform, move) => host.moveGroup(workspaceId, platform, move),
+      receive: async (batch) => {
+        await host.receive(batch);
+        await this.#noteEvent(connection.id);
+      },
+    };
     return module.open(
       connection,
-      openContextFor(this.host, connection, {
+      openContextFor(noting, connection, {
         receive: this.options.receive,
         log,
         ...(this.options.dataDir ? { dataDir: this.options.dataDir } : {}),
         ...(this.options.print ? { print: this.options.print } : {}),
+        loginPrompt: (prompt) => {
+          this.store.setLoginPrompt(connection.id, prompt).catch((error: unknown) => log.warn({ err: error }, 'could not record the login prompt'));
+        },
       }),
     );
+  }
+
+  async #noteEvent(id: number): Promise<void> {
+    const now = this.host.clock();
+    if (now - (this.#eventNoted.get(id) ?? Number.NEGATIVE_INFINITY) < NOTE_EVENT_EVERY_MS) return;
+    this.#eventNoted.set(id, now);
+    // Shown on the dashboard only: a database hiccup here must not fail the delivery.
+    await this.store.noteEvent(id, now).catch((error: unknown) => this.options.logger.warn({ connection: id, err: error }, 'could not record the last event'));
   }
 
   async #attempt(s: Supervised, log: Logger): Promise<void> {
@@ -193,6 +221,9 @@ export class ConnectionSupervisor {
     await Promise.race([s.live.stop(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]).catch((error: unknown) =>
       this.options.logger.warn({ connection: id, err: error }, 'connection did not stop cleanly'),
     );
-    if (s.live.receives) await this.store.setHealth(id, { state: 'stopped' }, this.host.clock()).catch(() => {});
+    if (s.live.receives) {
+      await this.store.setHealth(id, { state: 'stopped' }, this.host.clock()).catch(() => {});
+      await this.store.setLoginPrompt(id, null).catch(() => {});
+    }
   }
 }

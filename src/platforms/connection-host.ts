@@ -28,7 +28,11 @@ export interface ConnectionHost {
  * The OpenContext every module is opened with in a host: events go to the host's
  * queue for the connection's workspace, group moves to the host's store.
  */
-export function openContextFor(host: ConnectionHost, connection: Connection, extra: Pick<OpenContext, 'receive'> & Partial<Pick<OpenContext, 'dataDir' | 'print' | 'log'>>): OpenContext {
+export function openContextFor(
+  host: ConnectionHost,
+  connection: Connection,
+  extra: Pick<OpenContext, 'receive'> & Partial<Pick<OpenContext, 'dataDir' | 'print' | 'log' | 'loginPrompt'>>,
+): OpenContext {
   const { id, workspaceId, platform } = connection;
   return {
     clock: host.clock,
@@ -38,5 +42,6 @@ export function openContextFor(host: ConnectionHost, connection: Connection, ext
     receive: extra.receive,
     ...(extra.dataDir !== undefined ? { dataDir: extra.dataDir } : {}),
     ...(extra.print ? { print: extra.print } : {}),
+    ...(extra.loginPrompt ? { loginPrompt: extra.loginPrompt } : {}),
   };
 }

@@ -112,6 +112,32 @@ export interface OpenContext {
   receive: { poll: boolean; webhook: boolean };
   /** Where to show an operator something they must act on (a WeChat login QR code): the server's console, never the log. */
   print?: (line: string) => void;
+  /**
+   * What the operator must do to log the connection in, for the dashboard: the value
+   * of a QR code to scan while waiting for one, null once it is no longer needed.
+   */
+  loginPrompt?: (prompt: { qrcode: string } | null) => void;
+}
+
+/** What setting a connection up with its platform is given: the same for every platform. */
+export interface SetupContext {
+  /** Hearth's public base URL (HEARTH_PUBLIC_URL), where the platform can call it; unset when it cannot. */
+  publicUrl?: string;
+}
+
+/** The bot's standing in one group, as the platform reports it. */
+export interface GroupStanding {
+  externalId: string;
+  /** The platform's word for the bot's place there (administrator, member, left…). */
+  role: string;
+  /**
+   * Capabilities the bot cannot use there, each with the right it lacks: the
+   * platform's own name for it (Telegram's `can_restrict_members`…, or `membership`
+   * when the bot is not in the group), and whether it must first be made an administrator.
+   */
+  missing: { capability: Capability; right: string; administrator?: boolean }[];
+  /** The platform could not say (the bot was removed, the group is gone): its words. */
+  error?: string;
 }
 
 /**
@@ -153,6 +179,19 @@ export interface PlatformModule<S extends z.ZodType = z.ZodType> {
    * `/hooks/<platform>`. They find the live connection by id among `connections`.
    */
   webhooks?(deps: { runtime: { readonly connections: ReadonlyMap<number, PlatformSender> } }): Hono;
+  /**
+   * Checks schema-valid settings with the platform itself before they are stored (a
+   * Telegram token with getMe) and completes them (the bot's username, how it
+   * receives, a generated webhook secret). Rejects with a PlatformError naming the
+   * problem, never a credential; nothing is stored then.
+   */
+  prepare?(settings: Record<string, unknown>, context: SetupContext): Promise<Record<string, unknown>>;
+  /** Tells the platform where Hearth takes this connection's deliveries (Telegram's setWebhook), once it is stored or resumed. */
+  attach?(connection: Connection, context: SetupContext): Promise<void>;
+  /** Undoes `attach` when the connection is paused or removed (Telegram's deleteWebhook). */
+  detach?(connection: Connection, context: SetupContext): Promise<void>;
+  /** The bot's rights in each group (by external id) and the capabilities it lacks there. */
+  standing?(connection: Connection, groups: readonly string[]): Promise<GroupStanding[]>;
   /** Opens a connection: builds its sender and receiver. Does no I/O; `start` does. */
   open(connection: Connection, context: OpenContext): PlatformConnection;
 }

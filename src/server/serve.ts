@@ -146,6 +146,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     connections,
     webhooks,
     connectionChanged: (id) => supervisor.reload(id),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     clock: Date.now,
     sandbox: (workspaceId) => {
       let sandbox = sandboxes.get(workspaceId);

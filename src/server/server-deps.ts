@@ -16,6 +16,8 @@ export interface ServerDeps {
   connections?: ConnectionStore;
   /** A connection was added, paused, resumed or removed: the server starts or stops its adapter. */
   connectionChanged?: (connectionId: number) => Promise<void>;
+  /** Where platforms reach this Hearth (HEARTH_PUBLIC_URL): Telegram webhooks are registered under it. */
+  publicUrl?: string;
   /** Outgoing webhooks (their secrets sealed with the instance secret); unset: the webhook routes answer 503. */
   webhooks?: WebhookStore;
   /** Where the built dashboard is; unset serves the API only. */

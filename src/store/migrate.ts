@@ -6,6 +6,7 @@ import { privacyMigration } from './migrations/0003-privacy.js';
 import { outboxParkedMigration } from './migrations/0004-outbox-parked.js';
 import { automationProblemsMigration } from './migrations/0005-automation-problems.js';
 import { connectionHealthMigration } from './migrations/0006-connection-health.js';
+import { connectionConsoleMigration } from './migrations/0015-connection-console.js';
 import { activationMigration } from './migrations/0008-activation.js';
 import { growthCodesMigration } from './migrations/0009-growth-codes.js';
 import { chainsMigration } from './migrations/0010-chains.js';
@@ -34,6 +35,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0011-antispam': antispamMigration(dialect),
     '0012-webhooks': webhooksMigration(dialect),
     '0013-group-sets': groupSetsMigration(dialect),
+    '0015-connection-console': connectionConsoleMigration(dialect),
     '0018-setup-token': setupTokenMigration(dialect),
     '0019-broadcasts': broadcastsMigration(dialect),
     '0014-operator-invitations': operatorInvitationsMigration(dialect),

@@ -74,6 +74,10 @@ export interface ConnectionTable {
   health_error: string | null;
   health_retry_at: number | null;
   health_at: number | null;
+  /** When the connection last received an event (migration 0015); null until it did. */
+  last_event_at: number | null;
+  /** What a login waits for (a WeChat QR code's value), sealed; null when none (migration 0015). */
+  login_prompt: string | null;
 }
 
 export interface ChatGroupTable {

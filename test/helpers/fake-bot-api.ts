@@ -89,6 +89,7 @@ export class FakeBotApi {
   #nextMessageId = new Map<string, number>();
   #waiters = new Set<() => void>();
   #links = 0;
+  #members = new Map<string, Record<string, unknown>>();
 
   private constructor(
     server: Server,
@@ -138,6 +139,11 @@ export class FakeBotApi {
       this.#updates.push({ ...u, update_id: id });
     }
     for (const wake of this.#waiters) wake();
+  }
+
+  /** What getChatMember answers for the bot in `chatId` (default: a plain member). */
+  setBotMember(chatId: string, member: Record<string, unknown>): void {
+    this.#members.set(chatId, member);
   }
 
   /** Updates not yet confirmed by a later offset. */
@@ -238,6 +244,11 @@ export class FakeBotApi {
       case 'deleteWebhook':
       case 'setWebhook':
         return void (await answer(200, { ok: true, result: true }));
+      case 'getChatMember': {
+        if (need('chat_id', 'user_id')) return void (await fail(400, 'Bad Request: chat not found'));
+        const member = this.#members.get(String(p.chat_id)) ?? { status: 'member' };
+        return void (await answer(200, { ok: true, result: { user: BOT, ...member } }));
+      }
       case 'sendMessage': {
         const missing = need('chat_id', 'text');
         if (missing) return void (await fail(400, missing === 'text' ? 'Bad Request: message text is empty' : 'Bad Request: chat not found'));

@@ -14,6 +14,7 @@ import { AlertsPage } from './pages/alerts-page.js';
 import { MemberPage } from './pages/member-page.js';
 import { MembersPage } from './pages/members-page.js';
 import { WebhooksPage } from './webhooks/webhooks-page.js';
+import { ConnectionsPage } from './connections/connections-page.js';
 import { InvitePage } from './team/invite-page.js';
 import { TeamPage } from './team/team-page.js';
 import { TokensPage } from './team/tokens-page.js';
@@ -151,6 +152,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
     route.page === 'outbox' ||
     route.page === 'alerts' ||
     route.page === 'webhooks' ||
+    route.page === 'connections' ||
     route.page === 'team' ||
     route.page === 'tokens' ||
     route.page === 'import' ||
@@ -185,6 +187,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/moderation', 'moderation', t('nav.moderation'))}
             {navLink('/members', 'members', t('nav.members'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
+            {navLink('/connections', 'connections', t('nav.connections'))}
             {navLink('/webhooks', 'webhooks', t('nav.webhooks'))}
             {navLink('/team', 'team', t('nav.team'))}
             {navLink('/tokens', 'tokens', t('nav.tokens'))}
@@ -200,7 +203,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                   value={workspace?.slug ?? ''}
                   onChange={(e) =>
                     navigate(
-                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'webhooks' || section === 'team' || section === 'tokens' || section === 'import' || section === 'growth' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
+                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'webhooks' || section === 'connections' || section === 'team' || section === 'tokens' || section === 'import' || section === 'growth' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
                     )
                   }
                   data-testid="workspace-switch"
@@ -277,6 +280,7 @@ function Page({
     case 'outbox':
     case 'alerts':
     case 'webhooks':
+    case 'connections':
     case 'team':
     case 'tokens':
     case 'invite':
@@ -334,6 +338,10 @@ function Page({
     ) : (
       <TokensPage key={workspace.slug} workspace={workspace} permissions={access?.permissions ?? []} />
     );
+  }
+  if (route.page === 'connections') {
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return <ConnectionsPage key={workspace.slug} workspace={workspace} canConfigure={access?.permissions.includes('configure') ?? false} />;
   }
   if (route.page === 'webhooks') {
     const access = session.workspaces.find((w) => w.id === workspace.id);

@@ -17,6 +17,7 @@ export type Route =
   | { page: 'outbox' }
   | { page: 'alerts' }
   | { page: 'webhooks' }
+  | { page: 'connections' }
   | { page: 'team' }
   | { page: 'tokens' }
   | { page: 'invite'; token: string }
@@ -55,6 +56,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/outbox') return { page: 'outbox' };
   if (path === '/alerts') return { page: 'alerts' };
   if (path === '/webhooks') return { page: 'webhooks' };
+  if (path === '/connections') return { page: 'connections' };
   if (path === '/team') return { page: 'team' };
   if (path === '/tokens') return { page: 'tokens' };
   const invite = /^\/invite\/([A-Za-z0-9_-]{1,100})$/.exec(path);

@@ -2,6 +2,7 @@ import type { Connection, OpenContext, PlatformModule } from '../platform-module
 import { TELEGRAM_CAPABILITIES, TELEGRAM_MAX_TEXT, telegramSettingsSchema } from './config.js';
 import { telegramWebhookRoutes } from './receiver.js';
 import { TelegramAdapter } from './telegram-adapter.js';
+import { attachTelegramConnection, detachTelegramConnection, prepareTelegramConnection, telegramGroupStanding } from './telegram-setup.js';
 
 /**
  * Telegram as a platform module: a bot (token from @BotFather) receiving by webhook
@@ -17,6 +18,12 @@ export const telegramPlatform = {
   maxTextLength: TELEGRAM_MAX_TEXT,
   /** `POST /hooks/telegram/:connection`, with the connection's secret token. */
   webhooks: telegramWebhookRoutes,
+  /** getMe checks the token; the mode follows HEARTH_PUBLIC_URL (webhook with a generated secret) unless given. */
+  prepare: prepareTelegramConnection,
+  /** setWebhook with the secret token, when Hearth has a public URL. */
+  attach: attachTelegramConnection,
+  detach: detachTelegramConnection,
+  standing: telegramGroupStanding,
   open(connection: Connection, context: OpenContext): TelegramAdapter {
     const log = context.log;
     return new TelegramAdapter({

@@ -8,7 +8,7 @@ import { WechatAdapter } from './wechat-adapter.js';
  * operator installs. Sends go through the logged-in puppet, so only the process that
  * runs the account (the `bots` role) opens it. The login session is kept in the data
  * directory, so a restart needs no new scan; the QR code to scan is printed to the
- * server's console, never the log.
+ * server's console (never the log) and shown on the dashboard's Connections page.
  */
 export const wechatPlatform = {
   platform: 'wechat',
@@ -26,7 +26,10 @@ export const wechatPlatform = {
       ...(context.dataDir ? { sessionFile: join(context.dataDir, `wechat-${connection.id}`) } : {}),
       onStatus: (status) => {
         log.info({ state: status.state }, 'wechat account');
-        if (status.state === 'waiting-for-scan' && status.qrcode) context.print?.(`WeChat connection ${connection.name}: scan to log in: ${status.qrcode}`);
+        if (status.state === 'waiting-for-scan' && status.qrcode) {
+          context.print?.(`WeChat connection ${connection.name}: scan to log in: ${status.qrcode}`);
+          context.loginPrompt?.({ qrcode: status.qrcode });
+        } else context.loginPrompt?.(null);
       },
     });
   },
