@@ -104,9 +104,13 @@ describe.runIf(hasChromium)('the Import page in Chromium', { timeout: 180_000 },
     const group = await db.selectFrom('chat_group').select('name').where('external_id', '=', '-1003001').executeTakeFirst();
     expect(group?.name).toBe('Bakers');
 
-    // Form, report and history fit the phone (the table scrolls inside its own box).
+    // Form, report and history fit the phone, every field inside them too (the table scrolls inside its own box).
     const widest = await page.evaluate(() =>
-      Math.max(...[...document.querySelectorAll('[data-testid="import-form"], [data-testid="import-detail"], .table-wrap')].map((e) => e.getBoundingClientRect().right)),
+      Math.max(
+        ...[...document.querySelectorAll('[data-testid="import-form"], [data-testid="import-form"] *, [data-testid="import-detail"], [data-testid="import-detail"] *, .table-wrap')].map(
+          (e) => e.getBoundingClientRect().right,
+        ),
+      ),
     );
     expect(widest).toBeLessThanOrEqual(391);
 

@@ -20,7 +20,7 @@ function guessFormat(name: string, formats: string[]): string {
 }
 
 function megabytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 /** A bar with its label; `ratio` null shows an indeterminate bar. */
@@ -154,17 +154,7 @@ function ImportDetail({ id, onEnded }: { id: number; onEnded(): void }) {
           {t(`import.status.${job.status}` as MessageKey)}
         </span>
       </h2>
-      <p className="muted">
-        {t(`import.format.${job.format}` as MessageKey)}
-        <span className="dot-sep" aria-hidden="true">
-          ·
-        </span>
-        {megabytes(job.fileBytes)}
-        <span className="dot-sep" aria-hidden="true">
-          ·
-        </span>
-        {fmt.dateTime(job.createdAt)}
-      </p>
+      <p className="muted">{[t(`import.format.${job.format}` as MessageKey), megabytes(job.fileBytes), fmt.dateTime(job.createdAt)].join(' · ')}</p>
       {running(job.status) && (
         <ProgressBar
           ratio={job.status === 'queued' ? null : progress.totalBytes > 0 ? progress.bytes / progress.totalBytes : null}
@@ -257,51 +247,53 @@ export function ImportPage({ workspace, canConfigure }: { workspace: Workspace; 
             }}
           />
           {shown !== null && <ImportDetail key={shown} id={shown} onEnded={list.reload} />}
-          <h2 className="imports__history-title">{t('import.history')}</h2>
-          {imports.length === 0 ? (
-            <p className="table-empty" data-testid="imports-empty">
-              {t('import.none')}
-            </p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="imports">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('import.col.time')}</th>
-                    <th scope="col">{t('import.col.file')}</th>
-                    <th scope="col">{t('import.col.status')}</th>
-                    <th scope="col">{t('import.col.result')}</th>
-                    <th scope="col" />
-                  </tr>
-                </thead>
-                <tbody>
-                  {imports.map((job) => (
-                    <tr key={job.id} data-testid="import-row" data-status={job.status}>
-                      <td>
-                        <time dateTime={job.createdAt}>{fmt.dateTime(job.createdAt)}</time>
-                      </td>
-                      <td className="imports__file">{job.fileName}</td>
-                      <td>
-                        <span className={`chip imports__status--${job.status}`}>{t(`import.status.${job.status}` as MessageKey)}</span>
-                      </td>
-                      <td>
-                        {job.report
-                          ? t('import.rowResult', { stored: fmt.number(job.report.stored), duplicates: fmt.number(job.report.duplicates) })
-                          : job.status === 'failed'
-                            ? t('import.rowFailed')
-                            : '—'}
-                      </td>
-                      <td>
-                        <button type="button" className="btn btn--secondary" onClick={() => setShown(job.id)} aria-pressed={shown === job.id} data-testid="import-show">
-                          {t('import.show')}
-                        </button>
-                      </td>
+          <section className="card" data-testid="imports-history">
+            <h2 className="card__title">{t('import.history')}</h2>
+            {imports.length === 0 ? (
+              <p className="table-empty" data-testid="imports-empty">
+                {t('import.none')}
+              </p>
+            ) : (
+              <div className="table-wrap">
+                <table className="table" data-testid="imports">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('import.col.time')}</th>
+                      <th scope="col">{t('import.col.file')}</th>
+                      <th scope="col">{t('import.col.status')}</th>
+                      <th scope="col">{t('import.col.result')}</th>
+                      <th scope="col" />
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+                  </thead>
+                  <tbody>
+                    {imports.map((job) => (
+                      <tr key={job.id} data-testid="import-row" data-status={job.status}>
+                        <td>
+                          <time dateTime={job.createdAt}>{fmt.dateTime(job.createdAt)}</time>
+                        </td>
+                        <td className="imports__file">{job.fileName}</td>
+                        <td>
+                          <span className={`chip imports__status--${job.status}`}>{t(`import.status.${job.status}` as MessageKey)}</span>
+                        </td>
+                        <td>
+                          {job.report
+                            ? t('import.rowResult', { stored: fmt.number(job.report.stored), duplicates: fmt.number(job.report.duplicates) })
+                            : job.status === 'failed'
+                              ? t('import.rowFailed')
+                              : '—'}
+                        </td>
+                        <td>
+                          <button type="button" className="btn btn--secondary" onClick={() => setShown(job.id)} aria-pressed={shown === job.id} data-testid="import-show">
+                            {t('import.show')}
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
         </>
       )}
     </div>
