@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,12 @@ describe.each(backends)('importing an export through the API on $name', (backend
 
   it('imports an uploaded Telegram export with its report; the same file again stores nothing new', async () => {
     const w = await world();
+    // An upload a stopped server left behind two days ago.
+    const leftover = join(w.uploads, 'b7f0c1de-left-behind');
+    mkdirSync(leftover);
+    writeFileSync(join(leftover, 'result.json'), '{}');
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    utimesSync(leftover, twoDaysAgo, twoDaysAgo);
     const text = telegramExport();
     const first = await upload(w.client, 'result.json', text);
     expect(first.error).toBeNull();
@@ -82,7 +88,7 @@ describe.each(backends)('importing an export through the API on $name', (backend
     expect(again.report).toMatchObject({ events: 7, stored: 0, duplicates: 7 });
     expect(await w.events()).toBe(7);
 
-    // Both are listed, newest first, and the uploads are gone from disk.
+    // Both are listed, newest first, and the uploads are gone from disk (the one left behind too).
     const list = (await w.client.json('/api/imports')) as { imports: ImportView[]; maxBytes: number };
     expect(list.imports.map((i) => [i.id, i.status])).toEqual([
       [again.id, 'done'],

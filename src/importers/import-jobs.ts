@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +19,8 @@ export const DEFAULT_IMPORT_MAX_MB = 1024;
 export const STALE_AFTER_MS = 60_000;
 /** How often a running job writes its progress (and so shows it is alive). */
 const HEARTBEAT_MS = 1_000;
+/** An upload folder this old belongs to an import a stopped process never finished: it is removed. */
+const LEFTOVER_AFTER_MS = 24 * 3_600_000;
 
 export interface ImportJobInfo {
   id: number;
@@ -92,6 +94,7 @@ export class ImportJobs {
   readonly #clock: () => number;
   readonly #logError: (error: Error) => void;
   #queue: Promise<void> = Promise.resolve();
+  #swept = false;
 
   constructor(runtime: HearthRuntime, options: ImportJobsOptions) {
     this.#runtime = runtime;
@@ -107,6 +110,10 @@ export class ImportJobs {
    * UploadFailedError; either way no file and no job are left behind.
    */
   async receive(upload: ImportUpload): Promise<ImportJobInfo> {
+    if (!this.#swept) {
+      this.#swept = true;
+      await this.#removeLeftovers();
+    }
     const folder = join(this.#dir, randomUUID());
     const file = join(folder, safeFileName(upload.fileName, upload.format));
     await mkdir(folder, { recursive: true });
@@ -213,6 +220,17 @@ export class ImportJobs {
     // The upload is gone before the job says it ended.
     await rm(folder, { recursive: true, force: true }).catch((e: unknown) => this.#logError(e as Error));
     await finish(outcome).catch((e: unknown) => this.#logError(e as Error));
+  }
+
+  /** Removes the uploads of imports that a stopped process left behind (a day old: no import runs that long). */
+  async #removeLeftovers(): Promise<void> {
+    const names = await readdir(this.#dir).catch(() => [] as string[]);
+    const now = Date.now();
+    for (const name of names) {
+      const folder = join(this.#dir, name);
+      const info = await stat(folder).catch(() => undefined);
+      if (info?.isDirectory() && now - info.mtimeMs > LEFTOVER_AFTER_MS) await rm(folder, { recursive: true, force: true }).catch((e: unknown) => this.#logError(e as Error));
+    }
   }
 
   #present(r: Row): ImportJobInfo {
