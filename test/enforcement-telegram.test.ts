@@ -5,11 +5,9 @@ import type { EventInput } from '../src/core/event.js';
 import { listEnforcements, saveWorkspaceLadder, undoEnforcement } from '../src/enforcement/enforcement-store.js';
 import { DEFAULT_ENFORCEMENT, parseLadder } from '../src/enforcement/ladder.js';
 import { TelegramAdapter } from '../src/platforms/telegram/telegram-adapter.js';
-import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
-import { type SandboxClock, SandboxService } from '../src/runtime/sandbox-service.js';
-import { resolveWorkspace } from '../src/runtime/workspace-setup.js';
 import { backends } from './helpers/backends.js';
 import { FakeBotApi } from './helpers/fake-bot-api.js';
+import { sandboxFixture } from './helpers/sandbox-fixture.js';
 
 const TOKEN = '777000111:enforcement-test-token_abcdefghij';
 const T0 = Date.parse('2026-12-01T09:00:00Z');
@@ -27,25 +25,18 @@ describe('enforcement through the Telegram adapter, against the fake Bot API', (
   it('a stranger posting a QR code is warned, then muted (restrictChatMember), then banned (banChatMember) in every group on every platform; a rejoin is banned again; undo unbans everywhere', async () => {
     const made = backends[0]!.create();
     cleanups.push(made.cleanup);
-    let now = T0;
-    const clock: SandboxClock = {
-      now: () => now,
-      set: async (t) => void (now = t),
-      advanceTo: async (t) => void (now = Math.max(now, t)),
-    };
-    const runtime = await HearthRuntime.open(made.target, { clock: () => now });
+    const { clock, runtime, workspace: ws, sandbox } = await sandboxFixture(made.target, T0);
     cleanups.push(() => runtime.close());
     const fake = await FakeBotApi.start({ token: TOKEN });
     cleanups.push(() => fake.close());
     const db = runtime.store.db;
-    const ws = await resolveWorkspace(db);
     const connection = await new ConnectionStore(db, new SecretBox('a-test-instance-secret-that-is-long-enough')).add(
       { workspaceId: ws.id, platform: 'telegram', name: 'owls-bot', settings: { token: TOKEN, mode: 'polling', apiRoot: fake.apiRoot } },
       T0,
     );
     runtime.connections.set(
       connection.id,
-      new TelegramAdapter({ settings: { token: TOKEN, mode: 'polling', apiRoot: fake.apiRoot }, connection: { id: connection.id, workspaceId: ws.id }, clock: () => now }),
+      new TelegramAdapter({ settings: { token: TOKEN, mode: 'polling', apiRoot: fake.apiRoot }, connection: { id: connection.id, workspaceId: ws.id }, clock: clock.now }),
     );
     const telegram = (events: EventInput[]) => runtime.ingest(events, { workspaceId: ws.id, connectionId: connection.id });
     /** Runs the dispatcher until nothing more is due, moving the clock over Telegram's per-chat windows. */
@@ -53,7 +44,7 @@ describe('enforcement through the Telegram adapter, against the fake Bot API', (
       for (let i = 0; i < 50; i++) {
         const report = await runtime.dispatcher.runDue();
         if (report.nextWakeAt === null) return;
-        now = Math.max(now + 1, report.nextWakeAt);
+        clock.t = Math.max(clock.t + 1, report.nextWakeAt);
       }
     };
 
@@ -64,7 +55,6 @@ describe('enforcement through the Telegram adapter, against the fake Bot API', (
       { ...base, group: larks, kind: 'member.joined', dedupKey: 'tg:j2', occurredAt: at(1000), member: zed, method: 'link' },
     ]);
     // The same person in a sandbox group, linked by an operator: one member across platforms.
-    const sandbox = new SandboxService(runtime, ws.id, clock);
     const burrow = await sandbox.addGroup('Owl Burrow');
     await sandbox.join(burrow.id, 'zed-sandbox', { at: T0 + 2000 });
     const member = async (platform: string, externalId: string) =>
@@ -119,7 +109,7 @@ describe('enforcement through the Telegram adapter, against the fake Bot API', (
 
     const [rejoin, ban] = await listEnforcements(db, { workspaceId: ws.id });
     expect([rejoin!.violation, ban!.violation, ban!.stepKind, ban!.groupIds.length]).toEqual(['banned_rejoin', 'link', 'ban', 3]);
-    await undoEnforcement(db, ban!.id, { by: 'owner@example.test', now, traitsOf: (p) => runtime.automations.traitsOf(p) });
+    await undoEnforcement(db, ban!.id, { by: 'owner@example.test', now: clock.t, traitsOf: (p) => runtime.automations.traitsOf(p) });
     await dispatchAll();
     expect(
       fake

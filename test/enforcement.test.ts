@@ -2,28 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventInput } from '../src/core/event.js';
 import { activeStrikes, isBanned, listEnforcements, readLadder, saveGroupLadder, saveWorkspaceLadder, undoEnforcement } from '../src/enforcement/enforcement-store.js';
 import { DEFAULT_ENFORCEMENT, type EnforcementSettings, parseLadder } from '../src/enforcement/ladder.js';
-import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
-import { type SandboxClock, SandboxService } from '../src/runtime/sandbox-service.js';
-import { resolveWorkspace } from '../src/runtime/workspace-setup.js';
 import { backends } from './helpers/backends.js';
+import { sandboxFixture } from './helpers/sandbox-fixture.js';
 
 const T0 = Date.parse('2026-12-01T09:00:00Z');
 const DAY = 86_400_000;
-
-function manualClock(start: number): SandboxClock & { t: number } {
-  return {
-    t: start,
-    now() {
-      return this.t;
-    },
-    async set(t) {
-      this.t = t;
-    },
-    async advanceTo(t) {
-      if (t > this.t) this.t = t;
-    },
-  };
-}
 
 const settings = (over: Partial<EnforcementSettings> = {}): EnforcementSettings => ({ ...DEFAULT_ENFORCEMENT, enabled: true, language: 'en', steps: parseLadder('warn, mute:1h, ban'), ...over });
 
@@ -36,13 +19,9 @@ describe.each(backends)('enforcement with the escalation ladder on $name', (back
   async function world() {
     const { target, cleanup } = backend.create();
     cleanups.push(cleanup);
-    const clock = manualClock(T0);
-    const runtime = await HearthRuntime.open(target, { clock: () => clock.now() });
+    const { clock, runtime, workspace: ws, sandbox } = await sandboxFixture(target, T0);
     cleanups.push(() => runtime.close());
-    const db = runtime.store.db;
-    const ws = await resolveWorkspace(db);
-    const sandbox = new SandboxService(runtime, ws.id, clock);
-    return { clock, runtime, db, ws, sandbox };
+    return { clock, runtime, db: runtime.store.db, ws, sandbox };
   }
 
   it('a stranger posting a link is warned, then muted; old members, staff and the allow-listed are not caught; a ban reaches every group and keeps them out; an operator undoes it', async () => {
