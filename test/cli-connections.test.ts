@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeBotApi } from './helpers/fake-bot-api.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hearth-cli-conn-'));
 const env = { ...process.env, HEARTH_DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', HEARTH_LOG_LEVEL: 'warn' };
@@ -20,11 +21,19 @@ function hearth(args: string[], input = ''): Promise<{ code: number; stdout: str
   });
 }
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// The token is checked with Telegram (getMe) before it is stored: a local fake Bot API that knows it.
+let fake: FakeBotApi;
+beforeAll(async () => {
+  fake = await FakeBotApi.start({ token: SECRET_TOKEN });
+});
+afterAll(async () => {
+  await fake.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('hearth connection (CLI)', { timeout: 120_000 }, () => {
   it('adds a connection from settings on standard input and never prints or stores the token in clear', async () => {
-    const added = await hearth(['connection', 'add', 'telegram', 'main-bot'], JSON.stringify({ token: SECRET_TOKEN, mode: 'polling' }));
+    const added = await hearth(['connection', 'add', 'telegram', 'main-bot'], JSON.stringify({ token: SECRET_TOKEN, mode: 'polling', apiRoot: fake.apiRoot }));
     expect(added.code, added.stderr).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ platform: 'telegram', name: 'main-bot', status: 'active' });
     const listed = await hearth(['connection', 'list']);
@@ -48,6 +57,11 @@ describe('hearth connection (CLI)', { timeout: 120_000 }, () => {
     expect(bad.stderr).toMatch(/token: a bot token looks like/);
     expect(bad.stderr).not.toContain('secret-but-malformed');
     expect((await hearth(['connection', 'add', 'telegram', 'x'], 'not json')).stderr).toMatch(/not valid JSON/);
+    // A token Telegram does not know is named and not stored.
+    const refused = await hearth(['connection', 'add', 'telegram', 'other-bot'], JSON.stringify({ token: '123456789:CLI-somebody-elses-token', apiRoot: fake.apiRoot }));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Telegram does not accept this bot token/);
+    expect(refused.stderr).not.toContain('somebody-elses');
     expect((await hearth(['connection', 'pause', 'nope'])).stderr).toMatch(/no connection "nope"/);
   });
 });

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { recordAudit, SYSTEM_ACTOR } from '../../audit/audit-log.js';
+import { ConnectionLifecycle } from '../../connections/connection-lifecycle.js';
 import { ConnectionStore, type ConnectionSummary } from '../../connections/connection-store.js';
-import { validateConnectionSettings } from '../../connections/platform-connections.js';
+import { ConnectionSettingsError } from '../../connections/platform-connections.js';
 import { SecretBox } from '../../connections/secret-box.js';
 import { connectablePlatforms } from '../../platforms/platform-registry.js';
 import { resolveWorkspace } from '../../runtime/workspace-setup.js';
@@ -16,7 +17,7 @@ async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise
 /** Runs work on the connection store of a workspace, auditing what it changes. */
 async function withConnections<T>(
   workspaceRef: string | undefined,
-  work: (store: ConnectionStore, workspaceId: number, audit: (c: ConnectionSummary, action: string) => Promise<void>) => Promise<T>,
+  work: (store: ConnectionStore, workspaceId: number, audit: (c: ConnectionSummary, action: string) => Promise<void>, lifecycle: ConnectionLifecycle) => Promise<T>,
 ): Promise<T> {
   return withRuntime(async (runtime, config) => {
     const { db } = runtime.store;
@@ -24,7 +25,14 @@ async function withConnections<T>(
     const store = new ConnectionStore(db, new SecretBox(config.secret));
     const audit = (c: ConnectionSummary, action: string) =>
       recordAudit(db, { workspaceId: c.workspaceId, actor: SYSTEM_ACTOR('cli'), action, target: { kind: 'connection', id: c.id }, detail: { platform: c.platform, name: c.name } }, Date.now());
-    return work(store, workspace.id, audit);
+    // The same checks and platform steps as the dashboard's: a token Telegram refuses is not stored, a webhook is registered and removed.
+    const lifecycle = new ConnectionLifecycle(store, config.publicUrl ? { publicUrl: config.publicUrl } : {});
+    try {
+      return await work(store, workspace.id, audit, lifecycle);
+    } catch (error) {
+      if (error instanceof ConnectionSettingsError) throw new UsageError(error.message);
+      throw error;
+    }
   });
 }
 
@@ -54,15 +62,9 @@ export function registerConnectionCommand(program: Command): void {
         throw new UsageError('the settings on standard input are not valid JSON');
       }
       if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new UsageError('the settings must be a JSON object');
-      const added = await withConnections(ws(cmd), async (store, workspaceId, audit) => {
-        let checked: Record<string, unknown>;
-        try {
-          checked = validateConnectionSettings(platform, settings);
-        } catch (error) {
-          throw new UsageError(error instanceof Error ? error.message : String(error));
-        }
-        const c = await store.add({ workspaceId, platform, name, settings: checked }).catch((error: Error) => {
-          throw new UsageError(error.message);
+      const added = await withConnections(ws(cmd), async (_store, workspaceId, audit, lifecycle) => {
+        const c = await lifecycle.add({ workspaceId, platform, name, settings: settings as Record<string, unknown> }, Date.now()).catch((error: Error) => {
+          throw error instanceof ConnectionSettingsError ? error : new UsageError(error.message);
         });
         await audit(c, 'connection.added');
         return c;
@@ -77,16 +79,14 @@ export function registerConnectionCommand(program: Command): void {
       (await withConnections(ws(cmd), (store, workspaceId) => store.list(workspaceId))).forEach(printJsonLine);
     });
 
-  for (const [verb, status] of [
-    ['pause', 'paused'],
-    ['resume', 'active'],
-  ] as const) {
+  for (const verb of ['pause', 'resume'] as const) {
     connection
       .command(`${verb} <connection>`)
       .description(`${verb} a connection (by name or id)`)
       .action(async (ref: string, _opts: unknown, cmd: Command) => {
-        const updated = await withConnections(ws(cmd), async (store, workspaceId, audit) => {
-          const c = await store.setStatus((await store.find(workspaceId, ref)).id, status);
+        const updated = await withConnections(ws(cmd), async (store, workspaceId, audit, lifecycle) => {
+          const id = (await store.find(workspaceId, ref)).id;
+          const c = verb === 'pause' ? (await lifecycle.pause(id)).connection : await lifecycle.resume(id);
           await audit(c, `connection.${verb}d`);
           return c;
         });
@@ -98,9 +98,9 @@ export function registerConnectionCommand(program: Command): void {
     .command('remove <connection>')
     .description('remove a connection (its groups and history stay)')
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      const removed = await withConnections(ws(cmd), async (store, workspaceId, audit) => {
+      const removed = await withConnections(ws(cmd), async (store, workspaceId, audit, lifecycle) => {
         const c = await store.find(workspaceId, ref);
-        await store.remove(c.id);
+        await lifecycle.remove(c.id);
         await audit(c, 'connection.removed');
         return c;
       });
