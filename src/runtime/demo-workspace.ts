@@ -7,6 +7,7 @@ import { createCommunity, type Community } from '../simulator/community-simulato
 import { ensureGroup } from '../store/groups.js';
 import { seedDemoActivation } from './demo-activation.js';
 import { seedDemoAttention } from './demo-attention.js';
+import { seedDemoBroadcast } from './demo-broadcast.js';
 import { seedDemoGroupSets } from './demo-group-sets.js';
 import { seedDemoMemberLinks } from './demo-member-links.js';
 import type { HearthRuntime } from './hearth-runtime.js';
@@ -81,6 +82,7 @@ export class DemoWorkspace {
     await seedDemoGrowth(runtime, workspace.id, options.now);
     await seedDemoWebhooks(runtime, workspace.id, options.now);
     await seedDemoMemberLinks(runtime, workspace.id, options.now);
+    await seedDemoBroadcast(runtime, workspace.id, options.now);
     await demo.#save(options.now);
     return demo;
   }

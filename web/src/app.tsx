@@ -11,6 +11,7 @@ import { GrowthPage } from './pages/growth-page.js';
 import { ModerationPage } from './pages/moderation-page.js';
 import { OutboxPage } from './pages/outbox-page.js';
 import { AlertsPage } from './pages/alerts-page.js';
+import { BroadcastsPage } from './pages/broadcasts-page.js';
 import { MemberPage } from './pages/member-page.js';
 import { MembersPage } from './pages/members-page.js';
 import { WebhooksPage } from './webhooks/webhooks-page.js';
@@ -151,6 +152,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
     route.page === 'automations' ||
     route.page === 'outbox' ||
     route.page === 'alerts' ||
+    route.page === 'broadcasts' ||
     route.page === 'webhooks' ||
     route.page === 'connections' ||
     route.page === 'team' ||
@@ -184,6 +186,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/automations', 'automations', t('nav.automations'))}
             {navLink('/outbox', 'outbox', t('nav.outbox'))}
             {navLink('/alerts', 'alerts', t('nav.alerts'))}
+            {navLink('/broadcasts', 'broadcasts', t('nav.broadcasts'))}
             {navLink('/moderation', 'moderation', t('nav.moderation'))}
             {navLink('/members', 'members', t('nav.members'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
@@ -203,7 +206,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                   value={workspace?.slug ?? ''}
                   onChange={(e) =>
                     navigate(
-                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'webhooks' || section === 'connections' || section === 'team' || section === 'tokens' || section === 'import' || section === 'growth' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
+                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'broadcasts' || section === 'webhooks' || section === 'connections' || section === 'team' || section === 'tokens' || section === 'import' || section === 'growth' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
                     )
                   }
                   data-testid="workspace-switch"
@@ -279,6 +282,7 @@ function Page({
     case 'automations':
     case 'outbox':
     case 'alerts':
+    case 'broadcasts':
     case 'webhooks':
     case 'connections':
     case 'team':
@@ -322,6 +326,10 @@ function Page({
     );
   }
   if (route.page === 'alerts') return <AlertsPage key={workspace.slug} workspace={workspace} />;
+  if (route.page === 'broadcasts') {
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return <BroadcastsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
+  }
   if (route.page === 'growth') return <GrowthPage key={workspace.slug} workspace={workspace} />;
   if (route.page === 'moderation') {
     const access = session.workspaces.find((w) => w.id === workspace.id);

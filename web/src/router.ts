@@ -16,6 +16,7 @@ export type Route =
   | { page: 'automations' }
   | { page: 'outbox' }
   | { page: 'alerts' }
+  | { page: 'broadcasts' }
   | { page: 'webhooks' }
   | { page: 'connections' }
   | { page: 'team' }
@@ -55,6 +56,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/automations') return { page: 'automations' };
   if (path === '/outbox') return { page: 'outbox' };
   if (path === '/alerts') return { page: 'alerts' };
+  if (path === '/broadcasts') return { page: 'broadcasts' };
   if (path === '/webhooks') return { page: 'webhooks' };
   if (path === '/connections') return { page: 'connections' };
   if (path === '/team') return { page: 'team' };
