@@ -4,7 +4,7 @@ import { startBroadcast } from '../src/activation/broadcasts/broadcast-store.js'
 import { SANDBOX_RATE_LIMITS } from '../src/platforms/sandbox/config.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import type { Database } from '../src/store/schema.js';
-import { sessionFor } from './helpers/auth-fixture.js';
+import { addOperator, sessionFor } from './helpers/auth-fixture.js';
 import { backends } from './helpers/backends.js';
 import { sandboxFixture } from './helpers/sandbox-fixture.js';
 import { T0, twoWorkspaces } from './helpers/world-fixture.js';
@@ -100,6 +100,17 @@ describe.each(backends)('broadcasts on $name', (backend) => {
     expect((await w.zetaClient.post('/api/broadcasts', { text: 'x', selector: { groups: [ids[0]] } })).status).toBe(400);
     const audit = await w.db.selectFrom('audit_log').select('action').where('action', 'like', 'broadcast.%').execute();
     expect(audit.map((a) => a.action)).toEqual(['broadcast.sent']);
+
+    // An operator assigned to some groups reaches and sees only those.
+    const two = await addOperator(w.db, { email: 'two@acme.test', workspaceId: w.acme.id, role: 'operator', groups: [w.tea.id, ids[0]!] }, start);
+    const op = await sessionFor(w.app, w.db, two.id, w.clock.t);
+    const mine = (await (await op.post('/api/broadcasts', { text: 'Just my groups', selector: { sets: ['launch'] } })).json()) as Shown;
+    expect([mine.total, mine.groups.map((g) => g.groupId)]).toEqual([1, [ids[0]]]);
+    expect((await op.json<Shown>(`/api/broadcasts/${first.id}`)).groups.map((g) => g.groupId)).toEqual([ids[0]]);
+    expect((await op.json<{ broadcasts: Shown[] }>('/api/broadcasts')).broadcasts.map((b) => [b.id, b.total])).toEqual([
+      [mine.id, 1],
+      [first.id, 1],
+    ]);
   }, 60_000);
 
   it('a scheduled broadcast fires once at its time: not before, not again after a restart, late but once after downtime; a cancelled one never', async () => {
@@ -111,7 +122,6 @@ describe.each(backends)('broadcasts on $name', (backend) => {
     const a = await f.sandbox.addGroup('Morning Run');
     const b = await f.sandbox.addGroup('Evening Swim');
     for (const g of [a, b]) await runtime.store.db.insertInto('group_tag').values({ workspace_id: f.workspace.id, group_id: g.id, tag: 'sports', created_at: T0 }).execute();
-    const { addOperator } = await import('./helpers/auth-fixture.js');
     const { createApp } = await import('../src/server/app.js');
     const { SandboxService } = await import('../src/runtime/sandbox-service.js');
     const appOf = (r: HearthRuntime) => createApp({ runtime: r, clock: f.clock.now, sandbox: (ws) => new SandboxService(r, ws, f.clock), logError: (e) => console.error(e) });
