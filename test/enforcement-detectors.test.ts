@@ -48,6 +48,21 @@ describe('contact details (pure)', () => {
   });
 });
 
+describe('hostile input (pure)', () => {
+  it('the largest message (64 KiB) of letters, digits, joiners or id-like runs is read in linear time, and padding hides nothing', () => {
+    const started = performance.now();
+    for (const text of ['a'.repeat(65_536), '1 '.repeat(32_768), 'wx'.repeat(32_768), 'ab-'.repeat(21_845), '加我\u200b'.repeat(21_845), '微信a'.repeat(21_845)]) {
+      findContactDetails(text);
+      findLinks(text, 'photo');
+      findKeywords(text, ['代考']);
+      repeatKey(text);
+    }
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(findContactDetails(`${'a'.repeat(60_000)} 13800138000`)).toEqual(['phone-number']);
+    expect(findLinks(`${'好'.repeat(60_000)} t.me/cheap`, undefined)).toEqual(['link']);
+  });
+});
+
 describe('links, QR codes and keywords (pure)', () => {
   it('finds addresses (also with 。 or 点 for the dot) and link previews; a picture asking to be scanned is a QR code', () => {
     expect(findLinks('see https://example.com/x', undefined)).toEqual(['link']);
