@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventInput } from '../src/core/event.js';
 import { activeStrikes, isBanned, listEnforcements, readLadder, saveGroupLadder, saveWorkspaceLadder, undoEnforcement } from '../src/enforcement/enforcement-store.js';
 import { DEFAULT_ENFORCEMENT, type EnforcementSettings, parseLadder } from '../src/enforcement/ladder.js';
+import { setSpamGuard } from '../src/antispam/spam-rule.js';
 import { backends } from './helpers/backends.js';
 import { sandboxFixture } from './helpers/sandbox-fixture.js';
 
@@ -133,6 +134,18 @@ describe.each(backends)('enforcement with the escalation ladder on $name', (back
       ['repeat', 'warn'],
     ]);
     expect(list[0]!.reasons).toEqual(['代考']);
+
+    // With the spam guard on, the spam rule owns spam: one removal, one notice, the message queued for review.
+    await setSpamGuard(db, ws.id, true, T0);
+    runtime.spamRule.invalidate();
+    runtime.enforcementRule.invalidate();
+    await sandbox.join(g.id, 'gus', { at: T0 + 800_000 });
+    const spam = await sandbox.say(g.id, 'gus', '低价出元宝 要的私聊 加我微信 abc12345', T0 + 801_000);
+    expect(spam.map((o) => [o.rule, o.type])).toEqual([
+      ['spam', 'delete_message'],
+      ['spam', 'send_message'],
+    ]);
+    expect(await listEnforcements(db, { workspaceId: ws.id, group: g.id })).toHaveLength(3);
   });
 
   it('on WeChat (no mute) the ladder’s fallback runs and is recorded as such: an alert to mute by hand, or a removal where the ladder says so', async () => {

@@ -33,7 +33,8 @@ const CONTENT: ReadonlySet<Violation> = new Set(['spam', 'link', 'qr', 'contact'
  * batch's transaction (it counts strikes and writes the enforcement with the outbox
  * rows, so both commit with the event or not at all). In a workspace where it is on,
  * a message from a member who is not staff is checked by the detectors (contact
- * details, links and QR codes from new members, banned keywords, the spam verdict,
+ * details, links and QR codes from new members, banned keywords, the spam verdict
+ * unless the spam guard is on and the spam rule handles spam itself,
  * repeated messages, flooding); the first violation found takes the ladder's step for
  * the member's unexpired strikes: the message deleted, the member told why, and
  * warned, muted, removed or banned in every group of the workspace — each action
@@ -42,7 +43,7 @@ const CONTENT: ReadonlySet<Violation> = new Set(['spam', 'link', 'qr', 'contact'
  * workspace again is removed again.
  */
 export class EnforcementRule {
-  readonly #settings = new Map<number, { rows: Awaited<ReturnType<typeof loadLadderRows>>; readAt: number }>();
+  readonly #settings = new Map<number, { rows: Awaited<ReturnType<typeof loadLadderRows>>; spamGuard: boolean; readAt: number }>();
   readonly #models = new SpamModelCache();
 
   constructor(
@@ -61,7 +62,7 @@ export class EnforcementRule {
     if (member.isBot) return 0;
     if (event.kind !== 'message' && event.kind !== 'member.joined') return 0;
     if (event.kind === 'message' && (event.edited || !event.text.trim())) return 0;
-    const rows = await this.#rows(trx, group.workspaceId, now);
+    const { rows, spamGuard } = await this.#rows(trx, group.workspaceId, now);
     if (!rows.workspace?.enabled && ![...rows.groups.values()].some((g) => g.enabled)) return 0;
     const settings = effectiveSettings(rows.workspace, rows.groups.get(group.id) ?? null);
     if (!settings.enabled || settings.staff.includes(member.id)) return 0;
@@ -70,16 +71,20 @@ export class EnforcementRule {
       if (!(await isBanned(trx, group.workspaceId, member.id))) return 0;
       return this.#enforce(trx, ctx, eventId, settings, { violation: 'banned_rejoin', reasons: ['workspace-ban'] });
     }
-    const finding = await this.#detect(trx, ctx, eventId, settings);
+    // With the spam guard on, the spam rule owns spam (deleted, warned once, queued for review): not a second notice here.
+    if (spamGuard && judgeMessage(await this.#models.get(trx, group.workspaceId, now), event.text).verdict === 'spam') return 0;
+    const finding = await this.#detect(trx, ctx, eventId, spamGuard ? { ...settings, detectors: { ...settings.detectors, spam: false } } : settings);
     return finding ? this.#enforce(trx, ctx, eventId, settings, finding) : 0;
   };
 
   async #rows(trx: Trx, workspaceId: number, now: number) {
     const hit = this.#settings.get(workspaceId);
-    if (hit && now >= hit.readAt && now - hit.readAt < this.maxAgeMs) return hit.rows;
+    if (hit && now >= hit.readAt && now - hit.readAt < this.maxAgeMs) return hit;
     const rows = await loadLadderRows(trx, workspaceId);
-    this.#settings.set(workspaceId, { rows, readAt: now });
-    return rows;
+    const guard = await trx.selectFrom('spam_guard').select('enabled').where('workspace_id', '=', workspaceId).executeTakeFirst();
+    const read = { rows, spamGuard: Number(guard?.enabled ?? 0) === 1, readAt: now };
+    this.#settings.set(workspaceId, read);
+    return read;
   }
 
   async #detect(trx: Trx, ctx: AutomationContext, eventId: number, settings: EnforcementSettings): Promise<Finding | null> {
