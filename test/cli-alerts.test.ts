@@ -41,6 +41,7 @@ describe('hearth alerts and hearth activation (CLI, on the sandbox clock)', { ti
       operatorChannelId: Number(ops),
       postTopic: true,
       topics: ['Sourdough or brioche?'],
+      questionMinutes: 30,
     });
     await hearth('sandbox', 'say', bakers, 'alice', '早上好', '--at', '2026-11-20T08:00:00Z');
     const ticked = (await hearth('sandbox', 'tick', '--until', '2026-11-20T20:05:00Z'))

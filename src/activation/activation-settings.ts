@@ -18,6 +18,8 @@ export interface ActivationSettings {
   operatorChannelId: number | null;
   postTopic: boolean;
   topics: string[];
+  /** Minutes a member's question may wait for a first response before the operators are alerted. */
+  questionMinutes: number;
 }
 
 export interface ActivationChanges {
@@ -29,9 +31,13 @@ export interface ActivationChanges {
   operatorChannelId?: number | null;
   postTopic?: boolean;
   topics?: string[];
+  questionMinutes?: number;
 }
 
-type Row = Pick<GroupActivationTable, 'silence_minutes' | 'warn_minutes' | 'quiet_start' | 'quiet_end' | 'operator_channel_id' | 'post_topic' | 'topics' | 'topic_next'>;
+type Row = Pick<GroupActivationTable, 'silence_minutes' | 'warn_minutes' | 'quiet_start' | 'quiet_end' | 'operator_channel_id' | 'post_topic' | 'topics' | 'topic_next' | 'question_minutes'>;
+
+/** How long a question waits for a first response before the group watch alerts, unless the group says otherwise. */
+export const DEFAULT_QUESTION_MINUTES = 30;
 
 export const DEFAULT_ROW: Row = {
   silence_minutes: DEFAULT_SILENCE_MINUTES,
@@ -42,6 +48,7 @@ export const DEFAULT_ROW: Row = {
   post_topic: 0,
   topics: '[]',
   topic_next: 0,
+  question_minutes: null,
 };
 
 export function silenceSettingsOf(row: Row): SilenceSettings {
@@ -61,6 +68,7 @@ function present(groupId: number, row: Row): ActivationSettings {
     operatorChannelId: row.operator_channel_id,
     postTopic: row.post_topic === 1,
     topics: JSON.parse(row.topics) as string[],
+    questionMinutes: row.question_minutes ?? DEFAULT_QUESTION_MINUTES,
   };
 }
 
@@ -112,6 +120,11 @@ export async function setActivationSettings(db: Kysely<Database>, group: { id: n
     });
     next.topics = JSON.stringify(changes.topics.map((t) => t.trim()));
     next.topic_next = 0;
+  }
+  if (changes.questionMinutes !== undefined) {
+    if (!Number.isInteger(changes.questionMinutes) || changes.questionMinutes < 5 || changes.questionMinutes > 24 * 60)
+      throw new ActivationSettingsInvalidError(`a question's wait is a whole number of minutes from 5 to 1440, not ${changes.questionMinutes}`);
+    next.question_minutes = changes.questionMinutes;
   }
   if (changes.postTopic !== undefined) next.post_topic = changes.postTopic ? 1 : 0;
   if (next.post_topic === 1 && (JSON.parse(next.topics) as string[]).length === 0) throw new ActivationSettingsInvalidError('posting a topic needs a topic bank: add topics first');

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { raiseAlert } from '../alerts/alert-store.js';
-import { actionSchema, type ActionInput } from '../core/action.js';
+import { enqueueAlertAction } from '../alerts/alert-outbox.js';
+import { runGroupWatch } from '../alerts/group-watch.js';
 import { ensureJob } from '../scheduler/job-store.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Database } from '../store/schema.js';
@@ -73,6 +74,7 @@ export async function runSilenceWatchdog(db: Kysely<Database>, workspaceId: numb
             post_topic: g.post_topic ?? 0,
             topics: g.topics ?? '[]',
             topic_next: g.topic_next ?? 0,
+            question_minutes: null,
           };
     const since = await silentSince(db, g.id, g.last_at === null ? null : Number(g.last_at), Number(g.created_at), now);
     if (since === null) continue;
@@ -99,10 +101,14 @@ export async function runSilenceWatchdog(db: Kysely<Database>, workspaceId: numb
       if (row.operator_channel_id !== null) {
         const hours = Math.floor(verdict.silentMinutes / 60);
         const text = `⚠️ 「${g.name}」已 ${hours} 小时无人发言（自 ${localTime(g.timezone, since)} ${g.timezone}）/ "${g.name}" has had no member message for ${hours} h (since ${localTime(g.timezone, since)} ${g.timezone})`;
-        await enqueue(trx, workspaceId, row.operator_channel_id, `alert:${alertId}:notify`, { type: 'send_message', groupId: row.operator_channel_id, text }, now);
+        await enqueueAlertAction(
+          trx,
+          { workspaceId, groupId: row.operator_channel_id, key: `alert:${alertId}:notify`, rule: RULE, now },
+          { type: 'send_message', groupId: row.operator_channel_id, text },
+        );
       }
       if (topic !== null) {
-        await enqueue(trx, workspaceId, g.id, `alert:${alertId}:topic`, { type: 'send_message', groupId: g.id, text: topic }, now);
+        await enqueueAlertAction(trx, { workspaceId, groupId: g.id, key: `alert:${alertId}:topic`, rule: RULE, now }, { type: 'send_message', groupId: g.id, text: topic });
         await trx
           .updateTable('group_activation')
           .set({ topic_next: (row.topic_next + 1) % topics.length })
@@ -139,26 +145,6 @@ async function silentSince(db: Kysely<Database>, groupId: number, lastAt: number
   return createdAt <= now ? createdAt : null;
 }
 
-async function enqueue(trx: Kysely<Database>, workspaceId: number, groupId: number, key: string, input: ActionInput, now: number): Promise<void> {
-  const group = await trx.selectFrom('chat_group').select(['platform']).where('id', '=', groupId).executeTakeFirstOrThrow();
-  const action = actionSchema.parse(input);
-  await trx
-    .insertInto('outbox')
-    .values({
-      workspace_id: workspaceId,
-      group_id: groupId,
-      platform: group.platform,
-      idempotency_key: key,
-      action: JSON.stringify({ ...action, rule: RULE }),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .execute();
-}
-
 /** Every workspace gets its watchdog job (UTC pattern; each group's quiet hours are read in its own zone). */
 export function registerSilenceWatchdog(scheduler: Scheduler): void {
   scheduler
@@ -172,5 +158,6 @@ export function registerSilenceWatchdog(scheduler: Scheduler): void {
     })
     .handle(WATCHDOG_KIND, async ({ db, job, now }) => {
       await runSilenceWatchdog(db, job.workspace_id, now);
+      await runGroupWatch(db, job.workspace_id, now);
     });
 }

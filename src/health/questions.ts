@@ -47,7 +47,8 @@ export function firstResponses(messages: readonly HealthMessage[]): AnsweredQues
         open.splice(i, 1);
         continue;
       }
-      const other = m.memberId !== q.memberId;
+      // a bot's message (no member) answers nothing
+      const other = m.memberId !== null && m.memberId !== q.memberId;
       if (other && (m.replyTo === null || m.replyTo === q.messageId)) {
         result.responseMinutes = Math.max(0, Math.round((m.at - q.at) / 60_000));
         open.splice(i, 1);
@@ -70,4 +71,29 @@ export function median(values: readonly number[]): number | null {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** A member's question still without a first response. */
+export interface OpenQuestion {
+  askedAt: number;
+  memberId: number;
+  messageId: string;
+  text: string;
+}
+
+/**
+ * Questions asked at least `waitMinutes` before `now` (and within the response window)
+ * that no message up to `now` has answered, by the rules of `firstResponses`.
+ * `messages` must be in time order and end at `now`.
+ */
+export function unansweredQuestions(messages: readonly HealthMessage[], now: number, waitMinutes: number): OpenQuestion[] {
+  const asked = messages.filter((m) => m.memberId !== null && isQuestion(m.text));
+  const results = firstResponses(messages);
+  const open: OpenQuestion[] = [];
+  results.forEach((result, i) => {
+    const q = asked[i]!;
+    const waited = now - q.at;
+    if (result.responseMinutes === null && waited >= waitMinutes * 60_000 && waited <= RESPONSE_WINDOW_MS) open.push({ askedAt: q.at, memberId: q.memberId!, messageId: q.messageId, text: q.text });
+  });
+  return open;
 }

@@ -13,12 +13,13 @@ import { chainsMigration } from './migrations/0010-chains.js';
 import { antispamMigration } from './migrations/0011-antispam.js';
 import { webhooksMigration } from './migrations/0012-webhooks.js';
 import { groupSetsMigration } from './migrations/0013-group-sets.js';
-import { setupTokenMigration } from './migrations/0018-setup-token.js';
 import { broadcastsMigration } from './migrations/0019-broadcasts.js';
-import { operatorInvitationsMigration } from './migrations/0014-operator-invitations.js';
 import { importJobsMigration } from './migrations/0016-import-jobs.js';
-import { enforcementMigration } from './migrations/0020-enforcement.js';
+import { setupTokenMigration } from './migrations/0018-setup-token.js';
+import { operatorInvitationsMigration } from './migrations/0014-operator-invitations.js';
 import { memberDirectoryMigration } from './migrations/0017-member-directory.js';
+import { enforcementMigration } from './migrations/0020-enforcement.js';
+import { questionWaitMigration } from './migrations/0021-question-wait.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -35,13 +36,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0011-antispam': antispamMigration(dialect),
     '0012-webhooks': webhooksMigration(dialect),
     '0013-group-sets': groupSetsMigration(dialect),
-    '0015-connection-console': connectionConsoleMigration(dialect),
-    '0018-setup-token': setupTokenMigration(dialect),
     '0019-broadcasts': broadcastsMigration(dialect),
-    '0014-operator-invitations': operatorInvitationsMigration(dialect),
     '0016-import-jobs': importJobsMigration(dialect),
-    '0020-enforcement': enforcementMigration(dialect),
+    '0018-setup-token': setupTokenMigration(dialect),
+    '0014-operator-invitations': operatorInvitationsMigration(dialect),
+    '0015-connection-console': connectionConsoleMigration(dialect),
     '0017-member-directory': memberDirectoryMigration(dialect),
+    '0020-enforcement': enforcementMigration(dialect),
+    '0021-question-wait': questionWaitMigration(dialect),
   };
 }
 

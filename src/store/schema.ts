@@ -406,6 +406,8 @@ export interface GroupActivationTable {
   /** JSON array of prepared topics. */
   topics: string;
   topic_next: number;
+  /** Minutes a question may wait for a first response before the group watch alerts; null: the default. */
+  question_minutes: number | null;
   updated_at: number;
 }
 
@@ -559,6 +561,59 @@ export interface ModerationItemTable {
   decided_by: string | null;
 }
 
+/** A broadcast (src/activation/broadcasts): one post to the groups a selector took, now or at `send_at`. */
+export interface BroadcastTable {
+  id: Generated<number>;
+  workspace_id: number;
+  /** The post, with `{group}`-style placeholders filled per group when it is planned. */
+  text: string;
+  link: string | null;
+  /** The group selector it was made with (JSON), for the record. */
+  selector: string;
+  status: 'scheduled' | 'sending' | 'cancelled';
+  send_at: number | null;
+  started_at: number | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** One group of a broadcast; its result is the outbox row under `outbox_key`. */
+export interface BroadcastTargetTable {
+  broadcast_id: number;
+  group_id: number;
+  outbox_key: string;
+  /** Why the group's message could not be planned (it then has no outbox row). */
+  error: string | null;
+}
+
+export type ImportJobStatus = 'queued' | 'checking' | 'importing' | 'done' | 'failed';
+
+/** An export uploaded on the Import page (migration 0016): its progress, then its report or its error. */
+export interface ImportJobTable {
+  id: Generated<number>;
+  workspace_id: number;
+  format: string;
+  /** The uploaded file's name, as the operator's computer gave it. */
+  file_name: string;
+  file_bytes: number;
+  sha256: string;
+  /** JSON: `{ tz?, chatId? }`, as `hearth import` takes them. */
+  options: string;
+  status: ImportJobStatus;
+  progress_bytes: number;
+  total_bytes: number;
+  /** Events checked (checking) or stored so far (importing). */
+  events: number;
+  /** JSON ImportSummary once done. */
+  report: string | null;
+  error: string | null;
+  created_by: string | null;
+  created_at: number;
+  /** Written with the progress while it runs: a running job not updated for a minute was interrupted. */
+  updated_at: number;
+  finished_at: number | null;
+}
+
 /** A workspace's enforcement ladder and detector settings (migration 0020); `scope_group_id` 0: the workspace's own, else one group's override. */
 export interface EnforcementLadderTable {
   workspace_id: number;
@@ -595,57 +650,4 @@ export interface EnforcementTable {
   expires_at: number;
   undone_at: number | null;
   undone_by: string | null;
-}
-
-export type ImportJobStatus = 'queued' | 'checking' | 'importing' | 'done' | 'failed';
-
-/** An export uploaded on the Import page (migration 0016): its progress, then its report or its error. */
-export interface ImportJobTable {
-  id: Generated<number>;
-  workspace_id: number;
-  format: string;
-  /** The uploaded file's name, as the operator's computer gave it. */
-  file_name: string;
-  file_bytes: number;
-  sha256: string;
-  /** JSON: `{ tz?, chatId? }`, as `hearth import` takes them. */
-  options: string;
-  status: ImportJobStatus;
-  progress_bytes: number;
-  total_bytes: number;
-  /** Events checked (checking) or stored so far (importing). */
-  events: number;
-  /** JSON ImportSummary once done. */
-  report: string | null;
-  error: string | null;
-  created_by: string | null;
-  created_at: number;
-  /** Written with the progress while it runs: a running job not updated for a minute was interrupted. */
-  updated_at: number;
-  finished_at: number | null;
-}
-
-/** A broadcast (src/activation/broadcasts): one post to the groups a selector took, now or at `send_at`. */
-export interface BroadcastTable {
-  id: Generated<number>;
-  workspace_id: number;
-  /** The post, with `{group}`-style placeholders filled per group when it is planned. */
-  text: string;
-  link: string | null;
-  /** The group selector it was made with (JSON), for the record. */
-  selector: string;
-  status: 'scheduled' | 'sending' | 'cancelled';
-  send_at: number | null;
-  started_at: number | null;
-  created_by: string | null;
-  created_at: number;
-}
-
-/** One group of a broadcast; its result is the outbox row under `outbox_key`. */
-export interface BroadcastTargetTable {
-  broadcast_id: number;
-  group_id: number;
-  outbox_key: string;
-  /** Why the group's message could not be planned (it then has no outbox row). */
-  error: string | null;
 }

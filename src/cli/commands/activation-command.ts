@@ -45,24 +45,32 @@ export function registerActivationCommand(program: Command): void {
     .option('--operator-channel <group>', "the operators' group to notify (id or name), or none")
     .option('--post-topic <on|off>', "post the next prepared topic from the group's bank with the alert")
     .option('--topic <text>', 'a prepared topic (repeat for several; replaces the bank)', (value: string, all: string[] = []) => [...all, value])
-    .action(async (groupRef: string, opts: { silenceHours?: string; warnMinutes?: string; quietHours?: string; operatorChannel?: string; postTopic?: string; topic?: string[] }, cmd: Command) => {
-      const { workspace } = cmd.optsWithGlobals<{ workspace?: string }>();
-      printJsonLine(
-        await withRuntime(async (runtime) => {
-          const { db } = runtime.store;
-          const ws = await resolveWorkspace(db, workspace);
-          const group = await findGroup(db, ws.id, groupRef);
-          const changes: ActivationChanges = {};
-          if (opts.silenceHours !== undefined) changes.silenceHours = number(opts.silenceHours, '--silence-hours');
-          if (opts.warnMinutes !== undefined) changes.warnMinutes = number(opts.warnMinutes, '--warn-minutes');
-          if (opts.quietHours !== undefined) changes.quietHours = opts.quietHours;
-          if (opts.operatorChannel !== undefined) changes.operatorChannelId = opts.operatorChannel === 'none' ? null : (await findGroup(db, ws.id, opts.operatorChannel)).id;
-          if (opts.postTopic !== undefined) changes.postTopic = onOff(opts.postTopic, '--post-topic');
-          if (opts.topic !== undefined) changes.topics = opts.topic;
-          return setActivationSettings(db, { id: group.id, workspaceId: ws.id }, changes, Date.now());
-        }),
-      );
-    });
+    .option('--question-minutes <m>', "alert the operators when a member's question waits this long for a first response (default 30)")
+    .action(
+      async (
+        groupRef: string,
+        opts: { silenceHours?: string; warnMinutes?: string; quietHours?: string; operatorChannel?: string; postTopic?: string; topic?: string[]; questionMinutes?: string },
+        cmd: Command,
+      ) => {
+        const { workspace } = cmd.optsWithGlobals<{ workspace?: string }>();
+        printJsonLine(
+          await withRuntime(async (runtime) => {
+            const { db } = runtime.store;
+            const ws = await resolveWorkspace(db, workspace);
+            const group = await findGroup(db, ws.id, groupRef);
+            const changes: ActivationChanges = {};
+            if (opts.silenceHours !== undefined) changes.silenceHours = number(opts.silenceHours, '--silence-hours');
+            if (opts.warnMinutes !== undefined) changes.warnMinutes = number(opts.warnMinutes, '--warn-minutes');
+            if (opts.quietHours !== undefined) changes.quietHours = opts.quietHours;
+            if (opts.operatorChannel !== undefined) changes.operatorChannelId = opts.operatorChannel === 'none' ? null : (await findGroup(db, ws.id, opts.operatorChannel)).id;
+            if (opts.postTopic !== undefined) changes.postTopic = onOff(opts.postTopic, '--post-topic');
+            if (opts.topic !== undefined) changes.topics = opts.topic;
+            if (opts.questionMinutes !== undefined) changes.questionMinutes = number(opts.questionMinutes, '--question-minutes');
+            return setActivationSettings(db, { id: group.id, workspaceId: ws.id }, changes, Date.now());
+          }),
+        );
+      },
+    );
 
   program
     .command('schedule')
