@@ -36,8 +36,13 @@ describe.runIf(hasChromium)('the Broadcasts page in Chromium', { timeout: 300_00
     expect(await rows.nth(0).innerText()).toContain('Scheduled');
     expect(await rows.nth(1).innerText()).toMatch(/Done[\s\S]*\d+ sent · 0 failed · 0 pending of \d+/);
 
-    // Compose: pick the set, write with a placeholder, see it filled for one group, send now.
+    // Compose: pick the set (and a segment of it), write with a placeholder, see it filled for one group, send now.
     await page.getByTestId('broadcast-set').selectOption('autumn-campaign');
+    await expect.poll(() => page.getByTestId('broadcast-reach').innerText(), { timeout: 15_000 }).toBe(`Reaches ${inSet.length} groups`);
+    // A segment of the set: its groups for one purpose (the campaign's groups all sell).
+    await page.getByTestId('broadcast-purpose').selectOption('service');
+    await expect.poll(() => page.getByTestId('broadcast-reach').innerText(), { timeout: 15_000 }).toBe('Reaches 0 groups');
+    await page.getByTestId('broadcast-purpose').selectOption('sell');
     await expect.poll(() => page.getByTestId('broadcast-reach').innerText(), { timeout: 15_000 }).toBe(`Reaches ${inSet.length} groups`);
     await page.getByTestId('broadcast-text').fill('Autumn sale starts now in {group} <b>!</b>');
     await page.getByTestId('broadcast-link').fill('https://example.com/autumn');

@@ -7,7 +7,7 @@ export type { BroadcastGroupResult, BroadcastRecord };
 export interface NewBroadcastInput {
   text: string;
   link?: string | null;
-  selector: { sets?: string[]; groups?: number[] };
+  selector: { sets?: string[]; groups?: number[]; purpose?: string };
   /** ISO time; null: now. */
   at?: string | null;
 }

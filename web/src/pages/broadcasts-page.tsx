@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { broadcastMessage } from '../../../src/shared/broadcast-records.js';
+import { GROUP_PURPOSES } from '../../../src/shared/group-profile-terms.js';
 import type { BroadcastRecord } from '../../../src/shared/broadcast-records.js';
 import type { Workspace } from '../api-client.js';
 import { fetchGroupSets } from '../api-client.js';
@@ -117,13 +118,16 @@ function Compose({ workspace, onSent }: { workspace: Workspace; onSent: (b: Broa
   const { t, fmt } = useI18n();
   const sets = useResource((signal) => fetchGroupSets(workspace.slug, signal), [workspace.slug]);
   const [set, setSet] = useState('');
+  const [purpose, setPurpose] = useState('');
   const [text, setText] = useState('');
   const [link, setLink] = useState('');
   const [at, setAt] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const chosen = set || sets.data?.sets[0]?.tag || '';
-  const reach = useResource((signal) => (chosen ? selectGroups(workspace.slug, { sets: [chosen] }, signal) : Promise.resolve({ groups: [] })), [workspace.slug, chosen]);
+  // A segment of the set: only its groups for one purpose.
+  const selector = { sets: [chosen], ...(purpose ? { purpose } : {}) };
+  const reach = useResource((signal) => (chosen ? selectGroups(workspace.slug, selector, signal) : Promise.resolve({ groups: [] })), [workspace.slug, chosen, purpose]);
   const sample = { group: t('broadcasts.sampleGroup'), members: 128 };
 
   const submit = async (e: FormEvent) => {
@@ -131,7 +135,7 @@ function Compose({ workspace, onSent }: { workspace: Workspace; onSent: (b: Broa
     setBusy(true);
     setError(null);
     try {
-      const sent = await sendBroadcast(workspace.slug, { text, link: link.trim() || null, selector: { sets: [chosen] }, at: at ? new Date(at).toISOString() : null });
+      const sent = await sendBroadcast(workspace.slug, { text, link: link.trim() || null, selector, at: at ? new Date(at).toISOString() : null });
       setText('');
       setLink('');
       setAt('');
@@ -162,6 +166,17 @@ function Compose({ workspace, onSent }: { workspace: Workspace; onSent: (b: Broa
           <span className="muted" data-testid="broadcast-reach">
             {reach.data ? t('broadcasts.reach', { count: fmt.number(reach.data.groups.length) }) : ''}
           </span>
+        </label>
+        <label className="field">
+          <span className="field__label">{t('broadcasts.field.purpose')}</span>
+          <select className="input" value={purpose} onChange={(e) => setPurpose(e.target.value)} data-testid="broadcast-purpose">
+            <option value="">{t('broadcasts.anyPurpose')}</option>
+            {GROUP_PURPOSES.map((p) => (
+              <option key={p} value={p}>
+                {t(`purpose.${p}` as MessageKey)}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="field broadcasts__wide">
           <span className="field__label">{t('broadcasts.field.text')}</span>
