@@ -5,6 +5,8 @@ import { DEFAULT_ENFORCEMENT, type EnforcementSettings, parseLadder } from '../s
 import { setSpamGuard } from '../src/antispam/spam-rule.js';
 import { backends } from './helpers/backends.js';
 import { sandboxFixture } from './helpers/sandbox-fixture.js';
+import { addOperator, sessionFor } from './helpers/auth-fixture.js';
+import { T0 as WT0, twoWorkspaces } from './helpers/world-fixture.js';
 
 const T0 = Date.parse('2026-12-01T09:00:00Z');
 const DAY = 86_400_000;
@@ -188,5 +190,41 @@ describe.each(backends)('enforcement with the escalation ladder on $name', (back
     expect(removed!.planned).toEqual(['alert_operator', 'send_message', 'remove_member']);
     const notice = await db.selectFrom('outbox').select('action').where('idempotency_key', 'like', '%enf-1').orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect((JSON.parse(notice.action) as { text: string }).text).toBe('@老王 留联系方式（电话、微信号、加我）违反群规。处理：移出本群（第 2 次违规，30 天内累计）。如有异议请联系管理员。');
+  });
+});
+
+describe.each(backends)('the enforcement API on $name', (backend) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  it('reads and sets the ladder (a group override too), lists enforcements with evidence, undoes one once, and lets an analyst only read', async () => {
+    const w = await twoWorkspaces(backend, cleanups);
+    const owner = await sessionFor(w.app, w.db, w.acmeOwner.id, WT0);
+    const fresh = (await owner.json('/api/enforcement/ladder')) as { scope: string; settings: EnforcementSettings; override: null };
+    expect(fresh).toMatchObject({ scope: 'workspace', settings: { enabled: false, strikeDays: 30 }, override: null });
+    expect((await owner.request('PUT', '/api/enforcement/ladder', { ...fresh.settings, steps: [] })).status).toBe(400);
+    const set = await owner.request('PUT', '/api/enforcement/ladder', { ...fresh.settings, enabled: true, language: 'en', steps: parseLadder('warn, mute:1h') });
+    expect(set.status).toBe(200);
+    const group = await owner.request('PUT', `/api/enforcement/ladder?group=${w.books.id}`, { detectors: { keywords: ['spoiler'] } });
+    expect(((await group.json()) as { settings: EnforcementSettings }).settings.detectors.keywords).toEqual(['spoiler']);
+
+    await w.sandbox.say(w.books.id, 'cy', 'no SPOILER please: the butler did it', WT0 + 60_000);
+    const { enforcements } = (await owner.json(`/api/enforcement?group=${w.books.id}`)) as { enforcements: { id: number; violation: string; text: string; reasons: string[] }[] };
+    expect(enforcements).toEqual([expect.objectContaining({ violation: 'keyword', text: 'no SPOILER please: the butler did it', reasons: ['spoiler'] })]);
+    expect(((await owner.json(`/api/enforcement?group=${w.tea.id}`)) as { enforcements: unknown[] }).enforcements).toEqual([]);
+
+    const analyst = await addOperator(w.db, { email: 'analyst@acme.test', workspaceId: w.acme.id, role: 'analyst' }, WT0);
+    const reader = await sessionFor(w.app, w.db, analyst.id, WT0);
+    expect((await reader.get('/api/enforcement')).status).toBe(200);
+    expect((await reader.post(`/api/enforcement/${enforcements[0]!.id}/undo`)).status).toBe(403);
+
+    const undone = await owner.post(`/api/enforcement/${enforcements[0]!.id}/undo`);
+    expect(undone.status).toBe(200);
+    expect(await undone.json()).toMatchObject({ status: 'undone', planned: ['send_message'] });
+    expect((await owner.post(`/api/enforcement/${enforcements[0]!.id}/undo`)).status).toBe(409);
+    const audit = await w.db.selectFrom('audit_log').select('action').where('action', 'like', 'enforcement.%').execute();
+    expect(audit.map((a) => a.action).sort()).toEqual(['enforcement.ladder_set', 'enforcement.ladder_set', 'enforcement.undone']);
   });
 });
