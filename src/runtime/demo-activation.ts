@@ -1,5 +1,6 @@
 import { setActivationSettings } from '../activation/activation-settings.js';
 import { runSilenceWatchdog, WATCHDOG_CRON } from '../activation/silence-watchdog.js';
+import { runGroupWatch } from '../alerts/group-watch.js';
 import { DEFAULT_SILENCE_MINUTES, DEFAULT_WARN_MINUTES } from '../activation/silence-rule.js';
 import { nextSlot } from '../scheduler/cron-schedule.js';
 import type { HearthRuntime } from './hearth-runtime.js';
@@ -57,6 +58,8 @@ export async function seedDemoActivation(runtime: HearthRuntime, workspaceId: nu
     }
   }
   for (const slot of [...looks].sort((a, b) => a - b)) await runSilenceWatchdog(db, workspaceId, slot);
+  // The group watch's looks of the last two days, every two hours: questions nobody answered, spikes.
+  for (let slot = now - 2 * 86_400_000; slot <= now; slot += 2 * 3_600_000) await runGroupWatch(db, workspaceId, Math.floor(slot / 600_000) * 600_000);
 
   const latest = await db.selectFrom('alert').select('group_id').where('workspace_id', '=', workspaceId).where('kind', '=', 'silence').orderBy('at', 'desc').limit(1).executeTakeFirst();
   if (latest?.group_id) await setActivationSettings(db, { id: latest.group_id, workspaceId }, { postTopic: true }, now);

@@ -9,7 +9,7 @@ import { useDocumentTitle } from '../use-document-title.js';
 import { useResource } from '../use-resource.js';
 
 /** The kinds the page names; an alert of a kind added later shows under its own name. */
-const KINDS = ['silence'] as const;
+const KINDS = ['silence', 'unanswered-question', 'leave-spike', 'spam-spike'] as const;
 const REFRESH_MS = 60_000;
 
 function kindLabel(t: (key: MessageKey) => string, kind: string): string {
@@ -19,6 +19,29 @@ function kindLabel(t: (key: MessageKey) => string, kind: string): string {
 function Detail({ alert }: { alert: AlertRecord }) {
   const { t, fmt } = useI18n();
   const d = alert.detail;
+  const notified = typeof d.notifiedGroupId === 'number' && <span className="chip">{t('alerts.silence.notified')}</span>;
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  if (alert.kind === 'unanswered-question')
+    return (
+      <>
+        <div>
+          {t('alerts.question.detail', {
+            waited: fmt.duration(num(d.waitedMinutes) * 60_000),
+            asked: typeof d.askedAt === 'string' ? fmt.dateTime(d.askedAt) : '—',
+            limit: fmt.duration(num(d.limitMinutes) * 60_000),
+          })}
+        </div>
+        {typeof d.text === 'string' && <div className="muted outbox__preview">{d.text}</div>}
+        {notified}
+      </>
+    );
+  if (alert.kind === 'leave-spike' || alert.kind === 'spam-spike')
+    return (
+      <>
+        <div>{t(alert.kind === 'leave-spike' ? 'alerts.leaves.detail' : 'alerts.spam.detail', { count: num(alert.kind === 'leave-spike' ? d.leaves : d.spam), usual: num(d.usualPerHour) })}</div>
+        {notified}
+      </>
+    );
   if (alert.kind !== 'silence') return <code className="muted">{JSON.stringify(d)}</code>;
   const minutes = typeof d.silentMinutes === 'number' ? d.silentMinutes : 0;
   const threshold = typeof d.thresholdMinutes === 'number' ? d.thresholdMinutes : 720;
@@ -31,7 +54,7 @@ function Detail({ alert }: { alert: AlertRecord }) {
           threshold: fmt.duration(threshold * 60_000),
         })}
       </div>
-      {typeof d.notifiedGroupId === 'number' && <span className="chip">{t('alerts.silence.notified')}</span>}
+      {notified}
       {typeof d.topic === 'string' && <div className="muted outbox__preview">{t('alerts.silence.topic', { topic: d.topic })}</div>}
     </>
   );
