@@ -181,19 +181,23 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             <span className="brand__tag">{t('app.tagline')}</span>
           </Link>
           <nav className="nav" aria-label={t('nav.main')}>
+            {/* In the order of the operator's day: the groups, keeping them lively, what goes out, the settings. */}
             {navLink('/', 'overview', t('nav.overview'))}
-            {navLink('/sandbox', 'sandbox', t('nav.sandbox'))}
-            {navLink('/automations', 'automations', t('nav.automations'))}
-            {navLink('/outbox', 'outbox', t('nav.outbox'))}
-            {navLink('/alerts', 'alerts', t('nav.alerts'))}
-            {navLink('/broadcasts', 'broadcasts', t('nav.broadcasts'))}
-            {navLink('/moderation', 'moderation', t('nav.moderation'))}
             {navLink('/members', 'members', t('nav.members'))}
+            {navLink('/alerts', 'alerts', t('nav.alerts'))}
+            {navLink('/moderation', 'moderation', t('nav.moderation'))}
+            <span className="nav__sep" aria-hidden="true" />
+            {navLink('/broadcasts', 'broadcasts', t('nav.broadcasts'))}
+            {navLink('/automations', 'automations', t('nav.automations'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
+            <span className="nav__sep" aria-hidden="true" />
+            {navLink('/outbox', 'outbox', t('nav.outbox'))}
+            {navLink('/sandbox', 'sandbox', t('nav.sandbox'))}
+            <span className="nav__sep" aria-hidden="true" />
             {navLink('/connections', 'connections', t('nav.connections'))}
-            {navLink('/webhooks', 'webhooks', t('nav.webhooks'))}
             {navLink('/team', 'team', t('nav.team'))}
             {navLink('/tokens', 'tokens', t('nav.tokens'))}
+            {navLink('/webhooks', 'webhooks', t('nav.webhooks'))}
             {navLink('/import', 'import', t('nav.import'))}
             {navLink('/audit', 'audit', t('nav.audit'))}
           </nav>
