@@ -44,17 +44,6 @@ export class LoginThrottle {
     });
   }
 
-  /** When this email may try again from this address (epoch ms), or null now. Reserves nothing: prefer `begin`. */
-  async blockedUntil(email: string, ip: string, now: number): Promise<number | null> {
-    return blockedUntil(this.db, this.policy, email, ip, now);
-  }
-
-  /** Counts an attempt checked without `begin`. Concurrent callers can all pass `blockedUntil` first: prefer `begin` and `settle`. */
-  async record(email: string, ip: string, succeeded: boolean, now: number): Promise<void> {
-    const row = await this.db.insertInto('login_attempt').values({ email, ip, at: now, succeeded: 0 }).returning('id').executeTakeFirstOrThrow();
-    await this.settle(Number(row.id), succeeded, now);
-  }
-
   /** The verdict on an attempt `begin` let through: a failure stays counted, a success clears the count. */
   async settle(attempt: number, succeeded: boolean, now: number): Promise<void> {
     if (!succeeded) return;
