@@ -13,9 +13,10 @@ import { readTrainingFile, SpamTrainingError } from '../src/antispam/training-fi
 import { planWithFallback } from '../src/core/capability-fallback.js';
 import { WECHAT_CAPABILITIES } from '../src/platforms/wechat/config.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
-import { type SandboxClock, SandboxService } from '../src/runtime/sandbox-service.js';
+import { SandboxService } from '../src/runtime/sandbox-service.js';
 import { resolveWorkspace } from '../src/runtime/workspace-setup.js';
 import { backends } from './helpers/backends.js';
+import { ManualClock } from './helpers/sandbox-fixture.js';
 
 const DATA = join(import.meta.dirname, '../../shared/data');
 
@@ -115,21 +116,6 @@ describe('training files', () => {
   });
 });
 
-function manualClock(start: number): SandboxClock & { t: number } {
-  return {
-    t: start,
-    now() {
-      return this.t;
-    },
-    async set(t) {
-      this.t = t;
-    },
-    async advanceTo(t) {
-      if (t > this.t) this.t = t;
-    },
-  };
-}
-
 describe.each(backends)('the spam rule on the sandbox, $name', (backend) => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
@@ -139,7 +125,7 @@ describe.each(backends)('the spam rule on the sandbox, $name', (backend) => {
   it('off by default; on, spam is deleted, its sender warned and queued once; ordinary chat and the bot are left alone; decisions feed training', async () => {
     const { target, cleanup } = backend.create();
     cleanups.push(cleanup);
-    const clock = manualClock(Date.parse('2026-12-01T09:00:00Z'));
+    const clock = new ManualClock(Date.parse('2026-12-01T09:00:00Z'));
     const runtime = await HearthRuntime.open(target, { clock: () => clock.now() });
     cleanups.push(() => runtime.close());
     const db = runtime.store.db;

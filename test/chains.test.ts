@@ -8,6 +8,7 @@ import { SandboxService, type SandboxClock } from '../src/runtime/sandbox-servic
 import { resolveWorkspace } from '../src/runtime/workspace-setup.js';
 import type { DatabaseTarget } from '../src/store/database.js';
 import { backends } from './helpers/backends.js';
+import { ManualClock } from './helpers/sandbox-fixture.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -71,21 +72,6 @@ describe('what a message says to a chain (pure)', () => {
   });
 });
 
-function manualClock(start: number): SandboxClock & { t: number } {
-  return {
-    t: start,
-    now() {
-      return this.t;
-    },
-    async set(t) {
-      this.t = t;
-    },
-    async advanceTo(t) {
-      if (t > this.t) this.t = t;
-    },
-  };
-}
-
 describe.each(backends)('chain sign-ups on the sandbox, $name', (backend) => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
@@ -101,7 +87,7 @@ describe.each(backends)('chain sign-ups on the sandbox, $name', (backend) => {
   async function setUp(start: number) {
     const { target, cleanup } = backend.create();
     cleanups.push(cleanup);
-    const clock = manualClock(start);
+    const clock = new ManualClock(start);
     return { target, clock, ...(await open(target, clock)) };
   }
   const texts = (out: readonly Record<string, unknown>[]) => out.map((o) => String(o.text ?? ''));

@@ -4,9 +4,10 @@ import { listAlerts } from '../src/alerts/alert-store.js';
 import { judgeSpike, LEAVE_SPIKE_FLOOR } from '../src/alerts/spike-rule.js';
 import { type HealthMessage, unansweredQuestions } from '../src/health/questions.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
-import { type SandboxClock, SandboxService } from '../src/runtime/sandbox-service.js';
+import { SandboxService } from '../src/runtime/sandbox-service.js';
 import { resolveWorkspace } from '../src/runtime/workspace-setup.js';
 import { backends } from './helpers/backends.js';
+import { ManualClock } from './helpers/sandbox-fixture.js';
 
 const at = (iso: string) => Date.parse(iso);
 const MIN = 60_000;
@@ -44,21 +45,6 @@ describe('spikes and open questions (pure)', () => {
   });
 });
 
-function manualClock(start: number): SandboxClock & { t: number } {
-  return {
-    t: start,
-    now() {
-      return this.t;
-    },
-    async set(t) {
-      this.t = t;
-    },
-    async advanceTo(t) {
-      if (t > this.t) this.t = t;
-    },
-  };
-}
-
 describe.each(backends)('the group watch on the sandbox, $name', { timeout: 120_000 }, (backend) => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
@@ -68,7 +54,7 @@ describe.each(backends)('the group watch on the sandbox, $name', { timeout: 120_
   async function setUp(start: number) {
     const { target, cleanup } = backend.create();
     cleanups.push(cleanup);
-    const clock = manualClock(start);
+    const clock = new ManualClock(start);
     const runtime = await HearthRuntime.open(target, { clock: () => clock.now() });
     cleanups.push(() => runtime.close());
     const workspace = await resolveWorkspace(runtime.store.db);

@@ -7,6 +7,7 @@ import { SandboxService, type SandboxClock } from '../src/runtime/sandbox-servic
 import { resolveWorkspace } from '../src/runtime/workspace-setup.js';
 import type { DatabaseTarget } from '../src/store/database.js';
 import { backends } from './helpers/backends.js';
+import { ManualClock } from './helpers/sandbox-fixture.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -30,22 +31,6 @@ describe('when the watchdog speaks (pure)', () => {
   });
 });
 
-/** A clock the test moves by hand, as the CLI's stored clock moves. */
-function manualClock(start: number): SandboxClock & { t: number } {
-  return {
-    t: start,
-    now() {
-      return this.t;
-    },
-    async set(t) {
-      this.t = t;
-    },
-    async advanceTo(t) {
-      if (t > this.t) this.t = t;
-    },
-  };
-}
-
 describe.each(backends)('the silence watchdog on the sandbox, $name', { timeout: 120_000 }, (backend) => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
@@ -60,7 +45,7 @@ describe.each(backends)('the silence watchdog on the sandbox, $name', { timeout:
   async function setUp(start: number) {
     const { target, cleanup } = backend.create();
     cleanups.push(cleanup);
-    const clock = manualClock(start);
+    const clock = new ManualClock(start);
     const opened = await open(target, clock);
     cleanups.push(() => opened.runtime.close());
     return { target, clock, ...opened };
