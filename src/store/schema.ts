@@ -43,6 +43,8 @@ export interface Database {
   growth_group_qr: GrowthGroupQrTable;
   chain: ChainTable;
   chain_entry: ChainEntryTable;
+  coupon: CouponTable;
+  coupon_claim: CouponClaimTable;
   spam_model: SpamModelTable;
   spam_guard: SpamGuardTable;
   moderation_item: ModerationItemTable;
@@ -485,6 +487,40 @@ export interface ChainEntryTable {
   signed_at: number;
   updated_at: number;
   event_key: string;
+}
+
+/** A coupon or offer (src/conversion/coupons): an amount in integer minor units with a currency, or basis points off; `remaining` of `stock` (null: unlimited). */
+export interface CouponTable {
+  id: Generated<number>;
+  workspace_id: number;
+  code: string;
+  title: string;
+  /** 'single': each claim gets its own code, redeemed once; 'multi': every claim carries the coupon's code. */
+  uses: string;
+  /** bigint: PostgreSQL returns it as a string. */
+  amount_minor: number | string | null;
+  currency: string | null;
+  percent_off_bp: number | null;
+  stock: number | null;
+  remaining: number | null;
+  claimed: Generated<number>;
+  per_member_limit: number;
+  expires_at: number | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** One unit of a coupon granted to a member; `seq` numbers the member's claims of it (unique), redeemed at most once. */
+export interface CouponClaimTable {
+  id: Generated<number>;
+  coupon_id: number;
+  member_id: number;
+  seq: number;
+  code: string;
+  claimed_at: number;
+  claimed_by: string | null;
+  redeemed_at: number | null;
+  redeemed_by: string | null;
 }
 
 /** An outgoing webhook (src/webhooks): where to post which event kinds; `secret` sealed with the instance secret. */
