@@ -1,40 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/env.js';
-import { startServer, type RunningServer } from '../src/server/serve.js';
+import type { RunningServer } from '../src/server/serve.js';
 import { hasChromium, launchBrowser } from './helpers/browser.js';
+import { type DemoServer, signInDemo, startDemoServer } from './helpers/demo-server.js';
 
 // Without Chromium the suite is skipped; test/helpers/browser.ts prints the one line saying so.
 describe.runIf(hasChromium)('the Codes page in Chromium, on a phone', { timeout: 240_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-growth-browser-'));
+  let hearth: DemoServer;
   let server: RunningServer;
   let browser: Browser;
-  const printed: string[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: 'error' });
-    server = await startServer(config, { port: 0, roles: ['web', 'worker'], hostname: '127.0.0.1', print: (line) => printed.push(line) });
+    hearth = await startDemoServer('growth-browser');
+    server = hearth.server;
     browser = await launchBrowser();
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await hearth?.close();
   });
 
   it("lists the demo's live code with its groups' fill and the next-group warning, in zh-CN, and its public link lands", async () => {
-    const prefix = 'Sign in as demo@hearth.local with password ';
-    const line = printed.find((l) => l.startsWith(prefix))!;
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-    await page.goto(server.url);
-    await page.getByTestId('login-email').fill('demo@hearth.local');
-    await page.getByTestId('login-password').fill(line.slice(prefix.length));
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('group-row').first().waitFor();
+    await signInDemo(page, hearth);
     await page.goto(`${server.url}/growth`);
     const live = page.locator('[data-testid="growth-code"][data-kind="live"]');
     await live.waitFor();
