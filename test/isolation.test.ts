@@ -175,6 +175,8 @@ const CASES: Record<string, Case> = {
   'GET /api/groups/:id/members/figures': { probes: (z) => [get(`/api/groups/${z.lounge}/members/figures`, 404)] },
   'PATCH /api/groups/:id/profile': { probes: (z) => [patch(`/api/groups/${z.lounge}/profile`, { theme: 'intruder' }, 404)] },
   'PUT /api/groups/:id/sets': { probes: (z) => [put(`/api/groups/${z.lounge}/sets`, { sets: ['intruder'] }, 404)] },
+  'GET /api/groups/:id/roles': { probes: (z) => [get(`/api/groups/${z.lounge}/roles`, 404)] },
+  'PUT /api/groups/:id/roles/:memberId': { probes: (z) => [put(`/api/groups/${z.lounge}/roles/${z.memberId}`, { roles: ['administrator'] }, 404)] },
   'GET /api/group-sets': { probes: (z) => [get('/api/group-sets', 200), get(`/api/group-sets?workspace=${z.slug}`, 404)] },
   'POST /api/groups/select': {
     probes: (z) => [post('/api/groups/select', { selector: { groups: [z.lounge, z.room] } }, 200), post('/api/groups/select', { workspace: z.slug, selector: {} }, 404)],

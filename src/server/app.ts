@@ -15,6 +15,7 @@ import { chainRoutes } from './routes/chain-routes.js';
 import { broadcastRoutes } from './routes/broadcast-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { groupProfileRoutes } from './routes/group-profile-routes.js';
+import { groupRolesRoutes } from './routes/group-roles-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
@@ -88,6 +89,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', groupRoutes(deps, authorize));
   api.route('/', healthRoutes(deps, authorize));
   api.route('/', groupProfileRoutes(deps, authorize));
+  api.route('/', groupRolesRoutes(deps, authorize));
   api.route('/', sandboxRoutes(deps, authorize));
   api.route('/', tokenRoutes(deps, authorize));
   api.route('/', teamRoutes(deps, authorize));

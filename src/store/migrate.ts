@@ -20,6 +20,7 @@ import { operatorInvitationsMigration } from './migrations/0014-operator-invitat
 import { memberDirectoryMigration } from './migrations/0017-member-directory.js';
 import { enforcementMigration } from './migrations/0020-enforcement.js';
 import { questionWaitMigration } from './migrations/0021-question-wait.js';
+import { groupMemberRolesMigration } from './migrations/0022-group-member-roles.js';
 import { couponsMigration } from './migrations/0023-coupons.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
@@ -45,6 +46,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0017-member-directory': memberDirectoryMigration(dialect),
     '0020-enforcement': enforcementMigration(dialect),
     '0021-question-wait': questionWaitMigration(dialect),
+    '0022-group-member-roles': groupMemberRolesMigration(dialect),
     '0023-coupons': couponsMigration(dialect),
   };
 }

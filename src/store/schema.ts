@@ -12,6 +12,7 @@ export interface Database {
   connection: ConnectionTable;
   chat_group: ChatGroupTable;
   group_tag: GroupTagTable;
+  group_member_role: GroupMemberRoleTable;
   member: MemberTable;
   identity: IdentityTable;
   membership: MembershipTable;
@@ -97,6 +98,17 @@ export interface ChatGroupTable {
   promise: string | null;
   naming_rule: string | null;
   created_at: number;
+}
+
+/** A role a member holds in one group (migration 0022); see src/groups/member-roles.ts. */
+export interface GroupMemberRoleTable {
+  workspace_id: number;
+  group_id: number;
+  member_id: number;
+  role: string;
+  /** Who assigned it, as the audit log labels them: an operator's email (and token), or `cli`. */
+  assigned_by: string | null;
+  assigned_at: number;
 }
 
 /** A group's membership of a named set (migration 0013). */

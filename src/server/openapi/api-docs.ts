@@ -6,6 +6,7 @@ import { chainRouteDocs } from '../routes/chain-routes.js';
 import { broadcastRouteDocs } from '../routes/broadcast-routes.js';
 import { connectionRouteDocs } from '../routes/connection-routes.js';
 import { groupProfileRouteDocs } from '../routes/group-profile-routes.js';
+import { groupRolesRouteDocs } from '../routes/group-roles-routes.js';
 import { groupRouteDocs } from '../routes/group-routes.js';
 import { growthRouteDocs } from '../routes/growth-routes.js';
 import { healthRouteDocs } from '../routes/health-routes.js';
@@ -43,6 +44,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   workspaceRouteDocs,
   groupRouteDocs,
   groupProfileRouteDocs,
+  groupRolesRouteDocs,
   healthRouteDocs,
   sandboxRouteDocs,
   chainRouteDocs,
