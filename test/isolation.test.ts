@@ -173,6 +173,7 @@ const CASES: Record<string, Case> = {
   'GET /api/imports/:id': { probes: (z) => [get(`/api/imports/${z.importId}`, 404)] },
   'GET /api/groups/:id/health': { probes: (z) => [get(`/api/groups/${z.lounge}/health`, 404), get(`/api/groups/${z.room}/health?to=2026-07-01`, 404)] },
   'GET /api/groups/:id/members/figures': { probes: (z) => [get(`/api/groups/${z.lounge}/members/figures`, 404)] },
+  'GET /api/groups/:id/layers': { probes: (z) => [get(`/api/groups/${z.lounge}/layers`, 404), get(`/api/groups/${z.room}/layers?to=2026-07-01`, 404)] },
   'PATCH /api/groups/:id/profile': { probes: (z) => [patch(`/api/groups/${z.lounge}/profile`, { theme: 'intruder' }, 404)] },
   'PUT /api/groups/:id/sets': { probes: (z) => [put(`/api/groups/${z.lounge}/sets`, { sets: ['intruder'] }, 404)] },
   'GET /api/groups/:id/roles': { probes: (z) => [get(`/api/groups/${z.lounge}/roles`, 404)] },

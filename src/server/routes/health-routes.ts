@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { dayIn } from '../../core/calendar.js';
 import { groupAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
 import { groupHealth } from '../../health/health-queries.js';
+import { groupLayers } from '../../health/layer-queries.js';
 import { memberFigures } from '../../health/member-figures.js';
 import type { ServerDeps } from '../server-deps.js';
 import { intParam } from '../http-errors.js';
@@ -49,6 +50,15 @@ export function healthRoutes(deps: ServerDeps, authorize: Authorize) {
     return c.json({ members });
   });
 
+  app.get('/groups/:id/layers', authorize('read'), async (c) => {
+    const id = intParam(c.req.param('id'), 'group id');
+    const { group } = await groupAccess(db, c.var.principal, id, 'read');
+    const asOf = dayParam(c.req.query('to'), 'to') ?? dayIn(group.timezone, deps.clock());
+    const limit = intParam(c.req.query('limit'), 'limit', { min: 1, max: 500, fallback: 50 });
+    const layers = await groupLayers(db, group, asOf, limit);
+    return c.json({ group: { id: group.id, name: group.name, timezone: group.timezone }, asOf: layers.asOf, counts: layers.counts, members: layers.members, candidates: layers.candidates });
+  });
+
   return app;
 }
 
@@ -71,6 +81,13 @@ export const healthRouteDocs: RouteDocs = {
       summary: 'A group’s members’ figures over a span of days',
       access: 'read',
       query: z.object({ from: dayDoc.optional(), to: dayDoc.optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    },
+    {
+      method: 'get',
+      path: '/groups/:id/layers',
+      summary: 'A group’s member layers (core, active, normal, at risk, lurker) and opinion-leader candidates as of a day (docs/metrics.md)',
+      access: 'read',
+      query: z.object({ to: dayDoc.optional(), limit: z.coerce.number().int().min(1).max(500).default(50).describe('members listed per layer') }),
     },
   ],
 };
