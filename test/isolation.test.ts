@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
 import { startChain } from '../src/conversion/chains/chain-store.js';
+import { claimCoupon, createCoupon } from '../src/conversion/coupons/coupon-store.js';
+import type { Database } from '../src/store/schema.js';
 import { createBroadcast } from '../src/activation/broadcasts/broadcast-store.js';
 import { createLiveCode } from '../src/growth/code-store.js';
 import { createInvitation } from '../src/auth/invitations.js';
@@ -8,6 +11,18 @@ import { backends } from './helpers/backends.js';
 import { diffSnapshots, snapshot, T0, twoWorkspaces, ZETA_MARKERS } from './helpers/world-fixture.js';
 
 const DAY = 86_400_000;
+
+/** A coupon of zeta's with one claim by its member. */
+async function zetaCoupon(db: Kysely<Database>, workspaceId: number): Promise<{ couponId: number; couponClaimId: number }> {
+  const coupon = await createCoupon(
+    db,
+    { workspaceId, title: 'Zeta secret offer', uses: 'single', value: { kind: 'amount', amountMinor: 1999, currency: 'CNY' }, stock: 5, perMemberLimit: 1, expiresAt: null },
+    T0,
+  );
+  const member = await db.selectFrom('member').select('id').where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+  const claim = await claimCoupon(db, { workspaceId, couponId: coupon.id, memberId: member.id }, T0);
+  return { couponId: coupon.id, couponClaimId: claim.id };
+}
 
 /** The ids of the other workspace ("zeta") that acme's callers try to reach. */
 interface ZetaIds {
@@ -30,6 +45,9 @@ interface ZetaIds {
   webhookId: number;
   /** A chain sign-up in zeta's room. */
   chainId: number;
+  /** Zeta's coupon, and a member's claim of it. */
+  couponId: number;
+  couponClaimId: number;
   /** A broadcast of zeta's, scheduled for tomorrow. */
   broadcastId: number;
   /** Zeta's live code (its public code string). */
@@ -204,6 +222,11 @@ const CASES: Record<string, Case> = {
   'GET /api/chains/:id': { probes: (z) => [get(`/api/chains/${z.chainId}`, 404)] },
   'POST /api/chains/:id/close': { probes: (z) => [post(`/api/chains/${z.chainId}/close`, {}, 404)] },
   'GET /api/chains/:id/export.csv': { probes: (z) => [get(`/api/chains/${z.chainId}/export.csv`, 404)] },
+  'GET /api/coupons': { probes: (z) => [get('/api/coupons', 200), get(`/api/coupons?workspace=${z.slug}`, 404)] },
+  'POST /api/coupons': { probes: (z) => [post('/api/coupons', { workspace: z.slug, title: 'intruder', value: { kind: 'percent', basisPoints: 100 } }, 404)] },
+  'GET /api/coupons/:id': { probes: (z) => [get(`/api/coupons/${z.couponId}`, 404)] },
+  'POST /api/coupons/:id/claims': { probes: (z) => [post(`/api/coupons/${z.couponId}/claims`, { memberId: z.memberId }, 404)] },
+  'POST /api/coupons/:id/claims/:claimId/redeem': { probes: (z) => [post(`/api/coupons/${z.couponId}/claims/${z.couponClaimId}/redeem`, {}, 404)] },
   'GET /api/broadcasts': { probes: (z) => [get('/api/broadcasts', 200), get(`/api/broadcasts?workspace=${z.slug}`, 404)] },
   'POST /api/broadcasts': {
     probes: (z) => [post('/api/broadcasts', { text: 'intruder', selector: { groups: [z.room, z.lounge] } }, 400), post('/api/broadcasts', { workspace: z.slug, text: 'intruder', selector: {} }, 404)],
@@ -253,6 +276,7 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
         )
       ).id,
       chainId: (await startChain(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, title: 'Zeta secret words buy' }, T0)).id,
+      ...(await zetaCoupon(w.db, w.zeta.id)),
       code: (await createLiveCode(w.db, { workspaceId: w.zeta.id, name: 'zeta-live', groupIds: [w.zetaLounge.id, w.zetaRoom.id] }, T0)).code,
       enforcementId: (
         await w.db

@@ -12,6 +12,7 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { chainRoutes } from './routes/chain-routes.js';
+import { couponRoutes } from './routes/coupon-routes.js';
 import { broadcastRoutes } from './routes/broadcast-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { groupProfileRoutes } from './routes/group-profile-routes.js';
@@ -100,6 +101,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', memberRoutes(deps, authorize));
   api.route('/', outboxRoutes(deps, authorize));
   api.route('/', chainRoutes(deps, authorize));
+  api.route('/', couponRoutes(deps, authorize));
   api.route('/', broadcastRoutes(deps, authorize));
   api.route('/', moderationRoutes(deps, authorize));
   api.route('/', enforcementRoutes(deps, authorize));

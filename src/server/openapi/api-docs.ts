@@ -3,6 +3,7 @@ import { auditRouteDocs } from '../routes/audit-routes.js';
 import { authRouteDocs } from '../routes/auth-routes.js';
 import { automationRouteDocs } from '../routes/automation-routes.js';
 import { chainRouteDocs } from '../routes/chain-routes.js';
+import { couponRouteDocs } from '../routes/coupon-routes.js';
 import { broadcastRouteDocs } from '../routes/broadcast-routes.js';
 import { connectionRouteDocs } from '../routes/connection-routes.js';
 import { groupProfileRouteDocs } from '../routes/group-profile-routes.js';
@@ -48,6 +49,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   healthRouteDocs,
   sandboxRouteDocs,
   chainRouteDocs,
+  couponRouteDocs,
   broadcastRouteDocs,
   tokenRouteDocs,
   teamRouteDocs,

@@ -4,6 +4,7 @@ import { ActivityChart } from '../charts/activity-chart.js';
 import { GroupProfileCard } from '../components/group-profile-card.js';
 import { GroupHealthCard } from '../health/group-health-card.js';
 import { GroupChainsCard } from '../chains/group-chains-card.js';
+import { GroupStaffingCard } from '../groups/group-staffing-card.js';
 import { PlatformBadge } from '../components/platform-badge.js';
 import { ErrorState, LoadingState, RefreshErrorBanner } from '../components/status-views.js';
 import { useI18n } from '../i18n.js';
@@ -87,6 +88,7 @@ export function GroupPage({ groupId }: { groupId: number }) {
             </div>
             <aside className="group-layout__side">
               <GroupProfileCard groupId={data.group.id} members={data.group.members} />
+              <GroupStaffingCard groupId={data.group.id} />
             </aside>
           </div>
         </>
