@@ -1,10 +1,19 @@
-import type { GroupStaffing } from '../../../src/groups/member-roles.js';
 import { request } from '../api-client.js';
 import { ErrorState, LoadingState } from '../components/status-views.js';
 import { useI18n } from '../i18n.js';
 import { useResource } from '../use-resource.js';
 
 const REFRESH_MS = 60_000;
+
+type StaffingRole = 'owner' | 'administrator' | 'official' | 'extra' | 'expert' | 'opinion_leader' | 'initiator' | 'seed' | 'member';
+type StaffingCheck = 'too_many_official' | 'too_few_administrators' | 'too_few_opinion_leaders' | 'too_many_opinion_leaders' | 'extras_needed' | 'extras_no_longer_needed';
+
+/** What GET /api/groups/:id/roles answers (src/groups/member-roles.ts). */
+export interface GroupStaffing {
+  members: { memberId: number; name: string; present: boolean; roles: StaffingRole[] }[];
+  figures: { members: number; activeMembers: number; roles: Partial<Record<StaffingRole, number>> };
+  findings: { check: StaffingCheck; have: number; want: number; fix: string }[];
+}
 
 /** GET /api/groups/:id/roles: who holds which role, the figures and the staffing findings. */
 export function fetchGroupStaffing(groupId: number, signal?: AbortSignal): Promise<GroupStaffing> {
