@@ -8,6 +8,7 @@ import { registerBackupCommand } from './commands/backup-command.js';
 import { registerBenchCommand } from './commands/bench-command.js';
 import { registerBroadcastCommand } from './commands/broadcast-command.js';
 import { registerChainCommand } from './commands/chain-command.js';
+import { registerCouponCommand } from './commands/coupon-command.js';
 import { registerAutomationCommand } from './commands/automation-command.js';
 import { registerConnectionCommand } from './commands/connection-command.js';
 import { registerEnforcementCommand } from './commands/enforcement-command.js';
@@ -47,6 +48,7 @@ registerEnforcementCommand(program);
 registerActivationCommand(program);
 registerGrowthCommand(program);
 registerChainCommand(program);
+registerCouponCommand(program);
 registerBroadcastCommand(program);
 registerSpamCommand(program);
 
