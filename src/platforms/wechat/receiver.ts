@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { WechatyBuilder, types, type Contact, type Message, type Room, type Wechaty, type WechatyOptions } from 'wechaty';
+import type { Contact, Message, Room, Wechaty, WechatyOptions } from 'wechaty';
 import type { EventInput } from '../../core/event.js';
 import { redactSecrets } from '../../core/redact-secrets.js';
 import { InvalidPayloadError, PlatformError, type EventSink } from '../platform-adapter.js';
@@ -24,24 +24,34 @@ export interface WechatReceiverOptions {
   onStatus?: (status: WechatStatus) => void;
 }
 
-const KINDS = new Map<number, WechatMessageKind>([
-  [types.Message.Text, 'text'],
-  [types.Message.Image, 'image'],
-  [types.Message.Video, 'video'],
-  [types.Message.Audio, 'audio'],
-  [types.Message.Attachment, 'attachment'],
-  [types.Message.Emoticon, 'emoticon'],
-  [types.Message.Url, 'url'],
-  [types.Message.MiniProgram, 'mini-program'],
-  [types.Message.Location, 'location'],
-  [types.Message.Contact, 'contact'],
-  [types.Message.ChatHistory, 'chat-history'],
-  [types.Message.RedEnvelope, 'red-envelope'],
-  [types.Message.Transfer, 'transfer'],
-  [types.Message.Post, 'post'],
-  [types.Message.Recalled, 'recalled'],
-  [types.Message.GroupNote, 'group-note'],
-]);
+/**
+ * Wechaty takes seconds to import: it is loaded when an account starts, not by every
+ * process (and every CLI command) that reads the platform registry.
+ */
+let wechatyModule: Promise<typeof import('wechaty')> | undefined;
+const loadWechaty = () => (wechatyModule ??= import('wechaty'));
+
+/** Wechaty's message types by our kind names (known once Wechaty is loaded). */
+function messageKinds({ types }: typeof import('wechaty')): Map<number, WechatMessageKind> {
+  return new Map<number, WechatMessageKind>([
+    [types.Message.Text, 'text'],
+    [types.Message.Image, 'image'],
+    [types.Message.Video, 'video'],
+    [types.Message.Audio, 'audio'],
+    [types.Message.Attachment, 'attachment'],
+    [types.Message.Emoticon, 'emoticon'],
+    [types.Message.Url, 'url'],
+    [types.Message.MiniProgram, 'mini-program'],
+    [types.Message.Location, 'location'],
+    [types.Message.Contact, 'contact'],
+    [types.Message.ChatHistory, 'chat-history'],
+    [types.Message.RedEnvelope, 'red-envelope'],
+    [types.Message.Transfer, 'transfer'],
+    [types.Message.Post, 'post'],
+    [types.Message.Recalled, 'recalled'],
+    [types.Message.GroupNote, 'group-note'],
+  ]);
+}
 
 /** Errors puppet-mock (and some puppets) raise while refreshing a room after an event; the event itself is delivered. */
 const HARMLESS = /no payload found for id/i;
@@ -92,6 +102,7 @@ export class WechatReceiver {
   #sink: EventSink = async () => {};
   #chain: Promise<void> = Promise.resolve();
   #status: WechatStatus = { state: 'stopped' };
+  #kinds = new Map<number, WechatMessageKind>();
 
   constructor(private readonly options: WechatReceiverOptions) {}
 
@@ -108,6 +119,9 @@ export class WechatReceiver {
     if (this.#bot) throw new PlatformError('wechat', 'start', 'already started', false, undefined, 'already_started');
     this.#sink = sink;
     this.#setStatus({ state: 'starting' });
+    const wechaty = await loadWechaty();
+    this.#kinds = messageKinds(wechaty);
+    const { WechatyBuilder, types } = wechaty;
     const puppet = await loadPuppet(this.options.settings, this.options.secrets);
     const bot = WechatyBuilder.build({ puppet, ...(this.options.sessionFile ? { name: this.options.sessionFile } : {}) });
     this.#bot = bot;
@@ -162,7 +176,7 @@ export class WechatReceiver {
     if (message.self()) return [];
     const room = message.room();
     if (!room) return [];
-    const kind = KINDS.get(message.type()) ?? 'unknown';
+    const kind = this.#kinds.get(message.type()) ?? 'unknown';
     const mentions = kind === 'text' ? await message.mentionList() : [];
     return [
       {
