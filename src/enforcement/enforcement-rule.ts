@@ -4,6 +4,7 @@ import { SpamModelCache } from '../antispam/spam-model-store.js';
 import type { Action } from '../core/action.js';
 import type { AutomationContext } from '../core/automation-context.js';
 import { ALL_CAPABILITIES, type PlatformTraits } from '../core/capabilities.js';
+import { holdsStaffRole } from '../groups/member-roles.js';
 import type { Database } from '../store/schema.js';
 import { needsCapabilityReason } from '../shared/rule-problem-reasons.js';
 import { queueEnforcementActions, type TargetGroup } from './enforcement-outbox.js';
@@ -32,7 +33,8 @@ const CONTENT: ReadonlySet<Violation> = new Set(['spam', 'link', 'qr', 'contact'
  * Enforcement with an escalation ladder, run by ingest on each new event inside the
  * batch's transaction (it counts strikes and writes the enforcement with the outbox
  * rows, so both commit with the event or not at all). In a workspace where it is on,
- * a message from a member who is not staff is checked by the detectors (contact
+ * a message from a member who is not staff (the ladder's staff list, or the group's
+ * owner, administrators and official accounts) is checked by the detectors (contact
  * details, links and QR codes from new members, banned keywords, the spam verdict
  * unless the spam guard is on and the spam rule handles spam itself,
  * repeated messages, flooding); the first violation found takes the ladder's step for
@@ -65,7 +67,8 @@ export class EnforcementRule {
     const { rows, spamGuard } = await this.#rows(trx, group.workspaceId, now);
     if (!rows.workspace?.enabled && ![...rows.groups.values()].some((g) => g.enabled)) return 0;
     const settings = effectiveSettings(rows.workspace, rows.groups.get(group.id) ?? null);
-    if (!settings.enabled || settings.staff.includes(member.id)) return 0;
+    // Staff: the ladder's own list, and whoever holds an owner, administrator or official role in this group.
+    if (!settings.enabled || settings.staff.includes(member.id) || (await holdsStaffRole(trx, group.id, member.id))) return 0;
 
     if (event.kind === 'member.joined') {
       if (!(await isBanned(trx, group.workspaceId, member.id))) return 0;

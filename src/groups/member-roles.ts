@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { MEMBER_ROLES, type MemberRole, type StaffingFigures, type StaffingFinding, staffingChecks } from './staffing-checks.js';
+import { MEMBER_ROLES, type MemberRole, STAFF_ROLES, type StaffingFigures, type StaffingFinding, staffingChecks } from './staffing-checks.js';
 
 /** A member counts as active after writing within this long (the health score's week). */
 const ACTIVE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
@@ -121,4 +121,13 @@ export async function setMemberRoles(
     }
     return { before, after: wanted };
   });
+}
+
+/**
+ * Whether a member holds a staff role (owner, administrator, official account) in a
+ * group: the enforcement rule leaves staff alone, as it does its own staff list.
+ */
+export async function holdsStaffRole(db: Kysely<Database>, groupId: number, memberId: number): Promise<boolean> {
+  const row = await db.selectFrom('group_member_role').select('role').where('group_id', '=', groupId).where('member_id', '=', memberId).where('role', 'in', STAFF_ROLES).executeTakeFirst();
+  return row !== undefined;
 }
