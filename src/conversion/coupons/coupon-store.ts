@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { newCode } from '../../growth/growth-code.js';
 import { isUniqueViolation } from '../../ingest/ingestor.js';
 import type { CouponClaimRecord, CouponRecord } from '../../shared/coupon-records.js';
 import type { CouponTable, Database } from '../../store/schema.js';
@@ -70,17 +70,11 @@ function recordOf(row: CouponRow, redeemed: number, now: number): CouponRecord {
   };
 }
 
-/** A fresh code: eight capitals and digits without look-alikes. */
-function newCouponCode(): string {
-  const alphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-  return [...randomBytes(8)].map((b) => alphabet[b % alphabet.length]).join('');
-}
-
 /** Creates a coupon. Throws InvalidCouponError for a bad value, stock, limit, expiry or a code already in use. */
 export async function createCoupon(db: Kysely<Database>, input: NewCoupon, now: number): Promise<CouponRecord> {
   const title = input.title.trim();
   if (title.length === 0 || title.length > MAX_COUPON_TITLE) throw new InvalidCouponError(`a title is 1..${MAX_COUPON_TITLE} characters`);
-  const code = input.code ?? newCouponCode();
+  const code = input.code ?? newCode();
   if (!COUPON_CODE.test(code)) throw new InvalidCouponError(`a code is 3..40 letters, digits, "-" or "_", not ${JSON.stringify(code)}`);
   if (input.stock !== null && (!Number.isInteger(input.stock) || input.stock < 1 || input.stock > MAX_STOCK)) throw new InvalidCouponError(`stock is 1..${MAX_STOCK}, or unlimited`);
   if (!Number.isInteger(input.perMemberLimit) || input.perMemberLimit < 1 || input.perMemberLimit > MAX_PER_MEMBER) throw new InvalidCouponError(`a per-member limit is 1..${MAX_PER_MEMBER}`);
@@ -222,7 +216,7 @@ export async function claimCoupon(db: Kysely<Database>, input: { workspaceId: nu
         throw new CouponRefusedError(claimRefusal(state, now) ?? 'out of stock');
       }
       if (memberClaims >= Number(coupon.per_member_limit)) throw new CouponRefusedError('limit reached');
-      const code = coupon.uses === 'single' ? `${coupon.code}-${newCouponCode()}` : coupon.code;
+      const code = coupon.uses === 'single' ? `${coupon.code}-${newCode()}` : coupon.code;
       const row = await trx
         .insertInto('coupon_claim')
         .values({ coupon_id: coupon.id, member_id: input.memberId, seq: memberClaims + 1, code, claimed_at: now, claimed_by: input.by ?? null, redeemed_at: null, redeemed_by: null })
