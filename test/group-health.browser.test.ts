@@ -43,22 +43,37 @@ describe.runIf(hasChromium)("a group's health on its page, in Chromium, on the d
     expect(await page.locator('.health__figures').innerText()).toContain(`${api.weeklyActiveDays} / 7`);
     await expect.poll(() => page.getByTestId('health-chart').locator('canvas').count()).toBeGreaterThan(0);
 
+    // the member layers card: each layer's count as the API gives it; a layer's button lists its members
+    const layers = (await (await page.request.get(`${server.url}/api/groups/${id}/layers?limit=20`)).json()) as { counts: Record<string, number>; members: Record<string, { displayName: string }[]> };
+    await page.getByTestId('layer-lurker').waitFor();
+    for (const [layer, count] of Object.entries(layers.counts)) expect(await page.getByTestId(`layer-${layer}`).innerText()).toContain(String(count));
+    const shown = Object.keys(layers.counts).find((l) => layers.counts[l]! > 0);
+    if (shown) {
+      await page.getByTestId(`layer-${shown}`).click();
+      expect(await page.locator('.layers__member').count()).toBe(layers.members[shown]!.length);
+      expect(await page.locator('.layers__member').first().innerText()).toContain(layers.members[shown]![0]!.displayName);
+    }
+
     await page.getByTestId('lang-switch').selectOption('zh-CN');
     await expect.poll(async () => (await page.getByTestId('health-stage').innerText()).trim()).toMatch(STAGES_ZH);
     expect(await page.locator('#group-health-title').innerText()).toBe('健康度与生命周期');
+    expect(await page.locator('#group-layers-title').innerText()).toBe('成员分层');
     await page.getByTestId('lang-switch').selectOption('en');
     expect(pageErrors).toEqual([]);
   });
 
-  it('fits a phone: the health card does not overflow the screen', async () => {
+  it('fits a phone: neither the health card nor the member layers card overflows the screen', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US', storageState: await page.context().storageState() });
     try {
       await phone.goto(page.url());
       await phone.getByTestId('health-score').waitFor();
+      await phone.getByTestId('layer-lurker').waitFor();
       await expect.poll(() => phone.getByTestId('health-chart').locator('canvas').count()).toBeGreaterThan(0);
-      // every part of the card (score, parts, figures, chart) lies within the screen's width
+      // every part of both cards (score, parts, figures, chart; layer counts, members, candidates) lies within the screen's width
       const beyond = await phone.evaluate(() =>
-        [...document.querySelectorAll('section.health, section.health *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5).map((e) => e.className),
+        [...document.querySelectorAll('section.health, section.health *, section.layers, section.layers *')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .map((e) => e.className),
       );
       expect(beyond).toEqual([]);
       await phone.locator('section.health').screenshot({ path: process.env.HEARTH_SHOT ?? join(tmpdir(), 'hearth-health-phone.png') });

@@ -1,6 +1,7 @@
 import type { OutboxEntry, OutboxStatus, RuleProblemInfo as RuleProblem } from '../../src/shared/api-records.js';
 import type { AlertRecord } from '../../src/shared/alert-records.js';
 import type { ModerationRecord } from '../../src/shared/moderation-records.js';
+import type { GroupLayersRecord } from './health/layers-api.js';
 import type { GroupHealthRecord } from './health/health-api.js';
 import type { ChainRecord, ChainSummary, NewChainInput } from './chains/chain-api.js';
 
@@ -344,6 +345,11 @@ export function fetchGroupActivity(groupId: number, days: number, signal?: Abort
 /** A group's life-cycle stage, health score and the daily figures behind them (docs/metrics.md). */
 export function fetchGroupHealth(groupId: number, signal?: AbortSignal): Promise<GroupHealthRecord> {
   return request('GET', `/api/groups/${groupId}/health`, undefined, signal);
+}
+
+/** A group's member layers and opinion-leader candidates as of today (docs/metrics.md, "Member layers"). */
+export function fetchGroupLayers(groupId: number, signal?: AbortSignal): Promise<GroupLayersRecord> {
+  return request('GET', `/api/groups/${groupId}/layers?limit=20`, undefined, signal);
 }
 
 /** A group's chain sign-ups, newest first. */

@@ -3,6 +3,7 @@ import type { ActivityFigures } from '../api-client.js';
 import { ActivityChart } from '../charts/activity-chart.js';
 import { GroupProfileCard } from '../components/group-profile-card.js';
 import { GroupHealthCard } from '../health/group-health-card.js';
+import { GroupLayersCard } from '../health/group-layers-card.js';
 import { GroupChainsCard } from '../chains/group-chains-card.js';
 import { GroupStaffingCard } from '../groups/group-staffing-card.js';
 import { PlatformBadge } from '../components/platform-badge.js';
@@ -84,6 +85,7 @@ export function GroupPage({ groupId }: { groupId: number }) {
                 <ActivityChart days={data.days} series={data.series} />
               </section>
               <GroupHealthCard groupId={data.group.id} />
+              <GroupLayersCard groupId={data.group.id} />
               <GroupChainsCard groupId={data.group.id} />
             </div>
             <aside className="group-layout__side">
