@@ -10,6 +10,7 @@ import { seedDemoAttention } from './demo-attention.js';
 import { seedDemoBroadcast } from './demo-broadcast.js';
 import { seedDemoGroupSets } from './demo-group-sets.js';
 import { seedDemoMemberLinks } from './demo-member-links.js';
+import { seedDemoRoles } from './demo-roles.js';
 import type { HearthRuntime } from './hearth-runtime.js';
 import { setUpWorkspace } from './workspace-setup.js';
 
@@ -83,6 +84,7 @@ export class DemoWorkspace {
     await seedDemoWebhooks(runtime, workspace.id, options.now);
     await seedDemoMemberLinks(runtime, workspace.id, options.now);
     await seedDemoBroadcast(runtime, workspace.id, options.now);
+    await seedDemoRoles(runtime, workspace.id, options.now);
     await demo.#save(options.now);
     return demo;
   }
