@@ -255,15 +255,18 @@ export class TelegramHtmlSource implements ImportSource {
         if (entry && stack.length <= entryDepth) {
           const e = entry;
           entry = null;
+          // A damaged page can close the message before what it was reading in it.
+          if (cap !== 'title') cap = null;
           finishEntry(e);
         }
       },
       text(raw) {
         if (cap === null || cap === 'from-done') return;
-        if (cap === 'from') entry!.from += raw;
-        else if (cap === 'text') entry!.text += raw;
-        else if (cap === 'body') entry!.body += raw;
-        else titleRaw += raw;
+        if (cap === 'title') titleRaw += raw;
+        else if (!entry) return;
+        else if (cap === 'from') entry.from += raw;
+        else if (cap === 'text') entry.text += raw;
+        else entry.body += raw;
       },
     };
 
