@@ -119,10 +119,11 @@ export class WechatReceiver {
     if (this.#bot) throw new PlatformError('wechat', 'start', 'already started', false, undefined, 'already_started');
     this.#sink = sink;
     this.#setStatus({ state: 'starting' });
+    // The puppet first: a missing one is told at once, without waiting for Wechaty.
+    const puppet = await loadPuppet(this.options.settings, this.options.secrets);
     const wechaty = await loadWechaty();
     this.#kinds = messageKinds(wechaty);
     const { WechatyBuilder, types } = wechaty;
-    const puppet = await loadPuppet(this.options.settings, this.options.secrets);
     const bot = WechatyBuilder.build({ puppet, ...(this.options.sessionFile ? { name: this.options.sessionFile } : {}) });
     this.#bot = bot;
     bot.on('scan', (qrcode, status) => {
