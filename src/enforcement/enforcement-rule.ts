@@ -67,17 +67,20 @@ export class EnforcementRule {
     const { rows, spamGuard } = await this.#rows(trx, group.workspaceId, now);
     if (!rows.workspace?.enabled && ![...rows.groups.values()].some((g) => g.enabled)) return 0;
     const settings = effectiveSettings(rows.workspace, rows.groups.get(group.id) ?? null);
-    // Staff: the ladder's own list, and whoever holds an owner, administrator or official role in this group.
-    if (!settings.enabled || settings.staff.includes(member.id) || (await holdsStaffRole(trx, group.id, member.id))) return 0;
+    // Staff: the ladder's own list, and whoever holds an owner, administrator or official role in this
+    // group (asked only once there is something to enforce: not a query per message).
+    if (!settings.enabled || settings.staff.includes(member.id)) return 0;
 
+    let finding: Finding | null;
     if (event.kind === 'member.joined') {
-      if (!(await isBanned(trx, group.workspaceId, member.id))) return 0;
-      return this.#enforce(trx, ctx, eventId, settings, { violation: 'banned_rejoin', reasons: ['workspace-ban'] });
+      finding = (await isBanned(trx, group.workspaceId, member.id)) ? { violation: 'banned_rejoin', reasons: ['workspace-ban'] } : null;
+    } else {
+      // With the spam guard on, the spam rule owns spam (deleted, warned once, queued for review): not a second notice here.
+      if (spamGuard && judgeMessage(await this.#models.get(trx, group.workspaceId, now), event.text).verdict === 'spam') return 0;
+      finding = await this.#detect(trx, ctx, eventId, spamGuard ? { ...settings, detectors: { ...settings.detectors, spam: false } } : settings);
     }
-    // With the spam guard on, the spam rule owns spam (deleted, warned once, queued for review): not a second notice here.
-    if (spamGuard && judgeMessage(await this.#models.get(trx, group.workspaceId, now), event.text).verdict === 'spam') return 0;
-    const finding = await this.#detect(trx, ctx, eventId, spamGuard ? { ...settings, detectors: { ...settings.detectors, spam: false } } : settings);
-    return finding ? this.#enforce(trx, ctx, eventId, settings, finding) : 0;
+    if (!finding || (await holdsStaffRole(trx, group.id, member.id))) return 0;
+    return this.#enforce(trx, ctx, eventId, settings, finding);
   };
 
   async #rows(trx: Trx, workspaceId: number, now: number) {
