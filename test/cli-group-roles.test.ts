@@ -1,28 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliOnFreshData } from './helpers/cli-runner.js';
 
-const run = promisify(execFile);
-const dataDir = mkdtempSync(join(tmpdir(), 'hearth-cli-roles-'));
-const env = { ...process.env, HEARTH_DATA_DIR: dataDir, HEARTH_DEMO: '0', DATABASE_URL: '', REDIS_URL: '', HEARTH_LOG_LEVEL: 'warn' };
+const { hearth, hearthFails, cleanup } = cliOnFreshData('cli-roles');
 
-async function hearth(...args: string[]): Promise<string> {
-  const { stdout } = await run('node', ['bin/hearth.js', ...args], { env, cwd: process.cwd() });
-  return stdout;
-}
-async function hearthFails(...args: string[]): Promise<string> {
-  try {
-    await run('node', ['bin/hearth.js', ...args], { env, cwd: process.cwd() });
-  } catch (error) {
-    return (error as { stderr: string }).stderr;
-  }
-  throw new Error(`hearth ${args.join(' ')} succeeded`);
-}
-
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(cleanup);
 
 describe('hearth group roles / set-role (CLI)', { timeout: 120_000 }, () => {
   it('sets members’ roles by name, shows the staff with the staffing findings, and refuses an unknown role or member', async () => {

@@ -1,26 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliOnFreshData } from './helpers/cli-runner.js';
 
-const run = promisify(execFile);
-const dataDir = mkdtempSync(join(tmpdir(), 'hearth-cli-group-'));
-const env = { ...process.env, HEARTH_DATA_DIR: dataDir, HEARTH_DEMO: '0', DATABASE_URL: '', REDIS_URL: '', HEARTH_LOG_LEVEL: 'warn' };
-
-async function hearth(...args: string[]): Promise<string> {
-  const { stdout } = await run('node', ['bin/hearth.js', ...args], { env, cwd: process.cwd() });
-  return stdout;
-}
-async function hearthFails(...args: string[]): Promise<string> {
-  try {
-    await run('node', ['bin/hearth.js', ...args], { env, cwd: process.cwd() });
-  } catch (error) {
-    return (error as { stderr: string }).stderr;
-  }
-  throw new Error(`hearth ${args.join(' ')} succeeded`);
-}
+const { hearth, hearthFails, cleanup } = cliOnFreshData('cli-group');
 const lines = (out: string) =>
   out
     .trim()
@@ -28,7 +9,7 @@ const lines = (out: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(cleanup);
 
 describe('hearth group (CLI): profiles and sets', { timeout: 120_000 }, () => {
   it('sets a profile, puts groups in sets, filters by them, and refuses a bad value naming the option', async () => {
