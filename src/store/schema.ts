@@ -46,6 +46,24 @@ export interface Database {
   chain_entry: ChainEntryTable;
   coupon: CouponTable;
   coupon_claim: CouponClaimTable;
+  campaign: CampaignTable;
+  campaign_code: CampaignCodeTable;
+  campaign_referral: CampaignReferralTable;
+  campaign_progress: CampaignProgressTable;
+  campaign_reward: CampaignRewardTable;
+  draw: DrawTable;
+  draw_envelope: DrawEnvelopeTable;
+  draw_share: DrawShareTable;
+  tracked_link: TrackedLinkTable;
+  link_click: LinkClickTable;
+  conversion: ConversionTable;
+  conversion_setting: ConversionSettingTable;
+  points_entry: PointsEntryTable;
+  points_balance: PointsBalanceTable;
+  points_settings: PointsSettingsTable;
+  checkin: CheckinTable;
+  points_message_day: PointsMessageDayTable;
+  member_medal: MemberMedalTable;
   spam_model: SpamModelTable;
   spam_guard: SpamGuardTable;
   moderation_item: ModerationItemTable;
@@ -535,6 +553,59 @@ export interface CouponClaimTable {
   redeemed_by: string | null;
 }
 
+/** A tracked link (src/conversion/links): `/l/<code>` counts a click and redirects to `target_url` only; a child (`parent_id`) is the same link for one group or member. */
+export interface TrackedLinkTable {
+  id: Generated<number>;
+  workspace_id: number;
+  code: string;
+  parent_id: number | null;
+  campaign: string;
+  channel: string;
+  target_url: string;
+  group_id: number | null;
+  member_id: number | null;
+  clicks: Generated<number>;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** One visit of `/l/<code>`: when, and the member and group the link names. */
+export interface LinkClickTable {
+  id: Generated<number>;
+  workspace_id: number;
+  link_id: number;
+  member_id: number | null;
+  group_id: number | null;
+  clicked_at: number;
+}
+
+/** A purchase, sign-up or payment that came back by signed webhook or CSV import; unique per (workspace, external_id); first and last touch stored on arrival. */
+export interface ConversionTable {
+  id: Generated<number>;
+  workspace_id: number;
+  external_id: string;
+  source: 'webhook' | 'import' | 'demo';
+  /** bigint, integer minor units. */
+  amount_minor: number;
+  currency: string;
+  member_id: number | null;
+  first_link_id: number | null;
+  first_click_id: number | null;
+  last_link_id: number | null;
+  last_click_id: number | null;
+  occurred_at: number;
+  received_at: number;
+}
+
+/** A workspace's conversion settings: the webhook secret (sealed with the instance secret; null until made) and the attribution window. */
+export interface ConversionSettingTable {
+  workspace_id: number;
+  hook_secret: string | null;
+  window_days: Generated<number>;
+  updated_by: string | null;
+  updated_at: number;
+}
+
 /** An outgoing webhook (src/webhooks): where to post which event kinds; `secret` sealed with the instance secret. */
 export interface WebhookTable {
   id: Generated<number>;
@@ -698,4 +769,192 @@ export interface EnforcementTable {
   expires_at: number;
   undone_at: number | null;
   undone_by: string | null;
+}
+
+/** One credit or debit of a member's points (migration 0025, src/activation/points): unique per workspace on `ref`; `group_id` 0 when not tied to a group; `day` in the group's time zone. */
+export interface PointsEntryTable {
+  id: Generated<number>;
+  workspace_id: number;
+  group_id: number;
+  member_id: number;
+  points: number;
+  reason: string;
+  ref: string;
+  note: string | null;
+  day: string;
+  at: number;
+  created_by: string | null;
+}
+
+/** A member's balance and lifetime earnings in one group (group 0: not tied to a group), moved with each entry. */
+export interface PointsBalanceTable {
+  workspace_id: number;
+  group_id: number;
+  member_id: number;
+  balance: number;
+  earned: number;
+  updated_at: number;
+}
+
+/** A group's points and check-in settings (JSON `config`); no row: points off. */
+export interface PointsSettingsTable {
+  group_id: number;
+  workspace_id: number;
+  enabled: number;
+  config: string;
+  updated_at: number;
+}
+
+/** One check-in of a member in a group on a day (unique); `makeup` 1 for a made-up (补签) day. */
+export interface CheckinTable {
+  id: Generated<number>;
+  workspace_id: number;
+  group_id: number;
+  member_id: number;
+  day: string;
+  streak: number;
+  points: number;
+  makeup: number;
+  at: number;
+  event_key: string;
+}
+
+/** What a member's messages earned in a group on a day, and the hashes of the texts credited (no repeats). */
+export interface PointsMessageDayTable {
+  group_id: number;
+  member_id: number;
+  day: string;
+  credited: number;
+  /** JSON array of short text hashes. */
+  hashes: string;
+}
+
+/** A medal a member was awarded in a group, once per `period` ('' for once ever, 'YYYY-MM' for a month's). */
+export interface MemberMedalTable {
+  id: Generated<number>;
+  workspace_id: number;
+  group_id: number;
+  member_id: number;
+  medal: string;
+  period: string;
+  awarded_at: number;
+}
+
+/** A lucky draw (src/activation/draws): per envelope `total` in `shares` of at least `minimum`; points (currency null) or minor units of a cash currency settled outside Hearth. bigint columns come back as strings on PostgreSQL. */
+export interface DrawTable {
+  id: Generated<number>;
+  workspace_id: number;
+  group_id: number;
+  title: string;
+  currency: string | null;
+  total: number | string;
+  shares: number;
+  minimum: number | string;
+  rounds: number;
+  round_interval_ms: number | string;
+  expires_after_ms: number | string;
+  /** JSON array of member ids who alone may claim; null: anyone (or the role). */
+  exclusive_members: string | null;
+  exclusive_role: string | null;
+  /** JSON array of the words members grab with. */
+  words: string;
+  language: string;
+  created_by: string | null;
+  created_at: number;
+  cancelled_at: number | null;
+}
+
+/** One round's envelope: opened (announced) at `opened_at`, closed when emptied, expired or cancelled, its unclaimed rest refunded. */
+export interface DrawEnvelopeTable {
+  id: Generated<number>;
+  draw_id: number;
+  group_id: number;
+  round: number;
+  total: number | string;
+  shares: number;
+  opens_at: number | string;
+  opened_at: number | string | null;
+  expires_at: number | string | null;
+  claimed_count: Generated<number>;
+  closed_at: number | string | null;
+  close_reason: string | null;
+  refunded: number | string | null;
+}
+
+/** A share split at creation; `member_id` set once when claimed (unique per envelope). */
+export interface DrawShareTable {
+  id: Generated<number>;
+  envelope_id: number;
+  seq: number;
+  amount: number | string;
+  member_id: number | null;
+  claimed_at: number | string | null;
+}
+
+/** A fission campaign (migration 0027, src/growth/campaigns): `selector` and `tiers` are JSON; hours are whole hours. */
+export interface CampaignTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  form: string;
+  selector: string;
+  goal: number;
+  fraud_hours: number;
+  speak_within_hours: number | null;
+  tiers: string;
+  poster_template_id: number | null;
+  language: string;
+  starts_at: number;
+  ends_at: number | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** A member's personal code in a campaign (an invitation code of `growth_code`). */
+export interface CampaignCodeTable {
+  campaign_id: number;
+  member_id: number;
+  code: string;
+  group_id: number;
+  created_at: number;
+}
+
+/** A friend who joined through a personal code, as ingest saw it; unique per campaign and friend. */
+export interface CampaignReferralTable {
+  id: Generated<number>;
+  campaign_id: number;
+  workspace_id: number;
+  group_id: number;
+  inviter_member_id: number;
+  invitee_member_id: number;
+  code: string;
+  joined_at: number;
+  left_at: number | null;
+  spoke_at: number | null;
+  /** 1 when the friend had been in the group before this join. */
+  was_member: number;
+}
+
+/** The count last told to an inviter. */
+export interface CampaignProgressTable {
+  campaign_id: number;
+  member_id: number;
+  counted: number;
+  updated_at: number;
+}
+
+/** A reward tier granted to a member (unique per campaign, member and tier); `detail` JSON. */
+export interface CampaignRewardTable {
+  id: Generated<number>;
+  campaign_id: number;
+  workspace_id: number;
+  member_id: number;
+  tier: number;
+  kind: string;
+  detail: string;
+  granted_at: number;
+  clawed_back_at: number | null;
+  clawback_note: string | null;
+  fulfilled_at: number | null;
+  fulfilled_by: string | null;
 }
