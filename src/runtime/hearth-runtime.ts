@@ -29,6 +29,8 @@ import { applyChainMessage } from '../conversion/chains/chain-signups.js';
 import { WebhookFanout } from '../webhooks/webhook-fanout.js';
 import { registerChainSweep } from '../conversion/chains/chain-sweep.js';
 import { registerBroadcastJob } from '../activation/broadcasts/broadcast-job.js';
+import { applyCampaignEvent } from '../growth/campaigns/campaign-rule.js';
+import { registerCampaignSweep } from '../growth/campaigns/campaign-sweep.js';
 
 export interface RuntimeOptions {
   /** Epoch ms. The sandbox CLI passes the sandbox's own clock. */
@@ -109,6 +111,8 @@ export class HearthRuntime implements ConnectionHost {
       planned?.();
     });
     this.ingestor.addStatefulRule(applyChainMessage);
+    // Fission campaigns: friends joining through a member's code counted, the member told (src/growth/campaigns).
+    this.ingestor.addStatefulRule(applyCampaignEvent);
     // Anti-spam: a message judged spam is deleted, warned about and queued for review (src/antispam).
     this.ingestor.addStatefulRule(this.spamRule.onEvent);
     // Enforcement: violations take the ladder's step, ban everywhere included (src/enforcement).
@@ -132,6 +136,7 @@ export class HearthRuntime implements ConnectionHost {
     registerSilenceWatchdog(this.scheduler);
     registerChainSweep(this.scheduler);
     registerBroadcastJob(this.scheduler, () => this.#loop?.wake());
+    registerCampaignSweep(this.scheduler, () => this.#loop?.wake());
     this.queue = options.queue ?? new InProcessEventQueue();
     // An in-process queue has no other consumer; a shared one only where this process works.
     if (this.queue.kind === 'in-process' || options.work?.consume) void this.consumeEvents();

@@ -22,6 +22,7 @@ import { enforcementMigration } from './migrations/0020-enforcement.js';
 import { questionWaitMigration } from './migrations/0021-question-wait.js';
 import { groupMemberRolesMigration } from './migrations/0022-group-member-roles.js';
 import { couponsMigration } from './migrations/0023-coupons.js';
+import { campaignsMigration } from './migrations/0027-campaigns.js';
 import { pointsMigration } from './migrations/0025-points.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
@@ -49,6 +50,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0021-question-wait': questionWaitMigration(dialect),
     '0022-group-member-roles': groupMemberRolesMigration(dialect),
     '0023-coupons': couponsMigration(dialect),
+    '0027-campaigns': campaignsMigration(dialect),
     '0025-points': pointsMigration(dialect),
   };
 }

@@ -46,6 +46,11 @@ export interface Database {
   chain_entry: ChainEntryTable;
   coupon: CouponTable;
   coupon_claim: CouponClaimTable;
+  campaign: CampaignTable;
+  campaign_code: CampaignCodeTable;
+  campaign_referral: CampaignReferralTable;
+  campaign_progress: CampaignProgressTable;
+  campaign_reward: CampaignRewardTable;
   points_entry: PointsEntryTable;
   points_balance: PointsBalanceTable;
   points_settings: PointsSettingsTable;
@@ -773,4 +778,72 @@ export interface MemberMedalTable {
   medal: string;
   period: string;
   awarded_at: number;
+}
+
+/** A fission campaign (migration 0027, src/growth/campaigns): `selector` and `tiers` are JSON; hours are whole hours. */
+export interface CampaignTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  form: string;
+  selector: string;
+  goal: number;
+  fraud_hours: number;
+  speak_within_hours: number | null;
+  tiers: string;
+  poster_template_id: number | null;
+  language: string;
+  starts_at: number;
+  ends_at: number | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** A member's personal code in a campaign (an invitation code of `growth_code`). */
+export interface CampaignCodeTable {
+  campaign_id: number;
+  member_id: number;
+  code: string;
+  group_id: number;
+  created_at: number;
+}
+
+/** A friend who joined through a personal code, as ingest saw it; unique per campaign and friend. */
+export interface CampaignReferralTable {
+  id: Generated<number>;
+  campaign_id: number;
+  workspace_id: number;
+  group_id: number;
+  inviter_member_id: number;
+  invitee_member_id: number;
+  code: string;
+  joined_at: number;
+  left_at: number | null;
+  spoke_at: number | null;
+  /** 1 when the friend had been in the group before this join. */
+  was_member: number;
+}
+
+/** The count last told to an inviter. */
+export interface CampaignProgressTable {
+  campaign_id: number;
+  member_id: number;
+  counted: number;
+  updated_at: number;
+}
+
+/** A reward tier granted to a member (unique per campaign, member and tier); `detail` JSON. */
+export interface CampaignRewardTable {
+  id: Generated<number>;
+  campaign_id: number;
+  workspace_id: number;
+  member_id: number;
+  tier: number;
+  kind: string;
+  detail: string;
+  granted_at: number;
+  clawed_back_at: number | null;
+  clawback_note: string | null;
+  fulfilled_at: number | null;
+  fulfilled_by: string | null;
 }
