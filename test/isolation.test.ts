@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { startChain } from '../src/conversion/chains/chain-store.js';
 import { claimCoupon, createCoupon } from '../src/conversion/coupons/coupon-store.js';
+import { createCampaign } from '../src/growth/campaigns/campaign-store.js';
 import type { Database } from '../src/store/schema.js';
 import { createBroadcast } from '../src/activation/broadcasts/broadcast-store.js';
 import { createLiveCode } from '../src/growth/code-store.js';
@@ -48,6 +49,8 @@ interface ZetaIds {
   /** Zeta's coupon, and a member's claim of it. */
   couponId: number;
   couponClaimId: number;
+  /** Zeta's fission campaign. */
+  campaignId: number;
   /** A broadcast of zeta's, scheduled for tomorrow. */
   broadcastId: number;
   /** Zeta's live code (its public code string). */
@@ -227,6 +230,13 @@ const CASES: Record<string, Case> = {
   'GET /api/coupons/:id': { probes: (z) => [get(`/api/coupons/${z.couponId}`, 404)] },
   'POST /api/coupons/:id/claims': { probes: (z) => [post(`/api/coupons/${z.couponId}/claims`, { memberId: z.memberId }, 404)] },
   'POST /api/coupons/:id/claims/:claimId/redeem': { probes: (z) => [post(`/api/coupons/${z.couponId}/claims/${z.couponClaimId}/redeem`, {}, 404)] },
+  'GET /api/campaigns': { probes: (z) => [get('/api/campaigns', 200), get(`/api/campaigns?workspace=${z.slug}`, 404)] },
+  'POST /api/campaigns': { probes: (z) => [post('/api/campaigns', { workspace: z.slug, name: 'intruder', form: 'invite', targets: {}, goal: 3 }, 404)] },
+  'GET /api/campaigns/:id': { probes: (z) => [get(`/api/campaigns/${z.campaignId}`, 404)] },
+  'GET /api/campaigns/:id/tree': { probes: (z) => [get(`/api/campaigns/${z.campaignId}/tree`, 404)] },
+  'POST /api/campaigns/:id/codes': { probes: (z) => [post(`/api/campaigns/${z.campaignId}/codes`, { memberId: z.memberId }, 404)] },
+  'GET /api/campaigns/:id/completed': { probes: (z) => [get(`/api/campaigns/${z.campaignId}/completed?format=csv`, 404)] },
+  'POST /api/campaigns/:id/rewards/:rewardId/fulfil': { probes: (z) => [post(`/api/campaigns/${z.campaignId}/rewards/1/fulfil`, {}, 404)] },
   'GET /api/broadcasts': { probes: (z) => [get('/api/broadcasts', 200), get(`/api/broadcasts?workspace=${z.slug}`, 404)] },
   'POST /api/broadcasts': {
     probes: (z) => [post('/api/broadcasts', { text: 'intruder', selector: { groups: [z.room, z.lounge] } }, 400), post('/api/broadcasts', { workspace: z.slug, text: 'intruder', selector: {} }, 404)],
@@ -277,6 +287,7 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
       ).id,
       chainId: (await startChain(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, title: 'Zeta secret words buy' }, T0)).id,
       ...(await zetaCoupon(w.db, w.zeta.id)),
+      campaignId: (await createCampaign(w.db, w.zeta.id, { name: 'zeta secret words fission', form: 'invite', targets: { groups: [w.zetaRoom.id] }, goal: 3 }, null, T0)).id,
       code: (await createLiveCode(w.db, { workspaceId: w.zeta.id, name: 'zeta-live', groupIds: [w.zetaLounge.id, w.zetaRoom.id] }, T0)).code,
       enforcementId: (
         await w.db

@@ -4,6 +4,7 @@ import { authRouteDocs } from '../routes/auth-routes.js';
 import { automationRouteDocs } from '../routes/automation-routes.js';
 import { chainRouteDocs } from '../routes/chain-routes.js';
 import { couponRouteDocs } from '../routes/coupon-routes.js';
+import { campaignRouteDocs } from '../routes/campaign-routes.js';
 import { broadcastRouteDocs } from '../routes/broadcast-routes.js';
 import { connectionRouteDocs } from '../routes/connection-routes.js';
 import { groupProfileRouteDocs } from '../routes/group-profile-routes.js';
@@ -50,6 +51,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   sandboxRouteDocs,
   chainRouteDocs,
   couponRouteDocs,
+  campaignRouteDocs,
   broadcastRouteDocs,
   tokenRouteDocs,
   teamRouteDocs,
