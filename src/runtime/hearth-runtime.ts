@@ -29,6 +29,8 @@ import { applyChainMessage } from '../conversion/chains/chain-signups.js';
 import { WebhookFanout } from '../webhooks/webhook-fanout.js';
 import { registerChainSweep } from '../conversion/chains/chain-sweep.js';
 import { registerBroadcastJob } from '../activation/broadcasts/broadcast-job.js';
+import { PointsRule } from '../activation/points/points-rule.js';
+import { registerCommendationJob } from '../activation/points/commendation-job.js';
 import { applyCampaignEvent } from '../growth/campaigns/campaign-rule.js';
 import { registerCampaignSweep } from '../growth/campaigns/campaign-sweep.js';
 
@@ -73,6 +75,8 @@ export class HearthRuntime implements ConnectionHost {
   readonly ingestor: Ingestor;
   /** The spam rule; `invalidate()` after a training or a toggle so this process reads them at once. */
   readonly spamRule = new SpamRule();
+  /** Check-in and points (src/activation/points): one check-in a day with its streak, messages, replies and invitations credited. */
+  readonly pointsRule = new PointsRule();
   /** Enforcement with the escalation ladder; `invalidate()` after its settings change so this process reads them at once. */
   readonly enforcementRule: EnforcementRule;
   readonly dispatcher: Dispatcher;
@@ -118,6 +122,8 @@ export class HearthRuntime implements ConnectionHost {
     // Enforcement: violations take the ladder's step, ban everywhere included (src/enforcement).
     this.enforcementRule = new EnforcementRule((platform) => this.automations.traitsOf(platform));
     this.ingestor.addStatefulRule(this.enforcementRule.onEvent);
+    // Check-in and points: a short check-in word answered with its streak; messages, replies and invitations credited (src/activation/points).
+    this.ingestor.addStatefulRule(this.pointsRule.onEvent);
     // Outgoing webhooks: deliveries queued with the event they tell of (src/webhooks).
     const webhooks = new WebhookFanout(store.db, this.clock);
     this.ingestor.addStatefulRule(webhooks.onEvent);
@@ -136,6 +142,7 @@ export class HearthRuntime implements ConnectionHost {
     registerSilenceWatchdog(this.scheduler);
     registerChainSweep(this.scheduler);
     registerBroadcastJob(this.scheduler, () => this.#loop?.wake());
+    registerCommendationJob(this.scheduler, () => this.#loop?.wake());
     registerCampaignSweep(this.scheduler, () => this.#loop?.wake());
     this.queue = options.queue ?? new InProcessEventQueue();
     // An in-process queue has no other consumer; a shared one only where this process works.
