@@ -33,6 +33,8 @@ import { PointsRule } from '../activation/points/points-rule.js';
 import { registerCommendationJob } from '../activation/points/commendation-job.js';
 import { applyCampaignEvent } from '../growth/campaigns/campaign-rule.js';
 import { registerCampaignSweep } from '../growth/campaigns/campaign-sweep.js';
+import { DrawRule } from '../activation/draws/draw-rule.js';
+import { registerDrawSweep } from '../activation/draws/draw-sweep.js';
 
 export interface RuntimeOptions {
   /** Epoch ms. The sandbox CLI passes the sandbox's own clock. */
@@ -79,6 +81,8 @@ export class HearthRuntime implements ConnectionHost {
   readonly pointsRule = new PointsRule();
   /** Enforcement with the escalation ladder; `invalidate()` after its settings change so this process reads them at once. */
   readonly enforcementRule: EnforcementRule;
+  /** Lucky draws: grabs claim shares (src/activation/draws); `invalidate()` after a draw with its own grab words is created. */
+  readonly drawRule = new DrawRule();
   readonly dispatcher: Dispatcher;
   /** The persisted scheduler (time-based work: the silence watchdog…), run on this runtime's clock. */
   readonly scheduler: Scheduler;
@@ -117,6 +121,7 @@ export class HearthRuntime implements ConnectionHost {
     this.ingestor.addStatefulRule(applyChainMessage);
     // Fission campaigns: friends joining through a member's code counted, the member told (src/growth/campaigns).
     this.ingestor.addStatefulRule(applyCampaignEvent);
+    this.ingestor.addStatefulRule(this.drawRule.onEvent);
     // Anti-spam: a message judged spam is deleted, warned about and queued for review (src/antispam).
     this.ingestor.addStatefulRule(this.spamRule.onEvent);
     // Enforcement: violations take the ladder's step, ban everywhere included (src/enforcement).
@@ -141,6 +146,7 @@ export class HearthRuntime implements ConnectionHost {
     this.scheduler = new Scheduler(store.db, this.clock, (error, job) => log.error({ err: error, job: job.job_key }, 'scheduled job failed'));
     registerSilenceWatchdog(this.scheduler);
     registerChainSweep(this.scheduler);
+    registerDrawSweep(this.scheduler, () => this.#loop?.wake());
     registerBroadcastJob(this.scheduler, () => this.#loop?.wake());
     registerCommendationJob(this.scheduler, () => this.#loop?.wake());
     registerCampaignSweep(this.scheduler, () => this.#loop?.wake());

@@ -23,6 +23,7 @@ import { questionWaitMigration } from './migrations/0021-question-wait.js';
 import { groupMemberRolesMigration } from './migrations/0022-group-member-roles.js';
 import { couponsMigration } from './migrations/0023-coupons.js';
 import { campaignsMigration } from './migrations/0027-campaigns.js';
+import { drawsMigration } from './migrations/0029-draws.js';
 import { pointsMigration } from './migrations/0025-points.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
@@ -51,6 +52,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0022-group-member-roles': groupMemberRolesMigration(dialect),
     '0023-coupons': couponsMigration(dialect),
     '0027-campaigns': campaignsMigration(dialect),
+    '0029-draws': drawsMigration(dialect),
     '0025-points': pointsMigration(dialect),
   };
 }

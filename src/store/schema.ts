@@ -46,6 +46,9 @@ export interface Database {
   chain_entry: ChainEntryTable;
   coupon: CouponTable;
   coupon_claim: CouponClaimTable;
+  draw: DrawTable;
+  draw_envelope: DrawEnvelopeTable;
+  draw_share: DrawShareTable;
   campaign: CampaignTable;
   campaign_code: CampaignCodeTable;
   campaign_referral: CampaignReferralTable;
@@ -846,4 +849,55 @@ export interface CampaignRewardTable {
   clawback_note: string | null;
   fulfilled_at: number | null;
   fulfilled_by: string | null;
+}
+
+/** A lucky draw (src/activation/draws): per envelope `total` in `shares` of at least `minimum`; points (currency null) or minor units of a cash currency settled outside Hearth. bigint columns come back as strings on PostgreSQL. */
+export interface DrawTable {
+  id: Generated<number>;
+  workspace_id: number;
+  group_id: number;
+  title: string;
+  currency: string | null;
+  total: number | string;
+  shares: number;
+  minimum: number | string;
+  rounds: number;
+  round_interval_ms: number | string;
+  expires_after_ms: number | string;
+  /** JSON array of member ids who alone may claim; null: anyone (or the role). */
+  exclusive_members: string | null;
+  exclusive_role: string | null;
+  /** JSON array of the words members grab with. */
+  words: string;
+  language: string;
+  created_by: string | null;
+  created_at: number;
+  cancelled_at: number | null;
+}
+
+/** One round's envelope: opened (announced) at `opened_at`, closed when emptied, expired or cancelled, its unclaimed rest refunded. */
+export interface DrawEnvelopeTable {
+  id: Generated<number>;
+  draw_id: number;
+  group_id: number;
+  round: number;
+  total: number | string;
+  shares: number;
+  opens_at: number | string;
+  opened_at: number | string | null;
+  expires_at: number | string | null;
+  claimed_count: Generated<number>;
+  closed_at: number | string | null;
+  close_reason: string | null;
+  refunded: number | string | null;
+}
+
+/** A share split at creation; `member_id` set once when claimed (unique per envelope). */
+export interface DrawShareTable {
+  id: Generated<number>;
+  envelope_id: number;
+  seq: number;
+  amount: number | string;
+  member_id: number | null;
+  claimed_at: number | string | null;
 }
