@@ -127,9 +127,10 @@ export class Ingestor {
         directory.commit();
         break;
       } catch (error) {
-        // Two workers creating the same member or group at once: the loser retries and finds it.
-        // PostgreSQL may also pick one of two workers as a deadlock victim: it retries.
-        if (attempt < 3 && (isUniqueViolation(error) || isDeadlock(error))) continue;
+        // Two workers creating the same member or group, or opening the same member's stay in a
+        // group (one open stay per member and group, see migration 0030), at once: the loser
+        // retries and finds it. PostgreSQL may also pick one of two workers as a deadlock victim.
+        if (attempt < 5 && (isUniqueViolation(error) || isDeadlock(error))) continue;
         throw error;
       }
     }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { addMemberDays, addMemberTotals } from '../ingest/rollup-accumulator.js';
 import type { Database } from '../store/schema.js';
 
@@ -27,6 +27,7 @@ export async function linkMembers(db: Kysely<Database>, workspaceId: number, kee
     const found = await trx.selectFrom('member').select(['id', 'first_seen_at']).where('workspace_id', '=', workspaceId).where('id', 'in', [keepId, mergeId]).execute();
     if (found.length !== 2) throw new MemberLinkError(`members ${keepId} and ${mergeId} are not both in this workspace`);
     await trx.updateTable('identity').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+    await foldOpenStays(trx, keepId, mergeId);
     await trx.updateTable('membership').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
     await trx.updateTable('membership').set({ inviter_member_id: keepId }).where('inviter_member_id', '=', mergeId).execute();
     await trx.updateTable('event').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
@@ -47,6 +48,32 @@ export async function linkMembers(db: Kysely<Database>, workspaceId: number, kee
     await trx.updateTable('member').set({ first_seen_at: firstSeen }).where('id', '=', keepId).execute();
     await trx.deleteFrom('member').where('id', '=', mergeId).execute();
   });
+}
+
+/**
+ * A person is in a group once: where both members have an open stay in the same group,
+ * the kept member's stay starts at the earlier of the two and keeps a join's method,
+ * inviter and code (its own, else the other's), and the other stay goes.
+ */
+async function foldOpenStays(trx: Transaction<Database>, keepId: number, mergeId: number): Promise<void> {
+  const open = await trx
+    .selectFrom('membership')
+    .select(['id', 'group_id', 'member_id', 'joined_at', 'join_method', 'inviter_member_id', 'code'])
+    .where('member_id', 'in', [keepId, mergeId])
+    .where('left_at', 'is', null)
+    .execute();
+  const kept = new Map(open.filter((s) => s.member_id === keepId).map((s) => [s.group_id, s]));
+  for (const other of open) {
+    const stay = other.member_id === mergeId ? kept.get(other.group_id) : undefined;
+    if (!stay) continue;
+    const join = stay.join_method !== null ? stay : other;
+    await trx.deleteFrom('membership').where('id', '=', other.id).execute();
+    await trx
+      .updateTable('membership')
+      .set({ joined_at: Math.min(Number(stay.joined_at), Number(other.joined_at)), join_method: join.join_method, inviter_member_id: join.inviter_member_id, code: join.code })
+      .where('id', '=', stay.id)
+      .execute();
+  }
 }
 
 /** Folds a display name for comparison: case, width, spaces, punctuation and emoji removed. */

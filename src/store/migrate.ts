@@ -22,9 +22,13 @@ import { enforcementMigration } from './migrations/0020-enforcement.js';
 import { questionWaitMigration } from './migrations/0021-question-wait.js';
 import { groupMemberRolesMigration } from './migrations/0022-group-member-roles.js';
 import { couponsMigration } from './migrations/0023-coupons.js';
+import { oneOpenStayMigration } from './migrations/0030-one-open-stay.js';
 import { campaignsMigration } from './migrations/0027-campaigns.js';
 import { drawsMigration } from './migrations/0029-draws.js';
+import { trackedLinksMigration } from './migrations/0024-tracked-links.js';
 import { pointsMigration } from './migrations/0025-points.js';
+import { posterTemplatesMigration } from './migrations/0026-poster-templates.js';
+import { cleanupDecisionsMigration } from './migrations/0028-cleanup-decisions.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -51,9 +55,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0021-question-wait': questionWaitMigration(dialect),
     '0022-group-member-roles': groupMemberRolesMigration(dialect),
     '0023-coupons': couponsMigration(dialect),
+    '0030-one-open-stay': oneOpenStayMigration(dialect),
     '0027-campaigns': campaignsMigration(dialect),
     '0029-draws': drawsMigration(dialect),
+    '0024-tracked-links': trackedLinksMigration(dialect),
     '0025-points': pointsMigration(dialect),
+    '0026-poster-templates': posterTemplatesMigration(dialect),
+    '0028-cleanup-decisions': cleanupDecisionsMigration(dialect),
   };
 }
 
