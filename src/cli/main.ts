@@ -9,6 +9,7 @@ import { registerBenchCommand } from './commands/bench-command.js';
 import { registerBroadcastCommand } from './commands/broadcast-command.js';
 import { registerChainCommand } from './commands/chain-command.js';
 import { registerCouponCommand } from './commands/coupon-command.js';
+import { registerCampaignCommand } from './commands/campaign-command.js';
 import { registerAutomationCommand } from './commands/automation-command.js';
 import { registerConnectionCommand } from './commands/connection-command.js';
 import { registerEnforcementCommand } from './commands/enforcement-command.js';
@@ -49,6 +50,7 @@ registerActivationCommand(program);
 registerGrowthCommand(program);
 registerChainCommand(program);
 registerCouponCommand(program);
+registerCampaignCommand(program);
 registerBroadcastCommand(program);
 registerSpamCommand(program);
 
