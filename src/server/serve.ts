@@ -145,6 +145,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     runtime,
     connections,
     webhooks,
+    secretBox: new SecretBox(config.secret),
     connectionChanged: (id) => supervisor.reload(id),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     clock: Date.now,

@@ -1,6 +1,7 @@
 import type { ThrottlePolicy } from '../auth/login-throttle.js';
 import type { SessionPolicy } from '../auth/sessions.js';
 import type { ConnectionStore } from '../connections/connection-store.js';
+import type { SecretBox } from '../connections/secret-box.js';
 import type { HearthRuntime } from '../runtime/hearth-runtime.js';
 import type { SandboxService } from '../runtime/sandbox-service.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
@@ -20,6 +21,8 @@ export interface ServerDeps {
   publicUrl?: string;
   /** Outgoing webhooks (their secrets sealed with the instance secret); unset: the webhook routes answer 503. */
   webhooks?: WebhookStore;
+  /** Seals secrets Hearth verifies with (the conversion webhook's) under the instance secret; unset: those routes answer 503. */
+  secretBox?: SecretBox;
   /** Where the built dashboard is; unset serves the API only. */
   dashboardRoot?: string;
   logError: (error: Error) => void;

@@ -69,7 +69,15 @@ export async function twoWorkspaces(backend: TestBackend, cleanups: (() => Promi
   );
   const webhooks = new WebhookStore(db, new SecretBox('a-test-instance-secret-that-is-long-enough'), { privateTargets: 'loopback' });
   const zetaWebhook = (await webhooks.create({ workspaceId: zeta.id, url: 'http://127.0.0.1:9/zeta-ws-hook', events: ['*'], description: 'Zeta Secret Works hook', createdBy: null }, T0)).webhook;
-  const app = createApp({ runtime: f.runtime, clock: f.clock.now, connections, webhooks, sandbox: (ws) => new SandboxService(f.runtime, ws, f.clock), logError: (e) => console.error(e) });
+  const app = createApp({
+    runtime: f.runtime,
+    clock: f.clock.now,
+    connections,
+    webhooks,
+    secretBox: new SecretBox('a-test-instance-secret-that-is-long-enough'),
+    sandbox: (ws) => new SandboxService(f.runtime, ws, f.clock),
+    logError: (e) => console.error(e),
+  });
   const acmeOwner = await addOperator(db, { email: 'owner@acme.test', workspaceId: acme.id, role: 'owner' }, T0);
   const zetaOwner = await addOperator(db, { email: 'zeta-owner@zeta.test', workspaceId: zeta.id, role: 'owner' }, T0);
   const zetaToken = await createApiToken(db, { workspaceId: zeta.id, operatorId: zetaOwner.id, name: 'zeta-token-name', scopes: ['read', 'act'] }, T0);
