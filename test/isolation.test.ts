@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { startChain } from '../src/conversion/chains/chain-store.js';
 import { claimCoupon, createCoupon } from '../src/conversion/coupons/coupon-store.js';
+import { createLink } from '../src/conversion/links/link-store.js';
 import { createCampaign } from '../src/growth/campaigns/campaign-store.js';
 import type { Database } from '../src/store/schema.js';
 import { createBroadcast } from '../src/activation/broadcasts/broadcast-store.js';
@@ -49,6 +50,8 @@ interface ZetaIds {
   /** Zeta's coupon, and a member's claim of it. */
   couponId: number;
   couponClaimId: number;
+  /** Zeta's tracked link. */
+  linkId: number;
   /** Zeta's fission campaign. */
   campaignId: number;
   /** A broadcast of zeta's, scheduled for tomorrow. */
@@ -237,6 +240,14 @@ const CASES: Record<string, Case> = {
   'POST /api/campaigns/:id/codes': { probes: (z) => [post(`/api/campaigns/${z.campaignId}/codes`, { memberId: z.memberId }, 404)] },
   'GET /api/campaigns/:id/completed': { probes: (z) => [get(`/api/campaigns/${z.campaignId}/completed?format=csv`, 404)] },
   'POST /api/campaigns/:id/rewards/:rewardId/fulfil': { probes: (z) => [post(`/api/campaigns/${z.campaignId}/rewards/1/fulfil`, {}, 404)] },
+  'GET /api/links': { probes: (z) => [get('/api/links', 200), get(`/api/links?workspace=${z.slug}`, 404)] },
+  'POST /api/links': { probes: (z) => [post('/api/links', { workspace: z.slug, campaign: 'intruder', targetUrl: 'https://example.com/' }, 404)] },
+  'POST /api/links/:id/children': { probes: (z) => [post(`/api/links/${z.linkId}/children`, { memberId: z.memberId }, 404)] },
+  'GET /api/conversions/report': { probes: (z) => [get('/api/conversions/report?by=member', 200), get(`/api/conversions/report?workspace=${z.slug}`, 404)] },
+  'POST /api/conversions/import': { probes: (z) => [post('/api/conversions/import', { workspace: z.slug, csv: 'id,amountMinor,currency\nx1,100,CNY\n' }, 404)] },
+  'GET /api/conversions/settings': { probes: (z) => [get('/api/conversions/settings', 200), get(`/api/conversions/settings?workspace=${z.slug}`, 404)] },
+  'PUT /api/conversions/settings': { probes: (z) => [put('/api/conversions/settings', { workspace: z.slug, windowDays: 7 }, 404)] },
+  'POST /api/conversions/secret': { probes: (z) => [post('/api/conversions/secret', { workspace: z.slug }, 404, 403)] },
   'GET /api/broadcasts': { probes: (z) => [get('/api/broadcasts', 200), get(`/api/broadcasts?workspace=${z.slug}`, 404)] },
   'POST /api/broadcasts': {
     probes: (z) => [post('/api/broadcasts', { text: 'intruder', selector: { groups: [z.room, z.lounge] } }, 400), post('/api/broadcasts', { workspace: z.slug, text: 'intruder', selector: {} }, 404)],
@@ -287,6 +298,7 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
       ).id,
       chainId: (await startChain(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, title: 'Zeta secret words buy' }, T0)).id,
       ...(await zetaCoupon(w.db, w.zeta.id)),
+      linkId: (await createLink(w.db, { workspaceId: w.zeta.id, campaign: 'Zeta secret words sale', channel: 'poster', targetUrl: 'https://zeta.example/zeta-ws' }, T0)).id,
       campaignId: (await createCampaign(w.db, w.zeta.id, { name: 'zeta secret words fission', form: 'invite', targets: { groups: [w.zetaRoom.id] }, goal: 3 }, null, T0)).id,
       code: (await createLiveCode(w.db, { workspaceId: w.zeta.id, name: 'zeta-live', groupIds: [w.zetaLounge.id, w.zetaRoom.id] }, T0)).code,
       enforcementId: (

@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { couponRoutes } from './routes/coupon-routes.js';
+import { linkPublicRoutes, linkRoutes } from './routes/link-routes.js';
 import { campaignRoutes } from './routes/campaign-routes.js';
 import { broadcastRoutes } from './routes/broadcast-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
@@ -81,6 +82,8 @@ export function createApp(deps: ServerDeps): Hono {
   app.route('/', opsRoutes(deps.runtime, deps.clock, deps.operations));
   // Growth codes' public landing: `/j/<code>` (no session).
   app.route('/', landingRoutes(deps));
+  // Tracked links' public `/l/<code>` and the signed conversion webhook (no session; the signature is the credential).
+  app.route('/', linkPublicRoutes(deps));
   // Each platform that is called over HTTP (Telegram's webhook) brings its own routes.
   for (const module of platformModules()) if (module.webhooks) app.route(`/hooks/${module.platform}`, module.webhooks(deps));
   const authorize = createAuthorize({ db: deps.runtime.store.db, clock: deps.clock, ...(deps.auth?.sessionPolicy ? { sessionPolicy: deps.auth.sessionPolicy } : {}) });
@@ -103,6 +106,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', outboxRoutes(deps, authorize));
   api.route('/', chainRoutes(deps, authorize));
   api.route('/', couponRoutes(deps, authorize));
+  api.route('/', linkRoutes(deps, authorize));
   api.route('/', campaignRoutes(deps, authorize));
   api.route('/', broadcastRoutes(deps, authorize));
   api.route('/', moderationRoutes(deps, authorize));

@@ -46,6 +46,10 @@ export interface Database {
   chain_entry: ChainEntryTable;
   coupon: CouponTable;
   coupon_claim: CouponClaimTable;
+  tracked_link: TrackedLinkTable;
+  link_click: LinkClickTable;
+  conversion: ConversionTable;
+  conversion_setting: ConversionSettingTable;
   draw: DrawTable;
   draw_envelope: DrawEnvelopeTable;
   draw_share: DrawShareTable;
@@ -547,6 +551,59 @@ export interface CouponClaimTable {
   claimed_by: string | null;
   redeemed_at: number | null;
   redeemed_by: string | null;
+}
+
+/** A tracked link (src/conversion/links): `/l/<code>` counts a click and redirects to `target_url` only; a child (`parent_id`) is the same link for one group or member. */
+export interface TrackedLinkTable {
+  id: Generated<number>;
+  workspace_id: number;
+  code: string;
+  parent_id: number | null;
+  campaign: string;
+  channel: string;
+  target_url: string;
+  group_id: number | null;
+  member_id: number | null;
+  clicks: Generated<number>;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** One visit of `/l/<code>`: when, and the member and group the link names. */
+export interface LinkClickTable {
+  id: Generated<number>;
+  workspace_id: number;
+  link_id: number;
+  member_id: number | null;
+  group_id: number | null;
+  clicked_at: number;
+}
+
+/** A purchase, sign-up or payment that came back by signed webhook or CSV import; unique per (workspace, external_id); first and last touch stored on arrival. */
+export interface ConversionTable {
+  id: Generated<number>;
+  workspace_id: number;
+  external_id: string;
+  source: 'webhook' | 'import' | 'demo';
+  /** bigint, integer minor units. */
+  amount_minor: number;
+  currency: string;
+  member_id: number | null;
+  first_link_id: number | null;
+  first_click_id: number | null;
+  last_link_id: number | null;
+  last_click_id: number | null;
+  occurred_at: number;
+  received_at: number;
+}
+
+/** A workspace's conversion settings: the webhook secret (sealed with the instance secret; null until made) and the attribution window. */
+export interface ConversionSettingTable {
+  workspace_id: number;
+  hook_secret: string | null;
+  window_days: Generated<number>;
+  updated_by: string | null;
+  updated_at: number;
 }
 
 /** An outgoing webhook (src/webhooks): where to post which event kinds; `secret` sealed with the instance secret. */

@@ -4,6 +4,7 @@ import { authRouteDocs } from '../routes/auth-routes.js';
 import { automationRouteDocs } from '../routes/automation-routes.js';
 import { chainRouteDocs } from '../routes/chain-routes.js';
 import { couponRouteDocs } from '../routes/coupon-routes.js';
+import { linkRouteDocs } from '../routes/link-routes.js';
 import { campaignRouteDocs } from '../routes/campaign-routes.js';
 import { broadcastRouteDocs } from '../routes/broadcast-routes.js';
 import { connectionRouteDocs } from '../routes/connection-routes.js';
@@ -51,6 +52,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   sandboxRouteDocs,
   chainRouteDocs,
   couponRouteDocs,
+  linkRouteDocs,
   campaignRouteDocs,
   broadcastRouteDocs,
   tokenRouteDocs,
