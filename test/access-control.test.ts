@@ -71,6 +71,8 @@ const BODIES: Record<string, unknown> = {
   'POST /api/coupons': { title: 'analyst coupon', value: { kind: 'percent', basisPoints: 100 } },
   'POST /api/coupons/:id/claims': { memberId: 1 },
   'POST /api/coupons/:id/claims/:claimId/redeem': {},
+  'PUT /api/points/groups/:id/settings': { enabled: true },
+  'POST /api/points/members/:id/adjust': { points: 1, reason: 'analyst' },
   'POST /api/campaigns': { name: 'analyst campaign', form: 'invite', targets: {}, goal: 3 },
   'POST /api/campaigns/:id/codes': { memberId: 1 },
   'POST /api/campaigns/:id/rewards/:rewardId/fulfil': {},

@@ -282,24 +282,89 @@ export async function adjustPoints(
   if (note.length === 0 || note.length > 200) throw new InvalidPointsError('an adjustment needs a reason of 1 to 200 characters');
   const member = await db.selectFrom('member').select('id').where('id', '=', input.memberId).where('workspace_id', '=', input.workspaceId).executeTakeFirst();
   if (!member) throw new PointsNotFoundError(`no member ${input.memberId}`);
-  const result = await db
-    .transaction()
-    .execute((trx) =>
-      addPoints(trx, {
-        workspaceId: input.workspaceId,
-        groupId: input.groupId,
-        memberId: input.memberId,
-        points: input.points,
-        reason: 'adjust',
-        ref: `adjust:${randomUUID()}`,
-        at: now,
-        note,
-        createdBy: input.by,
-      }),
-    );
+  const result = await db.transaction().execute((trx) =>
+    addPoints(trx, {
+      workspaceId: input.workspaceId,
+      groupId: input.groupId,
+      memberId: input.memberId,
+      points: input.points,
+      reason: 'adjust',
+      ref: `adjust:${randomUUID()}`,
+      at: now,
+      note,
+      createdBy: input.by,
+    }),
+  );
   if (result.status === 'insufficient') throw new InvalidPointsError(`the member has ${result.balance} points there; a debit of ${-input.points} would take them below zero`);
   if (result.status !== 'credited') throw new Error('a fresh adjustment reference was already used');
   return { entryId: result.entryId, balance: result.balance };
 }
 
 export { balanceOf, earnedOf };
+
+export interface PointsGroupLine {
+  groupId: number;
+  name: string;
+  platform: string;
+  enabled: boolean;
+  /** Points earned in the group this month (its time zone), check-ins this month, and members who earned any. */
+  month: string;
+  points: number;
+  checkins: number;
+  members: number;
+}
+
+/** A workspace's groups with their points switch and this month's figures; `groupIds` null: every group. */
+export async function pointsGroups(db: Db, workspaceId: number, groupIds: number[] | null, now: number): Promise<PointsGroupLine[]> {
+  let query = db
+    .selectFrom('chat_group')
+    .leftJoin('points_settings', 'points_settings.group_id', 'chat_group.id')
+    .select(['chat_group.id', 'chat_group.name', 'chat_group.platform', 'chat_group.timezone', 'points_settings.enabled'])
+    .where('chat_group.workspace_id', '=', workspaceId);
+  if (groupIds !== null) query = query.where('chat_group.id', 'in', groupIds.length ? groupIds : [-1]);
+  const groups = await query.orderBy('chat_group.id').execute();
+  const lines: PointsGroupLine[] = [];
+  for (const g of groups) {
+    const month = dayIn(g.timezone, now).slice(0, 7);
+    const figures = await db
+      .selectFrom('points_entry')
+      .select([earnedPoints.as('points'), (eb) => eb.fn.count<number | string>('member_id').distinct().as('members')])
+      .where('group_id', '=', g.id)
+      .where('day', '>=', `${month}-01`)
+      .where('day', '<=', `${month}-31`)
+      .executeTakeFirst();
+    const checkins = await db
+      .selectFrom('checkin')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('group_id', '=', g.id)
+      .where('day', '>=', `${month}-01`)
+      .where('day', '<=', `${month}-31`)
+      .executeTakeFirst();
+    lines.push({
+      groupId: g.id,
+      name: g.name,
+      platform: g.platform,
+      enabled: g.enabled === 1,
+      month,
+      points: Number(figures?.points ?? 0),
+      checkins: Number(checkins?.n ?? 0),
+      members: Number(figures?.members ?? 0),
+    });
+  }
+  return lines;
+}
+
+/** The medals awarded in a group for a month ('YYYY-MM'), with the members' names. */
+export async function monthMedals(db: Db, groupId: number, month: string): Promise<{ memberId: number; name: string; medal: string }[]> {
+  checkMonth(month);
+  const rows = await db
+    .selectFrom('member_medal')
+    .innerJoin('member', 'member.id', 'member_medal.member_id')
+    .select(['member_medal.member_id', 'member.display_name', 'member_medal.medal', 'member_medal.period', 'member_medal.awarded_at'])
+    .where('member_medal.group_id', '=', groupId)
+    .orderBy('member_medal.awarded_at')
+    .execute();
+  return rows
+    .filter((r) => r.period === month || (r.period === '' && new Date(Number(r.awarded_at)).toISOString().slice(0, 7) === month))
+    .map((r) => ({ memberId: r.member_id, name: r.display_name, medal: r.medal }));
+}

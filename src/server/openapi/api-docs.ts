@@ -4,6 +4,7 @@ import { authRouteDocs } from '../routes/auth-routes.js';
 import { automationRouteDocs } from '../routes/automation-routes.js';
 import { chainRouteDocs } from '../routes/chain-routes.js';
 import { couponRouteDocs } from '../routes/coupon-routes.js';
+import { pointsRouteDocs } from '../routes/points-routes.js';
 import { linkRouteDocs } from '../routes/link-routes.js';
 import { campaignRouteDocs } from '../routes/campaign-routes.js';
 import { broadcastRouteDocs } from '../routes/broadcast-routes.js';
@@ -52,6 +53,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   sandboxRouteDocs,
   chainRouteDocs,
   couponRouteDocs,
+  pointsRouteDocs,
   linkRouteDocs,
   campaignRouteDocs,
   broadcastRouteDocs,
