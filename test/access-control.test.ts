@@ -50,6 +50,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/groups/:id/profile': { theme: 'analyst was here' },
   'PUT /api/groups/:id/sets': { sets: ['analyst'] },
   'PUT /api/groups/:id/roles/:memberId': { roles: ['administrator'] },
+  'POST /api/groups/:id/cleanup/actions': { action: 'dismiss', memberIds: [1] },
   'POST /api/growth/codes': { kind: 'live', name: 'analyst code', groupIds: [1] },
   'POST /api/growth/codes/:code/groups': { groupId: 1 },
   'PUT /api/growth/groups/:id/qr': { mime: 'image/png', image: 'iVBORw0KGgo=' },

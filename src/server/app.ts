@@ -38,6 +38,7 @@ import { tokenRoutes } from './routes/token-routes.js';
 import { workspaceRoutes } from './routes/workspace-routes.js';
 import { openApiRoutes } from './routes/openapi-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
+import { retentionRoutes } from './routes/retention-routes.js';
 import type { ServerDeps } from './server-deps.js';
 import { dashboardAssets } from './static-assets.js';
 
@@ -94,6 +95,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', workspaceRoutes(deps, authorize));
   api.route('/', groupRoutes(deps, authorize));
   api.route('/', healthRoutes(deps, authorize));
+  api.route('/', retentionRoutes(deps, authorize));
   api.route('/', groupProfileRoutes(deps, authorize));
   api.route('/', groupRolesRoutes(deps, authorize));
   api.route('/', sandboxRoutes(deps, authorize));

@@ -72,6 +72,7 @@ export interface Database {
   broadcast: BroadcastTable;
   broadcast_target: BroadcastTargetTable;
   import_job: ImportJobTable;
+  cleanup_decision: CleanupDecisionTable;
 }
 
 export interface WorkspaceTable {
@@ -957,4 +958,22 @@ export interface DrawShareTable {
   amount: number | string;
   member_id: number | null;
   claimed_at: number | string | null;
+}
+
+/** A decision on a group's cleanup list (migration 0028): removed (through the outbox) or dismissed; keeps the member off the list until `until`. */
+export interface CleanupDecisionTable {
+  id: Generated<number>;
+  workspace_id: number;
+  group_id: number;
+  member_id: number;
+  decision: 'removed' | 'dismissed';
+  /** JSON: the reasons the member was listed for, with their evidence. */
+  reasons: string;
+  /** JSON: the action types planned (a removal's, or its fallback's). */
+  planned: string;
+  /** What ran instead where the platform cannot remove members, or null. */
+  fallback: string | null;
+  decided_by: string;
+  decided_at: number;
+  until: number;
 }

@@ -14,6 +14,7 @@ import { groupRolesRouteDocs } from '../routes/group-roles-routes.js';
 import { groupRouteDocs } from '../routes/group-routes.js';
 import { growthRouteDocs } from '../routes/growth-routes.js';
 import { healthRouteDocs } from '../routes/health-routes.js';
+import { retentionRouteDocs } from '../routes/retention-routes.js';
 import { importRouteDocs } from '../routes/import-routes.js';
 import { moderationRouteDocs } from '../routes/moderation-routes.js';
 import { enforcementRouteDocs } from '../routes/enforcement-routes.js';
@@ -50,6 +51,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   groupProfileRouteDocs,
   groupRolesRouteDocs,
   healthRouteDocs,
+  retentionRouteDocs,
   sandboxRouteDocs,
   chainRouteDocs,
   couponRouteDocs,
