@@ -8,6 +8,7 @@ import { MEMBER_ROLES, type MemberRole } from '../../groups/staffing-checks.js';
 import { changeGroupTags, InvalidGroupTagError, listGroupSets, tagsOfGroups } from '../../groups/group-sets.js';
 import { dayIn } from '../../core/calendar.js';
 import { groupLayers } from '../../health/layer-queries.js';
+import { registerGroupRetentionCommands } from './group-retention-commands.js';
 import { resolveWorkspace } from '../../runtime/workspace-setup.js';
 import type { Kysely } from 'kysely';
 import { findGroup } from '../../store/groups.js';
@@ -240,4 +241,6 @@ export function registerGroupCommand(program: Command): void {
       const sets = await withRuntime(async (runtime) => listGroupSets(runtime.store.db, (await resolveWorkspace(runtime.store.db, ws(cmd))).id));
       sets.forEach(printJsonLine);
     });
+
+  registerGroupRetentionCommands(group, ws);
 }
