@@ -4,6 +4,8 @@ import { startChain } from '../src/conversion/chains/chain-store.js';
 import { claimCoupon, createCoupon } from '../src/conversion/coupons/coupon-store.js';
 import { createLink } from '../src/conversion/links/link-store.js';
 import { createCampaign } from '../src/growth/campaigns/campaign-store.js';
+import { createPosterTemplate } from '../src/growth/posters/poster-store.js';
+import { DEFAULT_POSTER_DESIGN } from '../src/shared/poster-records.js';
 import type { Database } from '../src/store/schema.js';
 import { createBroadcast } from '../src/activation/broadcasts/broadcast-store.js';
 import { createLiveCode } from '../src/growth/code-store.js';
@@ -54,6 +56,8 @@ interface ZetaIds {
   linkId: number;
   /** Zeta's fission campaign. */
   campaignId: number;
+  /** Zeta's poster template. */
+  posterTemplateId: number;
   /** A broadcast of zeta's, scheduled for tomorrow. */
   broadcastId: number;
   /** Zeta's live code (its public code string). */
@@ -242,6 +246,13 @@ const CASES: Record<string, Case> = {
   'PUT /api/points/groups/:id/settings': { probes: (z) => [put(`/api/points/groups/${z.lounge}/settings`, { enabled: true }, 404)] },
   'GET /api/points/members/:id': { probes: (z) => [get(`/api/points/members/${z.memberId}`, 404)] },
   'POST /api/points/members/:id/adjust': { probes: (z) => [post(`/api/points/members/${z.memberId}/adjust`, { points: 5, reason: 'intruder' }, 404)] },
+  'GET /api/poster-templates': { probes: (z) => [get('/api/poster-templates', 200), get(`/api/poster-templates?workspace=${z.slug}`, 404)] },
+  'POST /api/poster-templates': { probes: (z) => [post('/api/poster-templates', { workspace: z.slug, name: 'intruder', design: DEFAULT_POSTER_DESIGN }, 404)] },
+  'POST /api/poster-templates/preview': { probes: (z) => [post('/api/poster-templates/preview', { workspace: z.slug, design: DEFAULT_POSTER_DESIGN }, 404)] },
+  'GET /api/poster-templates/:id': { probes: (z) => [get(`/api/poster-templates/${z.posterTemplateId}`, 404)] },
+  'PUT /api/poster-templates/:id': { probes: (z) => [put(`/api/poster-templates/${z.posterTemplateId}`, { name: 'intruder', design: DEFAULT_POSTER_DESIGN }, 404)] },
+  'DELETE /api/poster-templates/:id': { probes: (z) => [del(`/api/poster-templates/${z.posterTemplateId}`, 404)] },
+  'GET /api/poster-templates/:id/poster.png': { probes: (z) => [get(`/api/poster-templates/${z.posterTemplateId}/poster.png?member=${z.memberId}`, 404)] },
   'GET /api/campaigns': { probes: (z) => [get('/api/campaigns', 200), get(`/api/campaigns?workspace=${z.slug}`, 404)] },
   'POST /api/campaigns': { probes: (z) => [post('/api/campaigns', { workspace: z.slug, name: 'intruder', form: 'invite', targets: {}, goal: 3 }, 404)] },
   'GET /api/campaigns/:id': { probes: (z) => [get(`/api/campaigns/${z.campaignId}`, 404)] },
@@ -308,6 +319,7 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
       chainId: (await startChain(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, title: 'Zeta secret words buy' }, T0)).id,
       ...(await zetaCoupon(w.db, w.zeta.id)),
       linkId: (await createLink(w.db, { workspaceId: w.zeta.id, campaign: 'Zeta secret words sale', channel: 'poster', targetUrl: 'https://zeta.example/zeta-ws' }, T0)).id,
+      posterTemplateId: (await createPosterTemplate(w.db, { workspaceId: w.zeta.id, name: 'zeta secret words poster', design: DEFAULT_POSTER_DESIGN, createdBy: null }, T0)).id,
       campaignId: (await createCampaign(w.db, w.zeta.id, { name: 'zeta secret words fission', form: 'invite', targets: { groups: [w.zetaRoom.id] }, goal: 3 }, null, T0)).id,
       code: (await createLiveCode(w.db, { workspaceId: w.zeta.id, name: 'zeta-live', groupIds: [w.zetaLounge.id, w.zetaRoom.id] }, T0)).code,
       enforcementId: (

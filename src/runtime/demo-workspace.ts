@@ -1,6 +1,7 @@
 import { seedDemoModeration } from '../antispam/demo-moderation.js';
 import { seedDemoChain } from '../conversion/chains/demo-chain.js';
 import { seedDemoGrowth } from '../growth/demo-growth.js';
+import { seedDemoPosters } from '../growth/posters/demo-posters.js';
 import { seedDemoWebhooks } from '../webhooks/demo-webhooks.js';
 import { addAutomation } from '../automations/automation-store.js';
 import { createCommunity, type Community } from '../simulator/community-simulator.js';
@@ -81,6 +82,7 @@ export class DemoWorkspace {
     await seedDemoChain(runtime, workspace.id, options.now);
     await seedDemoActivation(runtime, workspace.id, options.now);
     await seedDemoGrowth(runtime, workspace.id, options.now);
+    await seedDemoPosters(runtime, workspace.id, options.now);
     await seedDemoWebhooks(runtime, workspace.id, options.now);
     await seedDemoMemberLinks(runtime, workspace.id, options.now);
     await seedDemoBroadcast(runtime, workspace.id, options.now);

@@ -24,6 +24,7 @@ import { groupRoutes } from './routes/group-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { growthRoutes, landingRoutes } from './routes/growth-routes.js';
+import { posterRoutes } from './routes/poster-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { moderationRoutes } from './routes/moderation-routes.js';
 import { enforcementRoutes } from './routes/enforcement-routes.js';
@@ -117,6 +118,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', enforcementRoutes(deps, authorize));
   api.route('/', alertRoutes(deps, authorize));
   api.route('/', growthRoutes(deps, authorize));
+  api.route('/', posterRoutes(deps, authorize));
   api.route('/', platformRoutes(authorize));
   api.route('/', webhookRoutes(deps, authorize));
   api.route('/', importRoutes(deps, authorize, imports));

@@ -27,6 +27,7 @@ import { campaignsMigration } from './migrations/0027-campaigns.js';
 import { drawsMigration } from './migrations/0029-draws.js';
 import { trackedLinksMigration } from './migrations/0024-tracked-links.js';
 import { pointsMigration } from './migrations/0025-points.js';
+import { posterTemplatesMigration } from './migrations/0026-poster-templates.js';
 import { cleanupDecisionsMigration } from './migrations/0028-cleanup-decisions.js';
 import { posterTemplatesMigration } from './migrations/0026-poster-templates.js';
 import { cleanupDecisionsMigration } from './migrations/0028-cleanup-decisions.js';
@@ -61,6 +62,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0029-draws': drawsMigration(dialect),
     '0024-tracked-links': trackedLinksMigration(dialect),
     '0025-points': pointsMigration(dialect),
+    '0026-poster-templates': posterTemplatesMigration(dialect),
     '0028-cleanup-decisions': cleanupDecisionsMigration(dialect),
     '0026-poster-templates': posterTemplatesMigration(dialect),
     '0028-cleanup-decisions': cleanupDecisionsMigration(dialect),

@@ -54,6 +54,7 @@ export interface Database {
   draw_envelope: DrawEnvelopeTable;
   draw_share: DrawShareTable;
   campaign: CampaignTable;
+  poster_template: PosterTemplateTable;
   campaign_code: CampaignCodeTable;
   campaign_referral: CampaignReferralTable;
   campaign_progress: CampaignProgressTable;
@@ -976,4 +977,16 @@ export interface CleanupDecisionTable {
   decided_by: string;
   decided_at: number;
   until: number;
+}
+
+/** A poster template (migration 0026, src/growth/posters): `design` is JSON without the background image, kept apart in `background_image` (a data URL). */
+export interface PosterTemplateTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  design: string;
+  background_image: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
 }

@@ -13,6 +13,7 @@ import { groupProfileRouteDocs } from '../routes/group-profile-routes.js';
 import { groupRolesRouteDocs } from '../routes/group-roles-routes.js';
 import { groupRouteDocs } from '../routes/group-routes.js';
 import { growthRouteDocs } from '../routes/growth-routes.js';
+import { posterRouteDocs } from '../routes/poster-routes.js';
 import { healthRouteDocs } from '../routes/health-routes.js';
 import { retentionRouteDocs } from '../routes/retention-routes.js';
 import { importRouteDocs } from '../routes/import-routes.js';
@@ -71,6 +72,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   enforcementRouteDocs,
   alertRouteDocs,
   growthRouteDocs,
+  posterRouteDocs,
   platformRouteDocs,
   webhookRouteDocs,
   importRouteDocs,
