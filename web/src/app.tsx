@@ -8,6 +8,7 @@ import { AuditPage } from './pages/audit-page.js';
 import { AutomationsPage } from './pages/automations-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { GrowthPage } from './pages/growth-page.js';
+import { PointsPage } from './points/points-page.js';
 import { ModerationPage } from './pages/moderation-page.js';
 import { OutboxPage } from './pages/outbox-page.js';
 import { AlertsPage } from './pages/alerts-page.js';
@@ -159,6 +160,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
     route.page === 'tokens' ||
     route.page === 'import' ||
     route.page === 'growth' ||
+    route.page === 'points' ||
     route.page === 'moderation' ||
     route.page === 'members'
       ? route.page
@@ -188,6 +190,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/moderation', 'moderation', t('nav.moderation'))}
             <span className="nav__sep" aria-hidden="true" />
             {navLink('/broadcasts', 'broadcasts', t('nav.broadcasts'))}
+            {navLink('/points', 'points', t('nav.points'))}
             {navLink('/automations', 'automations', t('nav.automations'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
             <span className="nav__sep" aria-hidden="true" />
@@ -294,6 +297,7 @@ function Page({
     case 'invite':
     case 'import':
     case 'growth':
+    case 'points':
     case 'moderation':
     case 'members':
     case 'member':
@@ -335,6 +339,10 @@ function Page({
     return <BroadcastsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
   }
   if (route.page === 'growth') return <GrowthPage key={workspace.slug} workspace={workspace} />;
+  if (route.page === 'points') {
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return <PointsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} canConfigure={access?.permissions.includes('configure') ?? false} />;
+  }
   if (route.page === 'moderation') {
     const access = session.workspaces.find((w) => w.id === workspace.id);
     return <ModerationPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;

@@ -25,6 +25,7 @@ export type Route =
   | { page: 'import' }
   | { page: 'moderation' }
   | { page: 'growth' }
+  | { page: 'points' }
   | { page: 'members' }
   | { page: 'member'; memberId: number }
   | { page: 'not-found'; path: string };
@@ -66,6 +67,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/import') return { page: 'import' };
   if (path === '/moderation') return { page: 'moderation' };
   if (path === '/growth') return { page: 'growth' };
+  if (path === '/points') return { page: 'points' };
   if (path === '/members') return { page: 'members' };
   const member = /^\/members\/([1-9]\d{0,15})$/.exec(path);
   if (member) return { page: 'member', memberId: Number(member[1]) };
