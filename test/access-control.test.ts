@@ -72,6 +72,8 @@ const BODIES: Record<string, unknown> = {
   'POST /api/coupons': { title: 'analyst coupon', value: { kind: 'percent', basisPoints: 100 } },
   'POST /api/coupons/:id/claims': { memberId: 1 },
   'POST /api/coupons/:id/claims/:claimId/redeem': {},
+  'POST /api/draws': { groupId: 1, total: 10, shares: 2 },
+  'POST /api/draws/:id/cancel': {},
   'PUT /api/points/groups/:id/settings': { enabled: true },
   'POST /api/points/members/:id/adjust': { points: 1, reason: 'analyst' },
   'POST /api/poster-templates': { name: 'analyst poster', design: {} },

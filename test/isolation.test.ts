@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { startChain } from '../src/conversion/chains/chain-store.js';
+import { createDraw } from '../src/activation/draws/draw-store.js';
 import { claimCoupon, createCoupon } from '../src/conversion/coupons/coupon-store.js';
 import { createLink } from '../src/conversion/links/link-store.js';
 import { createCampaign } from '../src/growth/campaigns/campaign-store.js';
@@ -49,6 +50,8 @@ interface ZetaIds {
   webhookId: number;
   /** A chain sign-up in zeta's room. */
   chainId: number;
+  /** A lucky draw in zeta's room. */
+  drawId: number;
   /** Zeta's coupon, and a member's claim of it. */
   couponId: number;
   couponClaimId: number;
@@ -236,6 +239,10 @@ const CASES: Record<string, Case> = {
   'GET /api/chains/:id': { probes: (z) => [get(`/api/chains/${z.chainId}`, 404)] },
   'POST /api/chains/:id/close': { probes: (z) => [post(`/api/chains/${z.chainId}/close`, {}, 404)] },
   'GET /api/chains/:id/export.csv': { probes: (z) => [get(`/api/chains/${z.chainId}/export.csv`, 404)] },
+  'GET /api/draws': { probes: (z) => [get('/api/draws', 200), get(`/api/draws?workspace=${z.slug}`, 404)] },
+  'POST /api/draws': { probes: (z) => [post('/api/draws', { groupId: z.room, total: 10, shares: 2 }, 404)] },
+  'GET /api/draws/:id': { probes: (z) => [get(`/api/draws/${z.drawId}`, 404)] },
+  'POST /api/draws/:id/cancel': { probes: (z) => [post(`/api/draws/${z.drawId}/cancel`, {}, 404)] },
   'GET /api/coupons': { probes: (z) => [get('/api/coupons', 200), get(`/api/coupons?workspace=${z.slug}`, 404)] },
   'POST /api/coupons': { probes: (z) => [post('/api/coupons', { workspace: z.slug, title: 'intruder', value: { kind: 'percent', basisPoints: 100 } }, 404)] },
   'GET /api/coupons/:id': { probes: (z) => [get(`/api/coupons/${z.couponId}`, 404)] },
@@ -317,6 +324,7 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
         )
       ).id,
       chainId: (await startChain(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, title: 'Zeta secret words buy' }, T0)).id,
+      drawId: (await createDraw(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, currency: null, total: 10, shares: 2, title: 'Zeta secret words draw' }, T0)).id,
       ...(await zetaCoupon(w.db, w.zeta.id)),
       linkId: (await createLink(w.db, { workspaceId: w.zeta.id, campaign: 'Zeta secret words sale', channel: 'poster', targetUrl: 'https://zeta.example/zeta-ws' }, T0)).id,
       posterTemplateId: (await createPosterTemplate(w.db, { workspaceId: w.zeta.id, name: 'zeta secret words poster', design: DEFAULT_POSTER_DESIGN, createdBy: null }, T0)).id,

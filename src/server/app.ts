@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { automationRoutes } from './routes/automation-routes.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { couponRoutes } from './routes/coupon-routes.js';
+import { drawRoutes } from './routes/draw-routes.js';
 import { pointsRoutes } from './routes/points-routes.js';
 import { linkPublicRoutes, linkRoutes } from './routes/link-routes.js';
 import { campaignRoutes } from './routes/campaign-routes.js';
@@ -110,6 +111,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', outboxRoutes(deps, authorize));
   api.route('/', chainRoutes(deps, authorize));
   api.route('/', couponRoutes(deps, authorize));
+  api.route('/', drawRoutes(deps, authorize));
   api.route('/', pointsRoutes(deps, authorize));
   api.route('/', linkRoutes(deps, authorize));
   api.route('/', campaignRoutes(deps, authorize));

@@ -4,6 +4,7 @@ import { authRouteDocs } from '../routes/auth-routes.js';
 import { automationRouteDocs } from '../routes/automation-routes.js';
 import { chainRouteDocs } from '../routes/chain-routes.js';
 import { couponRouteDocs } from '../routes/coupon-routes.js';
+import { drawRouteDocs } from '../routes/draw-routes.js';
 import { pointsRouteDocs } from '../routes/points-routes.js';
 import { linkRouteDocs } from '../routes/link-routes.js';
 import { campaignRouteDocs } from '../routes/campaign-routes.js';
@@ -56,6 +57,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   sandboxRouteDocs,
   chainRouteDocs,
   couponRouteDocs,
+  drawRouteDocs,
   pointsRouteDocs,
   linkRouteDocs,
   campaignRouteDocs,
