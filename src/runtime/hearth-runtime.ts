@@ -35,6 +35,8 @@ import { applyCampaignEvent } from '../growth/campaigns/campaign-rule.js';
 import { registerCampaignSweep } from '../growth/campaigns/campaign-sweep.js';
 import { DrawRule } from '../activation/draws/draw-rule.js';
 import { registerDrawSweep } from '../activation/draws/draw-sweep.js';
+import { VoteRule } from '../activation/votes/vote-rule.js';
+import { registerVoteSweep } from '../activation/votes/vote-sweep.js';
 
 export interface RuntimeOptions {
   /** Epoch ms. The sandbox CLI passes the sandbox's own clock. */
@@ -83,6 +85,8 @@ export class HearthRuntime implements ConnectionHost {
   readonly enforcementRule: EnforcementRule;
   /** Lucky draws: grabs claim shares (src/activation/draws); `invalidate()` after a draw with its own grab words is created. */
   readonly drawRule = new DrawRule();
+  /** Votes with the initiator's veto (src/activation/votes); `invalidate()` after a vote is started or closed outside ingest. */
+  readonly voteRule = new VoteRule();
   readonly dispatcher: Dispatcher;
   /** The persisted scheduler (time-based work: the silence watchdog…), run on this runtime's clock. */
   readonly scheduler: Scheduler;
@@ -122,6 +126,8 @@ export class HearthRuntime implements ConnectionHost {
     // Fission campaigns: friends joining through a member's code counted, the member told (src/growth/campaigns).
     this.ingestor.addStatefulRule(applyCampaignEvent);
     this.ingestor.addStatefulRule(this.drawRule.onEvent);
+    // Votes: ballots by number or option text, an initiator's /vote and /veto (src/activation/votes).
+    this.ingestor.addStatefulRule(this.voteRule.onEvent);
     // Anti-spam: a message judged spam is deleted, warned about and queued for review (src/antispam).
     this.ingestor.addStatefulRule(this.spamRule.onEvent);
     // Enforcement: violations take the ladder's step, ban everywhere included (src/enforcement).
@@ -147,6 +153,7 @@ export class HearthRuntime implements ConnectionHost {
     registerSilenceWatchdog(this.scheduler);
     registerChainSweep(this.scheduler);
     registerDrawSweep(this.scheduler, () => this.#loop?.wake());
+    registerVoteSweep(this.scheduler, () => this.#loop?.wake());
     registerBroadcastJob(this.scheduler, () => this.#loop?.wake());
     registerCommendationJob(this.scheduler, () => this.#loop?.wake());
     registerCampaignSweep(this.scheduler, () => this.#loop?.wake());

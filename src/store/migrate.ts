@@ -25,6 +25,7 @@ import { couponsMigration } from './migrations/0023-coupons.js';
 import { oneOpenStayMigration } from './migrations/0030-one-open-stay.js';
 import { campaignsMigration } from './migrations/0027-campaigns.js';
 import { drawsMigration } from './migrations/0029-draws.js';
+import { votesMigration } from './migrations/0031-votes.js';
 import { trackedLinksMigration } from './migrations/0024-tracked-links.js';
 import { pointsMigration } from './migrations/0025-points.js';
 import { posterTemplatesMigration } from './migrations/0026-poster-templates.js';
@@ -60,6 +61,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0030-one-open-stay': oneOpenStayMigration(dialect),
     '0027-campaigns': campaignsMigration(dialect),
     '0029-draws': drawsMigration(dialect),
+    '0031-votes': votesMigration(dialect),
     '0024-tracked-links': trackedLinksMigration(dialect),
     '0025-points': pointsMigration(dialect),
     '0026-poster-templates': posterTemplatesMigration(dialect),

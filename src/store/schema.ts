@@ -53,6 +53,8 @@ export interface Database {
   draw: DrawTable;
   draw_envelope: DrawEnvelopeTable;
   draw_share: DrawShareTable;
+  vote: VoteTable;
+  vote_ballot: VoteBallotTable;
   campaign: CampaignTable;
   poster_template: PosterTemplateTable;
   campaign_code: CampaignCodeTable;
@@ -989,4 +991,43 @@ export interface PosterTemplateTable {
   created_by: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** A vote in a group (migration 0031, src/activation/votes): `options` is a JSON array of 2–10 texts; bigint columns come back as strings on PostgreSQL. */
+export interface VoteTable {
+  id: Generated<number>;
+  workspace_id: number;
+  group_id: number;
+  question: string;
+  options: string;
+  /** 1: the voters are never shown, only the counts. */
+  anonymous: Generated<number>;
+  language: string;
+  deadline_at: number | string;
+  /** Who started it: an operator's label, `cli`, or the initiator member's name. */
+  created_by: string;
+  created_by_member_id: number | null;
+  created_at: number | string;
+  /** Set once, when the results post is planned (deadline, by hand, or a veto of an open vote). */
+  closed_at: number | string | null;
+  close_reason: string | null;
+  /** Tally posts planned so far, the last one's time, and when a gathered repost is due. */
+  posts: Generated<number>;
+  last_post_at: number | string | null;
+  tally_due_at: number | string | null;
+  vetoed_at: number | string | null;
+  vetoed_by: string | null;
+  vetoed_by_member_id: number | null;
+  veto_reason: string | null;
+}
+
+/** One member's ballot in a vote (unique per vote and member); a later vote before the deadline changes `option_index`. */
+export interface VoteBallotTable {
+  id: Generated<number>;
+  vote_id: number;
+  member_id: number;
+  option_index: number;
+  changes: Generated<number>;
+  cast_at: number | string;
+  updated_at: number | string;
 }
