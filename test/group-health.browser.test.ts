@@ -81,4 +81,36 @@ describe.runIf(hasChromium)("a group's health on its page, in Chromium, on the d
       await phone.close();
     }
   });
+
+  it('draws the retention heat map and shows the cleanup list as the API gives them, with a confirm step before acting, on a phone', async () => {
+    const id = Number(/\/groups\/(\d+)/.exec(page.url())![1]);
+    const cohorts = (await (await page.request.get(`${server.url}/api/groups/${id}/cohorts?weeks=12&by=week`)).json()) as { cohorts: unknown[] };
+    const cleanup = (await (await page.request.get(`${server.url}/api/groups/${id}/cleanup?limit=100`)).json()) as { counts: Record<string, number>; entries: { displayName: string }[] };
+    expect(cohorts.cohorts.length).toBeGreaterThan(0);
+    const phone = await browser.newPage({ viewport: { width: 360, height: 800 }, locale: 'en-US', storageState: await page.context().storageState() });
+    try {
+      await phone.goto(page.url());
+      await expect.poll(() => phone.getByTestId('cohorts-heatmap').locator('canvas').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      expect(await phone.getByTestId('cohorts-heatmap').getAttribute('aria-label')).toContain(`${cohorts.cohorts.length} join weeks`);
+      await phone.getByTestId('cleanup-count-silent').waitFor();
+      for (const [reason, count] of Object.entries(cleanup.counts)) expect(await phone.getByTestId(`cleanup-count-${reason}`).innerText()).toContain(String(count));
+      expect(await phone.getByTestId('cleanup-pick').count()).toBe(cleanup.entries.length);
+      if (cleanup.entries.length > 0) {
+        // nothing happens on a click alone: the confirm step names whom it concerns, and Cancel leaves the list as it was
+        await phone.getByTestId('cleanup-pick').first().check();
+        await phone.getByTestId('cleanup-remove').click();
+        expect(await phone.getByTestId('cleanup-confirm').innerText()).toContain(cleanup.entries[0]!.displayName);
+        await phone.getByRole('button', { name: 'Cancel' }).click();
+        expect(await phone.getByTestId('cleanup-pick').count()).toBe(cleanup.entries.length);
+      }
+      const beyond = await phone.evaluate(() =>
+        [...document.querySelectorAll('section.cohorts, section.cohorts *, section.cleanup, section.cleanup *')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .map((e) => e.className),
+      );
+      expect(beyond).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
 });

@@ -12,6 +12,7 @@ import { seedDemoAttention } from './demo-attention.js';
 import { seedDemoBroadcast } from './demo-broadcast.js';
 import { seedDemoGroupSets } from './demo-group-sets.js';
 import { seedDemoMemberLinks } from './demo-member-links.js';
+import { seedDemoRetention } from './demo-retention.js';
 import { seedDemoRoles } from './demo-roles.js';
 import { seedDemoPoints } from '../activation/points/demo-points.js';
 import type { HearthRuntime } from './hearth-runtime.js';
@@ -90,6 +91,7 @@ export class DemoWorkspace {
     await seedDemoMemberLinks(runtime, workspace.id, options.now);
     await seedDemoBroadcast(runtime, workspace.id, options.now);
     await seedDemoRoles(runtime, workspace.id, options.now);
+    await seedDemoRetention(runtime, workspace.id, options.now);
     await seedDemoPoints(runtime, workspace.id, options.now);
     await demo.#save(options.now);
     return demo;

@@ -4,6 +4,8 @@ import { ActivityChart } from '../charts/activity-chart.js';
 import { GroupProfileCard } from '../components/group-profile-card.js';
 import { GroupHealthCard } from '../health/group-health-card.js';
 import { GroupLayersCard } from '../health/group-layers-card.js';
+import { GroupCleanupCard } from '../health/group-cleanup-card.js';
+import { GroupCohortsCard } from '../health/group-cohorts-card.js';
 import { GroupChainsCard } from '../chains/group-chains-card.js';
 import { GroupStaffingCard } from '../groups/group-staffing-card.js';
 import { PlatformBadge } from '../components/platform-badge.js';
@@ -86,6 +88,8 @@ export function GroupPage({ groupId }: { groupId: number }) {
               </section>
               <GroupHealthCard groupId={data.group.id} />
               <GroupLayersCard groupId={data.group.id} />
+              <GroupCohortsCard groupId={data.group.id} />
+              <GroupCleanupCard groupId={data.group.id} />
               <GroupChainsCard groupId={data.group.id} />
             </div>
             <aside className="group-layout__side">
