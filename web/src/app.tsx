@@ -9,6 +9,7 @@ import { AutomationsPage } from './pages/automations-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { GrowthPage } from './pages/growth-page.js';
 import { PointsPage } from './points/points-page.js';
+import { DrawsPage } from './draws/draws-page.js';
 import { ModerationPage } from './pages/moderation-page.js';
 import { OutboxPage } from './pages/outbox-page.js';
 import { AlertsPage } from './pages/alerts-page.js';
@@ -161,6 +162,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
     route.page === 'import' ||
     route.page === 'growth' ||
     route.page === 'points' ||
+    route.page === 'draws' ||
     route.page === 'moderation' ||
     route.page === 'members'
       ? route.page
@@ -191,6 +193,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             <span className="nav__sep" aria-hidden="true" />
             {navLink('/broadcasts', 'broadcasts', t('nav.broadcasts'))}
             {navLink('/points', 'points', t('nav.points'))}
+            {navLink('/draws', 'draws', t('nav.draws'))}
             {navLink('/automations', 'automations', t('nav.automations'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
             <span className="nav__sep" aria-hidden="true" />
@@ -298,6 +301,7 @@ function Page({
     case 'import':
     case 'growth':
     case 'points':
+    case 'draws':
     case 'moderation':
     case 'members':
     case 'member':
@@ -339,6 +343,10 @@ function Page({
     return <BroadcastsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
   }
   if (route.page === 'growth') return <GrowthPage key={workspace.slug} workspace={workspace} />;
+  if (route.page === 'draws') {
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return <DrawsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
+  }
   if (route.page === 'points') {
     const access = session.workspaces.find((w) => w.id === workspace.id);
     return <PointsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} canConfigure={access?.permissions.includes('configure') ?? false} />;

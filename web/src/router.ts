@@ -26,6 +26,7 @@ export type Route =
   | { page: 'moderation' }
   | { page: 'growth' }
   | { page: 'points' }
+  | { page: 'draws' }
   | { page: 'members' }
   | { page: 'member'; memberId: number }
   | { page: 'not-found'; path: string };
@@ -68,6 +69,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/moderation') return { page: 'moderation' };
   if (path === '/growth') return { page: 'growth' };
   if (path === '/points') return { page: 'points' };
+  if (path === '/draws') return { page: 'draws' };
   if (path === '/members') return { page: 'members' };
   const member = /^\/members\/([1-9]\d{0,15})$/.exec(path);
   if (member) return { page: 'member', memberId: Number(member[1]) };
