@@ -44,4 +44,37 @@ describe.runIf(hasChromium)('the Codes page in Chromium, on a phone', { timeout:
     expect([200, 302]).toContain(landed.status);
     expect((await fetch(`${server.url}/j/NOSUCHCODE`)).status).toBe(404);
   });
+
+  it("shows the demo's conversions at 360 px in English: first and last touch side by side, links with their clicks, a link made from the form, a refused target, and the webhook secret made once", async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 780 }, locale: 'en-US' });
+    await signInDemo(page, hearth);
+    await page.goto(`${server.url}/conversions`);
+    const rows = page.getByTestId('conversions-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThanOrEqual(3);
+    expect(await page.getByTestId('conversions-table').textContent()).toContain('Spring baking class');
+    expect(await page.getByTestId('conversions-table').textContent()).toMatch(/CN¥|¥/);
+    await page.getByTestId('conversions-chart').locator('canvas').waitFor();
+    await page.getByTestId('conversions-by').selectOption('channel');
+    await page.locator('[data-testid="conversions-row"][data-key="poster"]').waitFor();
+    expect(await page.getByTestId('link-row').count()).toBeGreaterThan(5);
+
+    await page.getByTestId('link-campaign').fill('Autumn menu');
+    await page.getByTestId('link-target').fill('javascript:alert(1)');
+    await page.getByTestId('link-create').click();
+    expect(await page.getByTestId('link-error').textContent()).toContain('http or https');
+    await page.getByTestId('link-target').fill('https://shop.example.com/autumn');
+    await page.getByTestId('link-create').click();
+    const made = page.locator('[data-testid="link-row"]', { hasText: 'Autumn menu' });
+    await made.waitFor();
+    const code = await made.getAttribute('data-code');
+    const click = await fetch(`${server.url}/l/${code}`, { redirect: 'manual' });
+    expect([click.status, click.headers.get('location')]).toEqual([302, 'https://shop.example.com/autumn']);
+
+    page.on('dialog', (d) => void d.accept());
+    await page.getByTestId('conversion-rotate').click();
+    expect(await page.getByTestId('conversion-secret-value').textContent()).toMatch(/cvsec_/);
+    // Nothing runs off a 360 px screen sideways (tables scroll inside their cards).
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
 });

@@ -8,6 +8,7 @@ import { AuditPage } from './pages/audit-page.js';
 import { AutomationsPage } from './pages/automations-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { GrowthPage } from './pages/growth-page.js';
+import { ConversionsPage } from './conversions/conversions-page.js';
 import { PointsPage } from './points/points-page.js';
 import { DrawsPage } from './draws/draws-page.js';
 import { ModerationPage } from './pages/moderation-page.js';
@@ -161,6 +162,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
     route.page === 'tokens' ||
     route.page === 'import' ||
     route.page === 'growth' ||
+    route.page === 'conversions' ||
     route.page === 'points' ||
     route.page === 'draws' ||
     route.page === 'moderation' ||
@@ -196,6 +198,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/draws', 'draws', t('nav.draws'))}
             {navLink('/automations', 'automations', t('nav.automations'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
+            {navLink('/conversions', 'conversions', t('nav.conversions'))}
             <span className="nav__sep" aria-hidden="true" />
             {navLink('/outbox', 'outbox', t('nav.outbox'))}
             {navLink('/sandbox', 'sandbox', t('nav.sandbox'))}
@@ -216,7 +219,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                   value={workspace?.slug ?? ''}
                   onChange={(e) =>
                     navigate(
-                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'broadcasts' || section === 'webhooks' || section === 'connections' || section === 'team' || section === 'tokens' || section === 'import' || section === 'growth' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
+                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'broadcasts' || section === 'webhooks' || section === 'connections' || section === 'team' || section === 'tokens' || section === 'import' || section === 'growth' || section === 'conversions' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
                     )
                   }
                   data-testid="workspace-switch"
@@ -300,6 +303,7 @@ function Page({
     case 'invite':
     case 'import':
     case 'growth':
+    case 'conversions':
     case 'points':
     case 'draws':
     case 'moderation':
@@ -343,6 +347,12 @@ function Page({
     return <BroadcastsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
   }
   if (route.page === 'growth') return <GrowthPage key={workspace.slug} workspace={workspace} />;
+  if (route.page === 'conversions') {
+    const permissions = session.workspaces.find((w) => w.id === workspace.id)?.permissions ?? [];
+    return (
+      <ConversionsPage key={workspace.slug} workspace={workspace} canAct={permissions.includes('act')} canConfigure={permissions.includes('configure')} canManage={permissions.includes('manage')} />
+    );
+  }
   if (route.page === 'draws') {
     const access = session.workspaces.find((w) => w.id === workspace.id);
     return <DrawsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;

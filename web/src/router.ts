@@ -25,6 +25,7 @@ export type Route =
   | { page: 'import' }
   | { page: 'moderation' }
   | { page: 'growth' }
+  | { page: 'conversions' }
   | { page: 'points' }
   | { page: 'draws' }
   | { page: 'members' }
@@ -68,6 +69,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/import') return { page: 'import' };
   if (path === '/moderation') return { page: 'moderation' };
   if (path === '/growth') return { page: 'growth' };
+  if (path === '/conversions') return { page: 'conversions' };
   if (path === '/points') return { page: 'points' };
   if (path === '/draws') return { page: 'draws' };
   if (path === '/members') return { page: 'members' };
