@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCoupon } from '../src/conversion/coupons/coupon-store.js';
 import { countReferrals, inviteTree, judgeReferral, nextChangeAt, progressText, tierChanges, type CountingRules, type ReferralFacts } from '../src/growth/campaigns/campaign-rules.js';
-import { campaignProgress, campaignTree, completedMembers, createCampaign, personalCode, rewardsOf } from '../src/growth/campaigns/campaign-store.js';
+import { campaignProgress, campaignTree, completedMembers, createCampaign, listCampaigns, personalCode, rewardsOf } from '../src/growth/campaigns/campaign-store.js';
+import { seedDemoCampaign } from '../src/growth/campaigns/demo-campaign.js';
+import { seedDemoGrowth } from '../src/growth/demo-growth.js';
 import { InvalidCampaignError } from '../src/growth/campaigns/campaign-rules.js';
 import { backends } from './helpers/backends.js';
 import { sandboxFixture } from './helpers/sandbox-fixture.js';
@@ -152,5 +154,35 @@ describe.each(backends)('fission campaign in the sandbox on $name', (backend) =>
       ['cy', 'left_early'],
       ['ed', 'counted'],
     ]);
+  });
+});
+
+describe("the demo's campaign", () => {
+  it('is running with a tree four levels deep, read back by the sweep from memberships and the event log: early leavers and the silent not counted, one friend still waiting to speak, rewards granted by tier', async () => {
+    const made = backends[0]!.create();
+    const f = await sandboxFixture(made.target, T0);
+    try {
+      await seedDemoGrowth(f.runtime, f.workspace.id, T0);
+      await seedDemoCampaign(f.runtime, f.workspace.id, T0);
+      const db = f.runtime.store.db;
+      const [campaign] = await listCampaigns(db, f.workspace.id, T0);
+      expect([campaign!.running, campaign!.participants, campaign!.friends]).toEqual([true, 8, 21]);
+      const progress = await campaignProgress(db, campaign!, T0);
+      expect(progress.slice(0, 3).map((p) => [p.name, p.counted, p.friends, p.completed, p.statuses])).toEqual([
+        ['周小满 Zhou', 5, 7, true, { counted: 5, left_early: 1, silent: 1 }],
+        ['林夏 Lin', 3, 4, true, { counted: 3, pending: 1 }],
+        ['Mia Wu', 3, 3, true, { counted: 3 }],
+      ]);
+      expect((await campaignTree(db, campaign!, T0)).depth).toBe(3);
+      const rewards = await rewardsOf(db, campaign!.id);
+      expect(rewards.filter((r) => r.memberName === '周小满 Zhou').map((r) => [r.label, r.code !== null])).toEqual([
+        ['手账贴纸包 · Sticker pack', false],
+        ['VIP 会员群 · VIP group', true],
+      ]);
+      expect(await db.selectFrom('outbox').select('id').where('action', 'like', '%"rule":"campaign"%').execute()).toEqual([]);
+    } finally {
+      await f.runtime.close();
+      await made.cleanup();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { seedDemoModeration } from '../antispam/demo-moderation.js';
 import { seedDemoChain } from '../conversion/chains/demo-chain.js';
 import { seedDemoLinks } from '../conversion/links/demo-links.js';
 import { seedDemoGrowth } from '../growth/demo-growth.js';
+import { seedDemoCampaign } from '../growth/campaigns/demo-campaign.js';
 import { seedDemoPosters } from '../growth/posters/demo-posters.js';
 import { seedDemoWebhooks } from '../webhooks/demo-webhooks.js';
 import { addAutomation } from '../automations/automation-store.js';
@@ -85,6 +86,7 @@ export class DemoWorkspace {
     await seedDemoChain(runtime, workspace.id, options.now);
     await seedDemoActivation(runtime, workspace.id, options.now);
     await seedDemoGrowth(runtime, workspace.id, options.now);
+    await seedDemoCampaign(runtime, workspace.id, options.now);
     await seedDemoLinks(runtime, workspace.id, options.now);
     await seedDemoPosters(runtime, workspace.id, options.now);
     await seedDemoWebhooks(runtime, workspace.id, options.now);

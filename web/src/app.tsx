@@ -8,6 +8,7 @@ import { AuditPage } from './pages/audit-page.js';
 import { AutomationsPage } from './pages/automations-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { GrowthPage } from './pages/growth-page.js';
+import { CampaignsPage } from './pages/campaigns-page.js';
 import { ConversionsPage } from './conversions/conversions-page.js';
 import { PointsPage } from './points/points-page.js';
 import { DrawsPage } from './draws/draws-page.js';
@@ -162,6 +163,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
     route.page === 'tokens' ||
     route.page === 'import' ||
     route.page === 'growth' ||
+    route.page === 'campaigns' ||
     route.page === 'conversions' ||
     route.page === 'points' ||
     route.page === 'draws' ||
@@ -198,6 +200,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/draws', 'draws', t('nav.draws'))}
             {navLink('/automations', 'automations', t('nav.automations'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
+            {navLink('/campaigns', 'campaigns', t('nav.campaigns'))}
             {navLink('/conversions', 'conversions', t('nav.conversions'))}
             <span className="nav__sep" aria-hidden="true" />
             {navLink('/outbox', 'outbox', t('nav.outbox'))}
@@ -219,7 +222,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                   value={workspace?.slug ?? ''}
                   onChange={(e) =>
                     navigate(
-                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'broadcasts' || section === 'webhooks' || section === 'connections' || section === 'team' || section === 'tokens' || section === 'import' || section === 'growth' || section === 'conversions' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
+                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'broadcasts' || section === 'webhooks' || section === 'connections' || section === 'team' || section === 'tokens' || section === 'import' || section === 'growth' || section === 'campaigns' || section === 'conversions' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
                     )
                   }
                   data-testid="workspace-switch"
@@ -303,6 +306,7 @@ function Page({
     case 'invite':
     case 'import':
     case 'growth':
+    case 'campaigns':
     case 'conversions':
     case 'points':
     case 'draws':
@@ -347,6 +351,10 @@ function Page({
     return <BroadcastsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
   }
   if (route.page === 'growth') return <GrowthPage key={workspace.slug} workspace={workspace} />;
+  if (route.page === 'campaigns') {
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return <CampaignsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
+  }
   if (route.page === 'conversions') {
     const permissions = session.workspaces.find((w) => w.id === workspace.id)?.permissions ?? [];
     return (

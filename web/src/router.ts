@@ -25,6 +25,7 @@ export type Route =
   | { page: 'import' }
   | { page: 'moderation' }
   | { page: 'growth' }
+  | { page: 'campaigns' }
   | { page: 'conversions' }
   | { page: 'points' }
   | { page: 'draws' }
@@ -69,6 +70,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/import') return { page: 'import' };
   if (path === '/moderation') return { page: 'moderation' };
   if (path === '/growth') return { page: 'growth' };
+  if (path === '/campaigns') return { page: 'campaigns' };
   if (path === '/conversions') return { page: 'conversions' };
   if (path === '/points') return { page: 'points' };
   if (path === '/draws') return { page: 'draws' };

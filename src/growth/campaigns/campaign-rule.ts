@@ -121,7 +121,7 @@ async function rejudge(trx: Trx, rows: readonly { campaign_id: number; inviter_m
  * compare-and-set (so two workers tell it once), tiers granted or clawed back, and
  * the member told in their code's group, mentioned. Returns the outbox rows written.
  */
-export async function reevaluateInviter(trx: Trx, campaign: Campaign, inviterId: number, now: number, key: string): Promise<number> {
+export async function reevaluateInviter(trx: Trx, campaign: Campaign, inviterId: number, now: number, key: string, options: { tell?: boolean } = {}): Promise<number> {
   const counted = await countFor(trx, campaign, inviterId, now);
   const stored = await trx.selectFrom('campaign_progress').select('counted').where('campaign_id', '=', campaign.id).where('member_id', '=', inviterId).executeTakeFirst();
   const before = stored ? Number(stored.counted) : 0;
@@ -150,7 +150,7 @@ export async function reevaluateInviter(trx: Trx, campaign: Campaign, inviterId:
   const clawedBack: string[] = [];
   for (const i of changes.grant) if (await grantTier(trx, campaign, inviterId, i, campaign.tiers[i]!, inviter.display_name, now)) granted.push(campaign.tiers[i]!.label);
   for (const i of changes.clawBack) if (await clawBackTier(trx, campaign, inviterId, i, now)) clawedBack.push(campaign.tiers[i]!.label);
-  if (counted === before && granted.length === 0 && clawedBack.length === 0) return 0;
+  if ((counted === before && granted.length === 0 && clawedBack.length === 0) || options.tell === false) return 0;
   const where = await trx.selectFrom('campaign_code').select('group_id').where('campaign_id', '=', campaign.id).where('member_id', '=', inviterId).executeTakeFirst();
   const group = where ? await trx.selectFrom('chat_group').select(['id', 'platform', 'workspace_id']).where('id', '=', where.group_id).executeTakeFirst() : undefined;
   if (!group) return 0;
@@ -183,7 +183,7 @@ export async function reevaluateInviter(trx: Trx, campaign: Campaign, inviterId:
  * count without any event. Each inviter in their own transaction. Returns the outbox
  * rows written.
  */
-export async function sweepCampaigns(db: Kysely<Database>, workspaceId: number, now: number): Promise<number> {
+export async function sweepCampaigns(db: Kysely<Database>, workspaceId: number, now: number, options: { tell?: boolean } = {}): Promise<number> {
   const rows = await db.selectFrom('campaign').selectAll().where('workspace_id', '=', workspaceId).where('starts_at', '<=', now).execute();
   let written = 0;
   for (const row of rows) {
@@ -191,12 +191,54 @@ export async function sweepCampaigns(db: Kysely<Database>, workspaceId: number, 
     if (campaign.endsAt !== null && now > campaign.endsAt + (settleHours(campaign) + 1) * 3600_000) continue;
     // Only friends who joined within the longest window (and an hour) can still change by time alone.
     const since = now - (settleHours(campaign) + 1) * 3600_000;
-    const recent = (await referralsOf(db, campaign.id)).filter((r) => r.joinedAt >= since);
+    const found = await backfillReferrals(db, campaign);
+    const recent = (await referralsOf(db, campaign.id)).filter((r) => r.joinedAt >= since || found.has(r.inviteeId));
     await refreshFacts(db, campaign, recent);
     const inviters = new Set(recent.map((r) => r.inviterId));
-    for (const inviterId of inviters) written += await db.transaction().execute((trx) => reevaluateInviter(trx, campaign, inviterId, now, `campaign-sweep:${now}`));
+    for (const inviterId of inviters) written += await db.transaction().execute((trx) => reevaluateInviter(trx, campaign, inviterId, now, `campaign-sweep:${now}`, options));
   }
   return written;
+}
+
+/**
+ * Friends ingest did not see join (a history import, a batch delivered without
+ * automations): the memberships that name one of the campaign's codes and have no
+ * referral yet. A friend who had an earlier stay in the group is marked returning.
+ * Returns the friends recorded.
+ */
+async function backfillReferrals(db: Kysely<Database>, campaign: Campaign): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('membership as ms')
+    .innerJoin('campaign_code as c', 'c.code', 'ms.code')
+    .select(['ms.member_id', 'ms.group_id', 'ms.joined_at', 'ms.left_at', 'ms.code', 'c.member_id as inviter_id'])
+    .where('c.campaign_id', '=', campaign.id)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('campaign_referral as r').select('r.id').where('r.campaign_id', '=', campaign.id).whereRef('r.invitee_member_id', '=', 'ms.member_id'))),
+    )
+    .orderBy('ms.joined_at')
+    .execute();
+  const found = new Set<number>();
+  for (const r of rows) {
+    const earlier = await db.selectFrom('membership').select('id').where('group_id', '=', r.group_id).where('member_id', '=', r.member_id).where('joined_at', '<', r.joined_at).executeTakeFirst();
+    const inserted = await db
+      .insertInto('campaign_referral')
+      .values({
+        campaign_id: campaign.id,
+        workspace_id: campaign.workspaceId,
+        group_id: r.group_id,
+        inviter_member_id: r.inviter_id,
+        invitee_member_id: r.member_id,
+        code: r.code ?? '',
+        joined_at: Number(r.joined_at),
+        left_at: r.left_at === null ? null : Number(r.left_at),
+        spoke_at: null,
+        was_member: earlier ? 1 : 0,
+      })
+      .onConflict((oc) => oc.columns(['campaign_id', 'invitee_member_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) found.add(Number(r.member_id));
+  }
+  return found;
 }
 
 /** Leaves and first words ingest missed (a history import, a batch without automations), from memberships and the event log. */

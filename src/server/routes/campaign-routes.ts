@@ -7,7 +7,7 @@ import { actorOf, groupFilter, type WorkspaceAccess } from '../../auth/principal
 import type { Permission } from '../../auth/roles.js';
 import { resolveGroupSelector } from '../../groups/group-selector.js';
 import { InvalidGrowthCodeError } from '../../growth/code-store.js';
-import { campaignInputSchema, InvalidCampaignError } from '../../growth/campaigns/campaign-rules.js';
+import { campaignInputSchema, InvalidCampaignError, isRunning } from '../../growth/campaigns/campaign-rules.js';
 import {
   CampaignNotFoundError,
   campaignProgress,
@@ -110,7 +110,7 @@ export function campaignRoutes(deps: ServerDeps, authorize: Authorize) {
   app.get('/campaigns/:id', authorize('read'), async (c) => {
     const { campaign } = await campaignOf(c, 'read');
     const now = deps.clock();
-    return c.json({ ...campaign, progress: await campaignProgress(db, campaign, now), rewards: await rewardsOf(db, campaign.id) });
+    return c.json({ ...campaign, running: isRunning(campaign, now), progress: await campaignProgress(db, campaign, now), rewards: await rewardsOf(db, campaign.id) });
   });
 
   app.get('/campaigns/:id/tree', authorize('read'), async (c) => {
