@@ -61,4 +61,31 @@ describe.runIf(hasChromium)("a group's chain sign-ups on its page, in Chromium, 
       await phone.close();
     }
   });
+
+  it('shows the Points page on a phone: the demo’s leaderboard as a chart and a table, a member’s ledger, in Chinese and English', async () => {
+    const phone = await browser.newPage({ viewport: { width: 360, height: 780 }, locale: 'en-US', storageState: await page.context().storageState() });
+    try {
+      phone.on('pageerror', (e) => pageErrors.push(e.message));
+      await phone.goto(`${server.url}/points`);
+      const board = phone.getByTestId('points-leaderboard');
+      await board.getByTestId('points-row').first().waitFor();
+      expect(await board.getByTestId('points-row').count()).toBeGreaterThanOrEqual(5);
+      await phone.getByTestId('points-leaderboard-chart').locator('canvas').waitFor();
+      await board.getByTestId('points-row').first().getByRole('button').click();
+      const member = phone.getByTestId('points-member');
+      await member.getByTestId('points-ledger').locator('tbody tr').first().waitFor();
+      expect(await member.getByTestId('points-ledger').innerText()).toContain('Check-in');
+      await phone.getByTestId('lang-switch').selectOption('zh-CN');
+      await expect.poll(() => board.innerText()).toContain('积分榜');
+      const beyond = await phone.evaluate(() =>
+        [...document.querySelectorAll('.points__grid, .points__grid > *, .points__form, .points__adjust, [data-testid="points-member"]')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .map((e) => e.className),
+      );
+      expect(beyond).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
 });
