@@ -128,5 +128,10 @@ describe.each(backends)('tracked links and signed conversions through the API on
     const fromZeta = JSON.stringify({ id: 'zeta-1', amountMinor: 1, currency: 'CNY' });
     expect((await hook(fromZeta, signConversionBody(zetaSecret, fromZeta, w.clock.t))).status).toBe(401);
     expect(await count()).toBe(4);
+
+    // Linked as one person with another member, ann's clicks and purchases follow.
+    const cy = (await w.db.selectFrom('member').select('id').where('workspace_id', '=', w.acme.id).where('display_name', '=', 'cy').executeTakeFirstOrThrow()).id;
+    expect((await owner.post('/api/members/links', { keep: cy, merge: ann })).status).toBe(200);
+    expect((await report('member')).rows.map((r) => [r.key, r.clicks, (r.lastTouch as { conversions: number }).conversions])).toEqual([[cy, 2, 4]]);
   });
 });

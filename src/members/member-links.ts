@@ -31,6 +31,10 @@ export async function linkMembers(db: Kysely<Database>, workspaceId: number, kee
     await trx.updateTable('membership').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
     await trx.updateTable('membership').set({ inviter_member_id: keepId }).where('inviter_member_id', '=', mergeId).execute();
     await trx.updateTable('event').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+    // Their tracked links, clicks and conversions follow them (src/conversion/links).
+    await trx.updateTable('tracked_link').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+    await trx.updateTable('link_click').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+    await trx.updateTable('conversion').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
 
     const days = await trx.selectFrom('member_group_day').selectAll().where('member_id', '=', mergeId).execute();
     await trx.deleteFrom('member_group_day').where('member_id', '=', mergeId).execute();
