@@ -12,7 +12,6 @@ import { CampaignsPage } from './pages/campaigns-page.js';
 import { ConversionsPage } from './conversions/conversions-page.js';
 import { PointsPage } from './points/points-page.js';
 import { DrawsPage } from './draws/draws-page.js';
-import { DrawsPage } from './draws/draws-page.js';
 import { ModerationPage } from './pages/moderation-page.js';
 import { OutboxPage } from './pages/outbox-page.js';
 import { AlertsPage } from './pages/alerts-page.js';
@@ -168,7 +167,6 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
     route.page === 'conversions' ||
     route.page === 'points' ||
     route.page === 'draws' ||
-    route.page === 'draws' ||
     route.page === 'moderation' ||
     route.page === 'members'
       ? route.page
@@ -199,7 +197,6 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             <span className="nav__sep" aria-hidden="true" />
             {navLink('/broadcasts', 'broadcasts', t('nav.broadcasts'))}
             {navLink('/points', 'points', t('nav.points'))}
-            {navLink('/draws', 'draws', t('nav.draws'))}
             {navLink('/draws', 'draws', t('nav.draws'))}
             {navLink('/automations', 'automations', t('nav.automations'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
@@ -313,7 +310,6 @@ function Page({
     case 'conversions':
     case 'points':
     case 'draws':
-    case 'draws':
     case 'moderation':
     case 'members':
     case 'member':
@@ -364,10 +360,6 @@ function Page({
     return (
       <ConversionsPage key={workspace.slug} workspace={workspace} canAct={permissions.includes('act')} canConfigure={permissions.includes('configure')} canManage={permissions.includes('manage')} />
     );
-  }
-  if (route.page === 'draws') {
-    const access = session.workspaces.find((w) => w.id === workspace.id);
-    return <DrawsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
   }
   if (route.page === 'draws') {
     const access = session.workspaces.find((w) => w.id === workspace.id);
