@@ -30,8 +30,6 @@ import { trackedLinksMigration } from './migrations/0024-tracked-links.js';
 import { pointsMigration } from './migrations/0025-points.js';
 import { posterTemplatesMigration } from './migrations/0026-poster-templates.js';
 import { cleanupDecisionsMigration } from './migrations/0028-cleanup-decisions.js';
-import { posterTemplatesMigration } from './migrations/0026-poster-templates.js';
-import { cleanupDecisionsMigration } from './migrations/0028-cleanup-decisions.js';
 
 /** Every migration, in order. One set for both backends; a migration may ask which it runs on. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -64,8 +62,6 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0031-votes': votesMigration(dialect),
     '0024-tracked-links': trackedLinksMigration(dialect),
     '0025-points': pointsMigration(dialect),
-    '0026-poster-templates': posterTemplatesMigration(dialect),
-    '0028-cleanup-decisions': cleanupDecisionsMigration(dialect),
     '0026-poster-templates': posterTemplatesMigration(dialect),
     '0028-cleanup-decisions': cleanupDecisionsMigration(dialect),
   };
