@@ -8,6 +8,7 @@ import { AuditPage } from './pages/audit-page.js';
 import { AutomationsPage } from './pages/automations-page.js';
 import { GroupPage } from './pages/group-page.js';
 import { GrowthPage } from './pages/growth-page.js';
+import { PostersPage } from './posters/posters-page.js';
 import { CampaignsPage } from './pages/campaigns-page.js';
 import { ConversionsPage } from './conversions/conversions-page.js';
 import { PointsPage } from './points/points-page.js';
@@ -163,6 +164,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
     route.page === 'tokens' ||
     route.page === 'import' ||
     route.page === 'growth' ||
+    route.page === 'posters' ||
     route.page === 'campaigns' ||
     route.page === 'conversions' ||
     route.page === 'points' ||
@@ -200,6 +202,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
             {navLink('/draws', 'draws', t('nav.draws'))}
             {navLink('/automations', 'automations', t('nav.automations'))}
             {navLink('/growth', 'growth', t('nav.growth'))}
+            {navLink('/posters', 'posters', t('nav.posters'))}
             {navLink('/campaigns', 'campaigns', t('nav.campaigns'))}
             {navLink('/conversions', 'conversions', t('nav.conversions'))}
             <span className="nav__sep" aria-hidden="true" />
@@ -222,7 +225,7 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
                   value={workspace?.slug ?? ''}
                   onChange={(e) =>
                     navigate(
-                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'broadcasts' || section === 'webhooks' || section === 'connections' || section === 'team' || section === 'tokens' || section === 'import' || section === 'growth' || section === 'campaigns' || section === 'conversions' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
+                      `${section === 'audit' || section === 'automations' || section === 'outbox' || section === 'alerts' || section === 'broadcasts' || section === 'webhooks' || section === 'connections' || section === 'team' || section === 'tokens' || section === 'import' || section === 'growth' || section === 'posters' || section === 'campaigns' || section === 'conversions' || section === 'moderation' || section === 'members' ? `/${section}` : '/'}?ws=${encodeURIComponent(e.target.value)}`,
                     )
                   }
                   data-testid="workspace-switch"
@@ -306,6 +309,7 @@ function Page({
     case 'invite':
     case 'import':
     case 'growth':
+    case 'posters':
     case 'campaigns':
     case 'conversions':
     case 'points':
@@ -349,6 +353,10 @@ function Page({
   if (route.page === 'broadcasts') {
     const access = session.workspaces.find((w) => w.id === workspace.id);
     return <BroadcastsPage key={workspace.slug} workspace={workspace} canAct={access?.permissions.includes('act') ?? false} />;
+  }
+  if (route.page === 'posters') {
+    const access = session.workspaces.find((w) => w.id === workspace.id);
+    return <PostersPage key={workspace.slug} workspace={workspace} canConfigure={access?.permissions.includes('configure') ?? false} canAct={access?.permissions.includes('act') ?? false} />;
   }
   if (route.page === 'growth') return <GrowthPage key={workspace.slug} workspace={workspace} />;
   if (route.page === 'campaigns') {

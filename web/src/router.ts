@@ -25,6 +25,7 @@ export type Route =
   | { page: 'import' }
   | { page: 'moderation' }
   | { page: 'growth' }
+  | { page: 'posters' }
   | { page: 'campaigns' }
   | { page: 'conversions' }
   | { page: 'points' }
@@ -70,6 +71,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/import') return { page: 'import' };
   if (path === '/moderation') return { page: 'moderation' };
   if (path === '/growth') return { page: 'growth' };
+  if (path === '/posters') return { page: 'posters' };
   if (path === '/campaigns') return { page: 'campaigns' };
   if (path === '/conversions') return { page: 'conversions' };
   if (path === '/points') return { page: 'points' };
