@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { startChain } from '../src/conversion/chains/chain-store.js';
 import { createDraw } from '../src/activation/draws/draw-store.js';
+import { startVote } from '../src/activation/votes/vote-store.js';
 import { claimCoupon, createCoupon } from '../src/conversion/coupons/coupon-store.js';
 import { createLink } from '../src/conversion/links/link-store.js';
 import { createCampaign } from '../src/growth/campaigns/campaign-store.js';
@@ -52,6 +53,8 @@ interface ZetaIds {
   chainId: number;
   /** A lucky draw in zeta's room. */
   drawId: number;
+  /** A vote in zeta's room. */
+  voteId: number;
   /** Zeta's coupon, and a member's claim of it. */
   couponId: number;
   couponClaimId: number;
@@ -243,6 +246,11 @@ const CASES: Record<string, Case> = {
   'POST /api/draws': { probes: (z) => [post('/api/draws', { groupId: z.room, total: 10, shares: 2 }, 404)] },
   'GET /api/draws/:id': { probes: (z) => [get(`/api/draws/${z.drawId}`, 404)] },
   'POST /api/draws/:id/cancel': { probes: (z) => [post(`/api/draws/${z.drawId}/cancel`, {}, 404)] },
+  'GET /api/votes': { probes: (z) => [get('/api/votes', 200), get(`/api/votes?workspace=${z.slug}`, 404), get(`/api/votes?group=${z.room}`, 200)] },
+  'POST /api/votes': { probes: (z) => [post('/api/votes', { groupId: z.room, question: 'q', options: ['a', 'b'] }, 404)] },
+  'GET /api/votes/:id': { probes: (z) => [get(`/api/votes/${z.voteId}`, 404)] },
+  'POST /api/votes/:id/close': { probes: (z) => [post(`/api/votes/${z.voteId}/close`, {}, 404)] },
+  'POST /api/votes/:id/veto': { probes: (z) => [post(`/api/votes/${z.voteId}/veto`, { reason: 'x' }, 404)] },
   'GET /api/coupons': { probes: (z) => [get('/api/coupons', 200), get(`/api/coupons?workspace=${z.slug}`, 404)] },
   'POST /api/coupons': { probes: (z) => [post('/api/coupons', { workspace: z.slug, title: 'intruder', value: { kind: 'percent', basisPoints: 100 } }, 404)] },
   'GET /api/coupons/:id': { probes: (z) => [get(`/api/coupons/${z.couponId}`, 404)] },
@@ -325,6 +333,7 @@ describe.each(backends)('workspace isolation of every API route on $name', (back
       ).id,
       chainId: (await startChain(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, title: 'Zeta secret words buy' }, T0)).id,
       drawId: (await createDraw(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, currency: null, total: 10, shares: 2, title: 'Zeta secret words draw' }, T0)).id,
+      voteId: (await startVote(w.db, { workspaceId: w.zeta.id, groupId: w.zetaRoom.id, question: 'Zeta secret words vote', options: ['Zeta yes', 'Zeta no'], createdBy: 'zeta' }, T0)).id,
       ...(await zetaCoupon(w.db, w.zeta.id)),
       linkId: (await createLink(w.db, { workspaceId: w.zeta.id, campaign: 'Zeta secret words sale', channel: 'poster', targetUrl: 'https://zeta.example/zeta-ws' }, T0)).id,
       posterTemplateId: (await createPosterTemplate(w.db, { workspaceId: w.zeta.id, name: 'zeta secret words poster', design: DEFAULT_POSTER_DESIGN, createdBy: null }, T0)).id,

@@ -14,6 +14,7 @@ import { automationRoutes } from './routes/automation-routes.js';
 import { chainRoutes } from './routes/chain-routes.js';
 import { couponRoutes } from './routes/coupon-routes.js';
 import { drawRoutes } from './routes/draw-routes.js';
+import { voteRoutes } from './routes/vote-routes.js';
 import { pointsRoutes } from './routes/points-routes.js';
 import { linkPublicRoutes, linkRoutes } from './routes/link-routes.js';
 import { campaignRoutes } from './routes/campaign-routes.js';
@@ -112,6 +113,7 @@ export function createApp(deps: ServerDeps): Hono {
   api.route('/', chainRoutes(deps, authorize));
   api.route('/', couponRoutes(deps, authorize));
   api.route('/', drawRoutes(deps, authorize));
+  api.route('/', voteRoutes(deps, authorize));
   api.route('/', pointsRoutes(deps, authorize));
   api.route('/', linkRoutes(deps, authorize));
   api.route('/', campaignRoutes(deps, authorize));

@@ -5,6 +5,7 @@ import { automationRouteDocs } from '../routes/automation-routes.js';
 import { chainRouteDocs } from '../routes/chain-routes.js';
 import { couponRouteDocs } from '../routes/coupon-routes.js';
 import { drawRouteDocs } from '../routes/draw-routes.js';
+import { voteRouteDocs } from '../routes/vote-routes.js';
 import { pointsRouteDocs } from '../routes/points-routes.js';
 import { linkRouteDocs } from '../routes/link-routes.js';
 import { campaignRouteDocs } from '../routes/campaign-routes.js';
@@ -58,6 +59,7 @@ export const API_ROUTE_DOCS: readonly RouteDocs[] = [
   chainRouteDocs,
   couponRouteDocs,
   drawRouteDocs,
+  voteRouteDocs,
   pointsRouteDocs,
   linkRouteDocs,
   campaignRouteDocs,
