@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { postCommendations } from '../src/activation/points/commendation-job.js';
-import { balanceOf } from '../src/activation/points/points-ledger.js';
+import { addPoints, balanceOf } from '../src/activation/points/points-ledger.js';
 import {
   applyConfigChanges,
   checkinMedals,
@@ -76,7 +76,7 @@ describe.each(backends)('check-in on the sandbox, $name', (backend) => {
     while (cleanups.length) await cleanups.pop()!();
   });
 
-  it('checks a member in once a day with a streak and a reply, credits a redelivered event once, and posts the month’s commendation once', async () => {
+  it('checks a member in once a day with a streak and a reply, credits a redelivered event once, posts the month’s commendation once, and makes up a missed day at its cost', async () => {
     const { target, cleanup } = backend.create();
     cleanups.push(cleanup);
     const { runtime, workspace, sandbox, clock } = await sandboxFixture(target, at('2026-11-30T08:00:00Z'));
@@ -125,5 +125,12 @@ describe.each(backends)('check-in on the sandbox, $name', (backend) => {
     expect(posted[0]).toContain('2026-11 月度表彰大会');
     expect(posted[0]).toContain('🥇 bob 9 积分');
     expect(posted[0]).toContain('🏅 bob「月度积分王」');
+
+    // 补签 on the 3rd fills the 2nd, at 20 points: refused with 17, done once the member has more.
+    expect(texts(await sandbox.say(g.id, 'ann', '补签', at('2026-12-03T08:00:00Z')))).toEqual(['ann 补签需要 20 积分，当前只有 17 积分']);
+    const annId = (await db.selectFrom('member').select('id').where('display_name', '=', 'ann').executeTakeFirstOrThrow()).id;
+    await db.transaction().execute((trx) => addPoints(trx, { workspaceId: workspace.id, groupId: g.id, memberId: annId, points: 10, reason: 'task', ref: 'task:1:ann', at: clock.now() }));
+    expect(texts(await sandbox.say(g.id, 'ann', '补签', at('2026-12-03T08:01:00Z')))).toEqual(['ann 补签 12-02 成功，-20 积分，当前连续签到 3 天（剩 7 积分）']);
+    expect(texts(await sandbox.say(g.id, 'ann', '签到', at('2026-12-03T08:02:00Z')))).toEqual(['ann 签到成功！连续签到 4 天，+11 积分（共 18 积分）']);
   });
 });
