@@ -81,6 +81,11 @@ describe.each(backends)('tracked links and signed conversions through the API on
     w.clock.t += MINUTE;
     expect(await errorOf(await hook(body, signature))).toEqual([409, expect.stringContaining('already recorded')]);
     expect(await count()).toBe(1);
+    // The same signed request twice at once: one is recorded, the other refused as a replay.
+    const twice = JSON.stringify({ id: 'order-1001b', amountMinor: 100, currency: 'CNY', memberId: ann });
+    const both = await Promise.all([0, 1].map(() => hook(twice, signConversionBody(secret, twice, w.clock.t))));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    await w.db.deleteFrom('conversion').where('external_id', '=', 'order-1001b').execute();
 
     // A second campaign reaches ann later: her next purchase's first touch is spring, its last autumn.
     const autumn = (await (await owner.post('/api/links', { campaign: 'Autumn tea', channel: 'weibo', targetUrl: 'https://shop.example/autumn', memberId: ann })).json()) as { code: string };
