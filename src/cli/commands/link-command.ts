@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { SecretBox } from '../../connections/secret-box.js';
 import { REPORT_DIMENSIONS, type ReportDimension } from '../../conversion/links/link-report.js';
 import { InvalidLinkError } from '../../conversion/links/link-rules.js';
-import { ConversionImportError, conversionReport, createLink, importConversions, listLinks, rotateHookSecret, setWindowDays } from '../../conversion/links/link-store.js';
+import { ConversionImportError, childLink, conversionReport, createLink, importConversions, listLinks, rotateHookSecret, setWindowDays } from '../../conversion/links/link-store.js';
 import { CHANNELS } from '../../growth/growth-code.js';
 import { resolveWorkspace } from '../../runtime/workspace-setup.js';
 import type { MoneySum, ReportRow } from '../../shared/link-records.js';
@@ -76,6 +76,31 @@ export function registerLinkCommand(program: Command): void {
         ),
       );
       process.stdout.write(`created tracked link for ${made.campaign} (${made.channel}) → ${made.targetUrl}: /l/${made.code} ${made.code}\n`);
+    });
+
+  link
+    .command('child <code>')
+    .description("the link's own code for one group and/or member (same campaign, channel and target; made once, the same after); prints the code last")
+    .option('--group <group>', 'the group (id or exact name)')
+    .option('--member <member>', 'the member (id or exact name)')
+    .action(async (code: string, opts: { group?: string; member?: string }, cmd: Command) => {
+      if (opts.group === undefined && opts.member === undefined) throw new UsageError('give --group, --member or both');
+      const made = await withWorkspace(common(cmd), async (db, workspaceId, now) => {
+        const parent = await db.selectFrom('tracked_link').select('id').where('workspace_id', '=', workspaceId).where('code', '=', code).executeTakeFirst();
+        if (!parent) throw new UsageError(`no tracked link ${JSON.stringify(code)} in this workspace`);
+        return childLink(
+          db,
+          {
+            workspaceId,
+            linkId: parent.id,
+            groupId: opts.group !== undefined ? await findByIdOrName(db, workspaceId, 'chat_group', opts.group) : null,
+            memberId: opts.member !== undefined ? await findByIdOrName(db, workspaceId, 'member', opts.member) : null,
+            createdBy: 'cli',
+          },
+          now,
+        );
+      });
+      process.stdout.write(`${made.campaign} for ${[made.group?.name, made.member?.name].filter(Boolean).join(' / ')}: /l/${made.code} ${made.code}\n`);
     });
 
   link
