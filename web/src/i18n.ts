@@ -1276,6 +1276,10 @@ const en = {
   'campaigns.tier.label': 'What the member is told (e.g. VIP group)',
   'campaigns.tier.remove': 'Remove',
   'campaigns.tier.add': 'Add a tier',
+  'points.card.title': 'Points this month',
+  'points.card.open': 'Points page',
+  'points.card.off': 'Points are off in this group.',
+  'points.card.month': '{month}: {checkins} check-ins, {medals} medals',
 } as const;
 
 /** Every translatable string's key. */
@@ -2545,6 +2549,10 @@ const zhCN: Record<MessageKey, string> = {
   'campaigns.tier.label': '告知成员的奖励名（如 VIP 群）',
   'campaigns.tier.remove': '删除',
   'campaigns.tier.add': '添加档位',
+  'points.card.title': '本月积分',
+  'points.card.open': '积分页',
+  'points.card.off': '该群未开启积分。',
+  'points.card.month': '{month}：签到 {checkins} 次，勋章 {medals} 枚',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
