@@ -31,7 +31,8 @@ describe.runIf(hasChromium)('the Codes page in Chromium, on a phone', { timeout:
     expect(await live.getByTestId('growth-joins').textContent()).toBe('111');
     expect(await live.locator('[data-testid="growth-group"][data-current="true"]').textContent()).toContain('2群');
     expect(await live.getByTestId('growth-warning').textContent()).toContain('请新建下一个群');
-    expect(await page.locator('[data-testid="growth-code"][data-kind="invite"]').textContent()).toContain('8 / 30');
+    // The VIP invitation among the invitation codes (the demo campaign's members have their own).
+    expect(await page.locator('[data-testid="growth-code"][data-kind="invite"]').filter({ hasText: 'VIP 邀请码' }).textContent()).toContain('8 / 30');
     // The cards fit a phone's width: nothing in them runs off sideways (their tables scroll inside).
     for (const card of await page.getByTestId('growth-code').all()) {
       const box = await card.boundingBox();
@@ -75,6 +76,19 @@ describe.runIf(hasChromium)('the Codes page in Chromium, on a phone', { timeout:
     await page.getByTestId('conversion-rotate').click();
     expect(await page.getByTestId('conversion-secret-value').textContent()).toMatch(/cvsec_/);
     // Nothing runs off a 360 px screen sideways (tables scroll inside their cards).
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
+
+  it("shows the demo's running campaign at 360 px in English: the top inviter's count, the invite tree drawn, rewards granted", async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 780 }, locale: 'en-US' });
+    await signInDemo(page, hearth);
+    await page.goto(`${server.url}/campaigns`);
+    await page.locator('[data-testid="campaign-row"]', { hasText: 'Invite 3 friends' }).getByRole('button').click();
+    await page.locator('[data-testid="campaign-member"]', { hasText: '周小满' }).waitFor();
+    expect(await page.getByTestId('campaign-member').first().textContent()).toContain('5 of 3 friends joined');
+    await page.getByTestId('campaign-tree-chart').locator('canvas').waitFor();
+    expect(await page.getByTestId('campaign-tree-figures').textContent()).toContain('3 levels deep');
+    expect(await page.locator('[data-testid="campaign-reward"][data-state="granted"]').count()).toBeGreaterThanOrEqual(4);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   });
 });
