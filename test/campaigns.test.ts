@@ -155,6 +155,30 @@ describe.each(backends)('fission campaign in the sandbox on $name', (backend) =>
       ['ed', 'counted'],
     ]);
   });
+
+  it('with "must speak within 2 hours", a friend counts only once they speak: nothing told at the join, "1 of 1" told at their first words; a silent friend never counts', async () => {
+    const made = backend.create();
+    const f = await sandboxFixture(made.target, T0);
+    cleanups.push(made.cleanup, () => f.runtime.close());
+    const db = f.runtime.store.db;
+    const group = await f.sandbox.addGroup('Tea');
+    await f.sandbox.join(group.id, 'ann');
+    const campaign = await createCampaign(
+      db,
+      f.workspace.id,
+      { name: 'Speak up', form: 'poster', targets: { groups: [group.id] }, goal: 1, fraudHours: 0, speakWithinHours: 2, language: 'en' },
+      null,
+      T0,
+    );
+    const ann = await db.selectFrom('member').select('id').where('display_name', '=', 'ann').executeTakeFirstOrThrow();
+    const { code } = await personalCode(db, campaign, ann.id, T0);
+    const told = (out: { text?: unknown; rule: string | null }[]) => out.filter((o) => o.rule === 'campaign').map((o) => o.text);
+    expect(told(await f.sandbox.join(group.id, 'bo', { code, at: T0 + HOUR }))).toEqual([]);
+    expect(told(await f.sandbox.join(group.id, 'cy', { code, at: T0 + HOUR }))).toEqual([]);
+    expect(told(await f.sandbox.say(group.id, 'bo', 'hello all', T0 + 2 * HOUR))).toEqual(['@ann 1 of 1 friends joined: task complete!']);
+    f.clock.t = T0 + 4 * HOUR;
+    expect((await campaignProgress(db, campaign, f.clock.t))[0]!.statuses).toEqual({ counted: 1, silent: 1 });
+  });
 });
 
 describe("the demo's campaign", () => {
