@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { amountText, claimFigures, grabWordOf, InvalidDrawError, seededRandom, splitEnvelope } from '../src/activation/draws/draw-split.js';
-import { cancelDraw, createDraw, getDraw } from '../src/activation/draws/draw-store.js';
+import { cancelDraw, createDraw, type DrawView, getDraw, listDraws } from '../src/activation/draws/draw-store.js';
 import { balanceOf } from '../src/activation/points/points-ledger.js';
+import { DemoWorkspace } from '../src/runtime/demo-workspace.js';
 import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 import { SandboxService, type SandboxClock } from '../src/runtime/sandbox-service.js';
 import { resolveWorkspace } from '../src/runtime/workspace-setup.js';
@@ -189,5 +193,35 @@ describe.each(backends)('lucky draws on the sandbox, $name', (backend) => {
     expect(said.filter((t) => t.includes('红包已被抢完'))).toHaveLength(4);
     const ledger = await runtime.store.db.selectFrom('points_entry').select('points').where('reason', '=', 'draw').execute();
     expect(sum(ledger.map((r) => Number(r.points)))).toBe(10);
+  });
+});
+
+describe('the demo workspace', { timeout: 120_000 }, () => {
+  it('has three past lucky draws with claims: two emptied (with their claim speed), one of two rounds expired part-claimed with the rest refunded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-demo-draws-'));
+    const NOW = Date.parse('2026-07-10T12:00:00Z');
+    const runtime = await HearthRuntime.open({ kind: 'sqlite', file: join(dir, 'hearth.db') }, { clock: () => NOW });
+    try {
+      const demo = await DemoWorkspace.create(runtime, { now: NOW, historyDays: 2 });
+      const draws = await listDraws(runtime.store.db, demo.workspaceId);
+      expect(draws.map((d) => [d.title, d.state])).toEqual([
+        ['早安红包', 'done'],
+        ['午间现金红包', 'done'],
+        ['周五晚红包', 'done'],
+      ]);
+      const [morning, cash, friday] = draws as [DrawView, DrawView, DrawView];
+      expect(friday.envelopes[0]!.figures).toMatchObject({ claimants: 8, claimed: 200, emptiedInMs: 41_000 });
+      expect(cash.envelopes[0]!.figures).toMatchObject({ claimants: 5, claimed: 2000, emptiedInMs: 152_000 });
+      expect(morning.envelopes.map((e) => [e.state, e.figures.claimants])).toEqual([
+        ['expired', 6],
+        ['expired', 3],
+      ]);
+      expect(morning.claimed + morning.refunded).toBe(200);
+      const pending = await runtime.store.db.selectFrom('outbox').select('id').where('status', '=', 'pending').where('idempotency_key', 'like', '%draw%').execute();
+      expect(pending).toEqual([]);
+    } finally {
+      await runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

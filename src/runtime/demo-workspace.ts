@@ -14,6 +14,7 @@ import { seedDemoBroadcast } from './demo-broadcast.js';
 import { seedDemoGroupSets } from './demo-group-sets.js';
 import { seedDemoMemberLinks } from './demo-member-links.js';
 import { seedDemoRetention } from './demo-retention.js';
+import { seedDemoDraws } from '../activation/draws/demo-draws.js';
 import { seedDemoRoles } from './demo-roles.js';
 import { seedDemoPoints } from '../activation/points/demo-points.js';
 import type { HearthRuntime } from './hearth-runtime.js';
@@ -95,6 +96,7 @@ export class DemoWorkspace {
     await seedDemoRoles(runtime, workspace.id, options.now);
     await seedDemoRetention(runtime, workspace.id, options.now);
     await seedDemoPoints(runtime, workspace.id, options.now);
+    await seedDemoDraws(runtime, workspace.id, options.now);
     await demo.#save(options.now);
     return demo;
   }
