@@ -1,5 +1,6 @@
 import { seedDemoModeration } from '../antispam/demo-moderation.js';
 import { seedDemoChain } from '../conversion/chains/demo-chain.js';
+import { seedDemoVotes } from '../activation/votes/demo-votes.js';
 import { seedDemoLinks } from '../conversion/links/demo-links.js';
 import { seedDemoGrowth } from '../growth/demo-growth.js';
 import { seedDemoCampaign } from '../growth/campaigns/demo-campaign.js';
@@ -85,6 +86,7 @@ export class DemoWorkspace {
     await seedDemoAttention(runtime, workspace.id, options.now);
     await seedDemoModeration(runtime, workspace.id, options.now);
     await seedDemoChain(runtime, workspace.id, options.now);
+    await seedDemoVotes(runtime, workspace.id, options.now);
     await seedDemoActivation(runtime, workspace.id, options.now);
     await seedDemoGrowth(runtime, workspace.id, options.now);
     await seedDemoCampaign(runtime, workspace.id, options.now);

@@ -7,6 +7,7 @@ import { GroupLayersCard } from '../health/group-layers-card.js';
 import { GroupCleanupCard } from '../health/group-cleanup-card.js';
 import { GroupCohortsCard } from '../health/group-cohorts-card.js';
 import { GroupChainsCard } from '../chains/group-chains-card.js';
+import { GroupVotesCard } from '../votes/group-votes-card.js';
 import { GroupPointsCard } from '../points/group-points-card.js';
 import { GroupStaffingCard } from '../groups/group-staffing-card.js';
 import { PlatformBadge } from '../components/platform-badge.js';
@@ -92,6 +93,7 @@ export function GroupPage({ groupId }: { groupId: number }) {
               <GroupCohortsCard groupId={data.group.id} />
               <GroupCleanupCard groupId={data.group.id} />
               <GroupChainsCard groupId={data.group.id} />
+              <GroupVotesCard groupId={data.group.id} />
               <GroupPointsCard groupId={data.group.id} />
             </div>
             <aside className="group-layout__side">
