@@ -76,7 +76,7 @@ describe.each(backends)('check-in on the sandbox, $name', (backend) => {
     while (cleanups.length) await cleanups.pop()!();
   });
 
-  it('checks a member in once a day with a streak and a reply, credits a redelivered event once, posts the month’s commendation once, and makes up a missed day at its cost', async () => {
+  it('checks a member in once a day with a streak and a reply, credits a redelivered event once, posts the month’s commendation once, makes up a missed day at its cost, and credits an invitation once', async () => {
     const { target, cleanup } = backend.create();
     cleanups.push(cleanup);
     const { runtime, workspace, sandbox, clock } = await sandboxFixture(target, at('2026-11-30T08:00:00Z'));
@@ -132,5 +132,18 @@ describe.each(backends)('check-in on the sandbox, $name', (backend) => {
     await db.transaction().execute((trx) => addPoints(trx, { workspaceId: workspace.id, groupId: g.id, memberId: annId, points: 10, reason: 'task', ref: 'task:1:ann', at: clock.now() }));
     expect(texts(await sandbox.say(g.id, 'ann', '补签', at('2026-12-03T08:01:00Z')))).toEqual(['ann 补签 12-02 成功，-20 积分，当前连续签到 3 天（剩 7 积分）']);
     expect(texts(await sandbox.say(g.id, 'ann', '签到', at('2026-12-03T08:02:00Z')))).toEqual(['ann 签到成功！连续签到 4 天，+11 积分（共 18 积分）']);
+
+    // A join naming ann as the inviter credits her once, however often the friend rejoins.
+    const join = (n: number, kind: 'member.joined' | 'member.left', minute: number) => ({
+      platform: 'sandbox',
+      dedupKey: `sandbox:invite-${n}`,
+      occurredAt: `2026-12-03T09:${String(minute).padStart(2, '0')}:00Z`,
+      group: { id: g.external_id, title: g.name },
+      kind,
+      member: { id: 'cai', name: 'cai' },
+      ...(kind === 'member.joined' ? { method: 'invite', inviter: { id: 'ann', name: 'ann' } } : {}),
+    });
+    await runtime.ingestor.ingest([join(1, 'member.joined', 0), join(2, 'member.left', 5), join(3, 'member.joined', 10)], { workspaceId: workspace.id });
+    expect(await balanceOf(db, workspace.id, annId, g.id)).toBe(38);
   });
 });

@@ -199,7 +199,6 @@ export class PointsRule {
       ref: `invite:${group.id}:${member.id}`,
       at,
       timeZone: group.timezone,
-      note: member.displayName,
     });
     return 0;
   }
