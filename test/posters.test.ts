@@ -2,6 +2,8 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
 import jsQR from 'jsqr';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCampaign } from '../src/growth/campaigns/campaign-store.js';
+import { seedDemoGrowth } from '../src/growth/demo-growth.js';
+import { seedDemoPosters } from '../src/growth/posters/demo-posters.js';
 import { LATIN_BOLD_FAMILY, LATIN_FAMILY } from '../src/growth/posters/poster-fonts.js';
 import { breakPieces, layoutPoster, wrapText, type MeasureText } from '../src/growth/posters/poster-layout.js';
 import { renderPoster } from '../src/growth/posters/poster-render.js';
@@ -134,6 +136,35 @@ describe('a member’s poster', () => {
     const qr = poster.layout.qr;
     const square = await pixels(poster.png, { x: qr.x, y: qr.y, width: qr.size, height: qr.size });
     expect(jsQR(new Uint8ClampedArray(square.data), qr.size, qr.size)?.data).toBe(content.link);
+  });
+});
+
+describe("the demo's posters", () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  it('hold two templates, the first the poster of a share-a-poster campaign over the macaron groups, so a member’s poster has a campaign at once', async () => {
+    const made = backends[0]!.create();
+    const f = await sandboxFixture(made.target, T0);
+    cleanups.push(made.cleanup, () => f.runtime.close());
+    const db = f.runtime.store.db;
+    await seedDemoGrowth(f.runtime, f.workspace.id, T0);
+    await seedDemoPosters(f.runtime, f.workspace.id, T0);
+    const templates = await listPosterTemplates(db, f.workspace.id);
+    expect(templates.map((t) => [t.name, t.campaigns.map((c) => c.name)])).toEqual([
+      ['VIP 招募海报 · VIP launch poster', []],
+      ['春季烘焙海报 · Spring baking poster', ['春季烘焙裂变 · Spring baking']],
+    ]);
+    const baker = await db
+      .selectFrom('membership as ms')
+      .innerJoin('chat_group as g', 'g.id', 'ms.group_id')
+      .select('ms.member_id')
+      .where('g.external_id', '=', 'demo-macaron-2')
+      .executeTakeFirstOrThrow();
+    const content = await memberPosterContent(db, { workspaceId: f.workspace.id, templateId: templates[1]!.id, memberId: baker.member_id, baseUrl: 'https://demo.example' }, T0);
+    expect(content.group).toBe('马卡龙烘焙交流 2群 · Macaron bakers 2');
   });
 });
 
