@@ -109,6 +109,8 @@ describe.runIf(hasChromium)("a group's health on its page, in Chromium, on the d
           .map((e) => e.className),
       );
       expect(beyond).toEqual([]);
+      await phone.locator('section.cohorts').screenshot({ path: join(tmpdir(), 'hearth-cohorts-phone.png') });
+      await phone.locator('section.cleanup').screenshot({ path: join(tmpdir(), 'hearth-cleanup-phone.png') });
     } finally {
       await phone.close();
     }

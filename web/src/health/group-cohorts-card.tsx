@@ -28,9 +28,13 @@ function rowLabel(c: CohortRecord, t: I18n['t']): string {
 export function cohortHeatmapOption(data: GroupCohortsRecord, measure: Measure, { t, fmt }: Pick<I18n, 't' | 'fmt'>): ChartOption {
   const rows = [...data.cohorts].reverse(); // ECharts draws the first category at the bottom
   const columns = Array.from({ length: data.weeks }, (_, k) => String(k));
-  const cells: [number, number, number][] = [];
+  // white figures on the dark cells, dark ones on the light
+  const cells: { value: [number, number, number]; label: { color: string } }[] = [];
   rows.forEach((c, y) => {
-    for (const cell of c.cells) cells.push([cell.week, y, Math.round((measure === 'retained' ? cell.retainedShare : cell.activeShare) * 100)]);
+    for (const cell of c.cells) {
+      const v = Math.round((measure === 'retained' ? cell.retainedShare : cell.activeShare) * 100);
+      cells.push({ value: [cell.week, y, v], label: { color: v >= 60 ? '#fff' : '#0f172a' } });
+    }
   });
   const axisLabel = { color: '#64748b', fontSize: 11 };
   return {
@@ -74,7 +78,7 @@ export function cohortHeatmapOption(data: GroupCohortsRecord, measure: Measure, 
         id: 'cohorts',
         type: 'heatmap',
         data: cells,
-        label: { show: true, fontSize: 10, color: '#0f172a', formatter: (p) => `${(p.value as number[])[2]}` },
+        label: { show: true, fontSize: 10, formatter: (p) => `${(p.value as number[])[2]}` },
         itemStyle: { borderColor: '#fff', borderWidth: 1 },
         emphasis: { itemStyle: { borderColor: '#0f172a' } },
       },
