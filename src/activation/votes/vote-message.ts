@@ -1,6 +1,6 @@
 /**
  * Pure: what a group message says to Hearth's votes. The syntax, as members and
- * initiators write it (full-width forms read the same; docs/votes.md has it all):
+ * initiators write it (full-width forms read the same; docs/activation.md has it all):
  *
  * - start (an initiator, an owner or an administrator of the group):
  *   `/vote 周末去哪？ | 爬山 | 看电影 | 2h | 匿名` — the question, then 2–10 options,
