@@ -88,4 +88,33 @@ describe.runIf(hasChromium)("a group's chain sign-ups on its page, in Chromium, 
       await phone.close();
     }
   });
+
+  it('shows the Draws page on a phone: the demo’s past draws with their claims and the claim-speed chart, in English and Chinese', async () => {
+    const phone = await browser.newPage({ viewport: { width: 360, height: 780 }, locale: 'en-US', storageState: await page.context().storageState() });
+    try {
+      phone.on('pageerror', (e) => pageErrors.push(e.message));
+      await phone.goto(`${server.url}/draws`);
+      const history = phone.getByTestId('draws-history');
+      await history.getByTestId('draws-row').first().waitFor();
+      expect(await history.getByTestId('draws-row').count()).toBe(3);
+      await phone.getByTestId('draws-speed-chart').locator('canvas').waitFor();
+      await history.getByRole('button', { name: /周五晚红包/ }).click();
+      const claims = history.getByTestId('draws-claims');
+      await claims.waitFor();
+      expect(await claims.locator('li').count()).toBe(8);
+      expect(await claims.innerText()).toContain('emptied in 41 s');
+      await phone.getByTestId('lang-switch').selectOption('zh-CN');
+      await expect.poll(() => claims.innerText()).toContain('41 秒抢完');
+      const beyond = await phone.evaluate(() =>
+        [...document.querySelectorAll('.draws__grid, .draws__grid > *, .draws__form, [data-testid="draws-create"]')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .map((e) => e.className),
+      );
+      expect(beyond).toEqual([]);
+      await phone.getByTestId('lang-switch').selectOption('en');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
 });
