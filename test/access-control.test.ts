@@ -85,6 +85,7 @@ const BODIES: Record<string, unknown> = {
   'DELETE /api/poster-templates/:id': undefined,
   'POST /api/campaigns': { name: 'analyst campaign', form: 'invite', targets: {}, goal: 3 },
   'POST /api/campaigns/:id/codes': { memberId: 1 },
+  'POST /api/campaigns/:id/completed/set': { set: 'analyst' },
   'POST /api/campaigns/:id/rewards/:rewardId/fulfil': {},
   'POST /api/links': { campaign: 'analyst link', targetUrl: 'https://example.com/' },
   'POST /api/links/:id/children': { memberId: 1 },

@@ -67,5 +67,8 @@ describe.each(backends)('campaigns API on $name', (backend) => {
     expect(shown.rewards.map((r: { memberName: string; label: string; clawedBackAt: number | null }) => [r.memberName, r.label, r.clawedBackAt])).toEqual([['ann', 'Initiator', null]]);
     const csv = await (await api.get(`/api/campaigns/${campaign.id}/completed?format=csv`)).text();
     expect(csv).toBe(`member_id,name,friends_counted,group_ids\n${ann.id},ann,2,${w.tea.id}\n`);
+    const saved = await api.post(`/api/campaigns/${campaign.id}/completed/set`, { set: 'Spring Finishers' });
+    expect(await saved.json()).toEqual({ set: 'spring-finishers', groups: [w.tea.id], members: 1 });
+    expect((await api.json('/api/group-sets')).sets).toContainEqual({ tag: 'spring-finishers', groups: 1 });
   });
 });

@@ -274,6 +274,7 @@ const CASES: Record<string, Case> = {
   'GET /api/campaigns/:id/tree': { probes: (z) => [get(`/api/campaigns/${z.campaignId}/tree`, 404)] },
   'POST /api/campaigns/:id/codes': { probes: (z) => [post(`/api/campaigns/${z.campaignId}/codes`, { memberId: z.memberId }, 404)] },
   'GET /api/campaigns/:id/completed': { probes: (z) => [get(`/api/campaigns/${z.campaignId}/completed?format=csv`, 404)] },
+  'POST /api/campaigns/:id/completed/set': { probes: (z) => [post(`/api/campaigns/${z.campaignId}/completed/set`, { set: 'intruder' }, 404)] },
   'POST /api/campaigns/:id/rewards/:rewardId/fulfil': { probes: (z) => [post(`/api/campaigns/${z.campaignId}/rewards/1/fulfil`, {}, 404)] },
   'GET /api/links': { probes: (z) => [get('/api/links', 200), get(`/api/links?workspace=${z.slug}`, 404)] },
   'POST /api/links': { probes: (z) => [post('/api/links', { workspace: z.slug, campaign: 'intruder', targetUrl: 'https://example.com/' }, 404)] },

@@ -6,6 +6,7 @@ import { workspaceAccess, type AuthEnv, type Authorize } from '../../auth/author
 import { actorOf, groupFilter, type WorkspaceAccess } from '../../auth/principal.js';
 import type { Permission } from '../../auth/roles.js';
 import { resolveGroupSelector } from '../../groups/group-selector.js';
+import { changeGroupTags, InvalidGroupTagError, normalizeTag } from '../../groups/group-sets.js';
 import { InvalidGrowthCodeError } from '../../growth/code-store.js';
 import { campaignInputSchema, InvalidCampaignError, isRunning } from '../../growth/campaigns/campaign-rules.js';
 import {
@@ -28,6 +29,7 @@ import type { RouteDocs } from '../openapi/route-doc.js';
 const createBody = campaignInputSchema.extend({ workspace: z.string().optional() }).strict();
 const codeBody = z.object({ memberId: z.number().int().positive() }).strict();
 const completedQuery = z.object({ format: z.enum(['json', 'csv']).optional() });
+const setBody = z.object({ set: z.string().trim().min(1).max(50) }).strict();
 
 /** A CSV cell: quoted when it holds a separator, a quote or a line break; a leading formula sign defused. */
 function cell(value: string | number): string {
@@ -153,6 +155,37 @@ export function campaignRoutes(deps: ServerDeps, authorize: Authorize) {
     return c.json(done);
   });
 
+  // "Group users who have completed tasks together" (004): their groups put in a set, which a broadcast takes.
+  app.post('/campaigns/:id/completed/set', authorize('act'), async (c) => {
+    const { campaign } = await campaignOf(c, 'act');
+    const body = await readJson(c, setBody);
+    let set: string;
+    try {
+      set = normalizeTag(body.set);
+    } catch (error) {
+      if (error instanceof InvalidGroupTagError) throw new HTTPException(400, { message: error.message });
+      throw error;
+    }
+    const now = deps.clock();
+    const { members, selector } = await completedMembers(db, campaign, now);
+    const groups = selector.groups ?? [];
+    if (groups.length === 0)
+      throw new HTTPException(409, { message: members.length === 0 ? 'no member has completed the task yet' : 'the members who completed the task are in none of its groups now' });
+    for (const id of groups) await changeGroupTags(db, { id, workspaceId: campaign.workspaceId }, { add: [set] }, now);
+    await recordAudit(
+      db,
+      {
+        workspaceId: campaign.workspaceId,
+        actor: actorOf(c.var.principal),
+        action: 'campaign.completed_set',
+        target: { kind: 'campaign', id: campaign.id },
+        detail: { set, groups, members: members.length },
+      },
+      now,
+    );
+    return c.json({ set, groups, members: members.length });
+  });
+
   app.post('/campaigns/:id/rewards/:rewardId/fulfil', authorize('act'), async (c) => {
     const { campaign } = await campaignOf(c, 'act');
     const rewardId = intParam(c.req.param('rewardId'), 'reward id');
@@ -181,6 +214,13 @@ export const campaignRouteDocs: RouteDocs = {
       summary: 'The members who completed the task, with the groups they are in as a broadcast selector (JSON or CSV)',
       access: 'read',
       query: completedQuery,
+    },
+    {
+      method: 'post',
+      path: '/campaigns/:id/completed/set',
+      summary: 'Put the groups of the members who completed the task in a group set, for a later broadcast (409 when none completed)',
+      access: 'act',
+      body: setBody,
     },
     { method: 'post', path: '/campaigns/:id/rewards/:rewardId/fulfil', summary: 'Mark a reward handed over (a manual reward an operator fulfils)', access: 'act' },
   ],

@@ -107,3 +107,8 @@ export function fulfilReward(id: number, rewardId: number): Promise<{ rewards: R
 export function fetchCoupons(ws: string, signal?: AbortSignal): Promise<{ coupons: { id: number; title: string; code: string }[] }> {
   return request('GET', `/api/coupons?workspace=${encodeURIComponent(ws)}`, undefined, signal);
 }
+
+/** Puts the groups of the members who completed the task in a group set (for a broadcast). */
+export function saveCompletedSet(id: number, set: string): Promise<{ set: string; groups: number[]; members: number }> {
+  return request('POST', `/api/campaigns/${id}/completed/set`, { set });
+}

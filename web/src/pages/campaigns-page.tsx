@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import type { Workspace } from '../api-client.js';
 import { fetchGroups, fetchGroupSets } from '../api-client.js';
 import { CampaignTreeChart, STATUS_COLOURS } from '../campaigns/campaign-tree-chart.js';
-import { createCampaign, fetchCampaign, fetchCampaigns, fetchCampaignTree, fetchCoupons, fulfilReward, issueCode, REFERRAL_STATUSES } from '../campaigns/campaigns-api.js';
+import { createCampaign, fetchCampaign, fetchCampaigns, fetchCampaignTree, fetchCoupons, fulfilReward, issueCode, REFERRAL_STATUSES, saveCompletedSet } from '../campaigns/campaigns-api.js';
 import type { CampaignSummary, MemberProgress, RewardSpec, TierInput } from '../campaigns/campaigns-api.js';
 import { EChart } from '../charts/echart.js';
 import type { ChartOption } from '../charts/echarts-setup.js';
@@ -58,6 +58,7 @@ function CampaignDetail({ id, canAct }: { id: number; canAct: boolean }) {
   const tree = useResource((signal) => fetchCampaignTree(id, signal), [id], { pollMs: LIVE_MS });
   const [member, setMember] = useState('');
   const [issued, setIssued] = useState<string | null>(null);
+  const [setName, setSetName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const c = shown.data;
   if (!c) return shown.error ? <ErrorState what={t('what.campaigns')} error={shown.error} onRetry={shown.reload} /> : <LoadingState what={t('what.campaigns')} />;
@@ -70,6 +71,17 @@ function CampaignDetail({ id, canAct }: { id: number; canAct: boolean }) {
       const made = await issueCode(id, Number(member));
       setIssued(t('campaigns.codeIssued', { code: made.code, link: `${window.location.origin}${made.link}` }));
       shown.reload();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  const saveSet = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setIssued(null);
+    try {
+      const saved = await saveCompletedSet(id, setName);
+      setIssued(t('campaigns.setSaved', { set: saved.set, groups: saved.groups.length, members: saved.members }));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
@@ -207,6 +219,17 @@ function CampaignDetail({ id, canAct }: { id: number; canAct: boolean }) {
         <a className="btn btn--secondary" href={`/api/campaigns/${c.id}/completed?format=csv`} download data-testid="campaign-export">
           {t('campaigns.exportCompleted', { count: c.progress.filter((p) => p.completed).length })}
         </a>
+        {canAct && (
+          <form className="campaigns__issue" onSubmit={saveSet}>
+            <label className="field">
+              <span className="field__label">{t('campaigns.setFor')}</span>
+              <input className="input" value={setName} onChange={(e) => setSetName(e.target.value)} maxLength={50} required data-testid="campaign-set-name" />
+            </label>
+            <button type="submit" className="btn btn--secondary" data-testid="campaign-save-set">
+              {t('campaigns.saveSet')}
+            </button>
+          </form>
+        )}
         {canAct && (
           <form className="campaigns__issue" onSubmit={issue}>
             <label className="field">
