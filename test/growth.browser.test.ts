@@ -59,6 +59,7 @@ describe.runIf(hasChromium)('the Codes page in Chromium, on a phone', { timeout:
     await page.getByTestId('conversions-by').selectOption('channel');
     await page.locator('[data-testid="conversions-row"][data-key="poster"]').waitFor();
     expect(await page.getByTestId('link-row').count()).toBeGreaterThan(5);
+    expect(await page.getByTestId('recent-conversion').count()).toBeGreaterThan(3);
 
     await page.getByTestId('link-campaign').fill('Autumn menu');
     await page.getByTestId('link-target').fill('javascript:alert(1)');

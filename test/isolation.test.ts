@@ -279,6 +279,7 @@ const CASES: Record<string, Case> = {
   'GET /api/links': { probes: (z) => [get('/api/links', 200), get(`/api/links?workspace=${z.slug}`, 404)] },
   'POST /api/links': { probes: (z) => [post('/api/links', { workspace: z.slug, campaign: 'intruder', targetUrl: 'https://example.com/' }, 404)] },
   'POST /api/links/:id/children': { probes: (z) => [post(`/api/links/${z.linkId}/children`, { memberId: z.memberId }, 404)] },
+  'GET /api/conversions': { probes: (z) => [get('/api/conversions', 200), get(`/api/conversions?workspace=${z.slug}`, 404)] },
   'GET /api/conversions/report': { probes: (z) => [get('/api/conversions/report?by=member', 200), get(`/api/conversions/report?workspace=${z.slug}`, 404)] },
   'POST /api/conversions/import': { probes: (z) => [post('/api/conversions/import', { workspace: z.slug, csv: 'id,amountMinor,currency\nx1,100,CNY\n' }, 404)] },
   'GET /api/conversions/settings': { probes: (z) => [get('/api/conversions/settings', 200), get(`/api/conversions/settings?workspace=${z.slug}`, 404)] },

@@ -119,6 +119,11 @@ describe.each(backends)('tracked links and signed conversions through the API on
       [null, 0],
     ]);
     expect((await owner.get('/api/conversions/report?by=color')).status).toBe(400);
+    const recent = (await owner.json('/api/conversions')).conversions as { externalId: string; member: { name: string }; firstTouch: { campaign: string }; lastTouch: { campaign: string } }[];
+    expect(recent.map((c) => [c.externalId, c.member.name, c.firstTouch.campaign, c.lastTouch.campaign])).toEqual([
+      ['order-1002', 'ann', 'Spring tea', 'Autumn tea'],
+      ['order-1001', 'ann', 'Spring tea', 'Spring tea'],
+    ]);
 
     // A CSV with a bad third line stores nothing and names the line.
     const csv = `id,amountMinor,currency,memberId\norder-2001,1200,CNY,${ann}\norder-2002,12.5,CNY,${ann}\n`;

@@ -72,3 +72,16 @@ export interface ConversionRecord {
   lastTouch: { linkId: number; code: string; clickId: number | null } | null;
   at: string;
 }
+
+/** A recent conversion as the dashboard lists it: who, how much, and the campaigns of its touches. */
+export interface ConversionListItem {
+  id: number;
+  externalId: string;
+  source: string;
+  amountMinor: number;
+  currency: string;
+  member: { id: number; name: string } | null;
+  firstTouch: { code: string; campaign: string; channel: string } | null;
+  lastTouch: { code: string; campaign: string; channel: string } | null;
+  at: string;
+}

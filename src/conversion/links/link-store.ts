@@ -4,7 +4,7 @@ import type { SecretBox } from '../../connections/secret-box.js';
 import { looksLikeCode, newCode } from '../../growth/growth-code.js';
 import { isUniqueViolation } from '../../ingest/ingestor.js';
 import { CsvReader, CsvSyntaxError } from '../../importers/csv-stream.js';
-import type { ConversionRecord, ConversionReport, ConversionSettingsRecord, LinkRecord, ReportDimension } from '../../shared/link-records.js';
+import type { ConversionListItem, ConversionRecord, ConversionReport, ConversionSettingsRecord, LinkRecord, ReportDimension } from '../../shared/link-records.js';
 import type { Database } from '../../store/schema.js';
 import { attribute } from './attribution.js';
 import { buildReport } from './link-report.js';
@@ -378,6 +378,52 @@ export async function getConversion(db: Db, workspaceId: number, id: number): Pr
     lastTouch: row.last_link_id !== null ? { linkId: row.last_link_id, code: row.last_code ?? '', clickId: row.last_click_id } : null,
     at: iso(row.occurred_at) as string,
   };
+}
+
+/**
+ * The workspace's latest conversions (at most `limit`), newest first, with their member
+ * and the campaign of each touch. `groupIds` (a group-limited operator) keeps those a
+ * link of their groups touched.
+ */
+export async function listConversions(db: Db, workspaceId: number, groupIds: number[] | null = null, limit = 50): Promise<ConversionListItem[]> {
+  let query = db
+    .selectFrom('conversion as c')
+    .leftJoin('member as m', 'm.id', 'c.member_id')
+    .leftJoin('tracked_link as f', 'f.id', 'c.first_link_id')
+    .leftJoin('tracked_link as l', 'l.id', 'c.last_link_id')
+    .select([
+      'c.id',
+      'c.external_id',
+      'c.source',
+      'c.amount_minor',
+      'c.currency',
+      'c.member_id',
+      'm.display_name',
+      'f.code as f_code',
+      'f.campaign as f_campaign',
+      'f.channel as f_channel',
+      'l.code as l_code',
+      'l.campaign as l_campaign',
+      'l.channel as l_channel',
+      'c.occurred_at',
+    ])
+    .where('c.workspace_id', '=', workspaceId);
+  if (groupIds !== null) {
+    const ids = groupIds.length ? groupIds : [-1];
+    query = query.where((eb) => eb.or([eb('f.group_id', 'in', ids), eb('l.group_id', 'in', ids)]));
+  }
+  const rows = await query.orderBy('c.occurred_at', 'desc').orderBy('c.id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    externalId: r.external_id,
+    source: r.source,
+    amountMinor: Number(r.amount_minor),
+    currency: r.currency,
+    member: r.member_id !== null ? { id: r.member_id, name: r.display_name ?? `#${r.member_id}` } : null,
+    firstTouch: r.f_code ? { code: r.f_code, campaign: r.f_campaign ?? '', channel: r.f_channel ?? '' } : null,
+    lastTouch: r.l_code ? { code: r.l_code, campaign: r.l_campaign ?? '', channel: r.l_channel ?? '' } : null,
+    at: iso(r.occurred_at) as string,
+  }));
 }
 
 /** The columns a conversions CSV has (a header line names them, in any order). */

@@ -18,6 +18,7 @@ import {
   hookSecretOf,
   importConversions,
   LinkNotFoundError,
+  listConversions,
   listLinks,
   recordClick,
   recordConversion,
@@ -208,6 +209,12 @@ export function linkRoutes(deps: ServerDeps, authorize: Authorize) {
     return c.json(await conversionReport(db, access.workspace.id, by as (typeof REPORT_DIMENSIONS)[number], groupFilter(access)));
   });
 
+  app.get('/conversions', authorize('read'), async (c) => {
+    const access = workspaceAccess(c.var.principal, c.req.query('workspace'), 'read');
+    const limit = intParam(c.req.query('limit'), 'limit', { min: 1, max: 500, fallback: 50 });
+    return c.json({ conversions: await listConversions(db, access.workspace.id, groupFilter(access), limit) });
+  });
+
   app.post('/conversions/import', authorize('act'), async (c) => {
     const body = await readJson(c, importBody);
     const access = workspaceAccess(c.var.principal, body.workspace, 'act');
@@ -274,6 +281,13 @@ export const linkRouteDocs: RouteDocs = {
       summary: 'Clicks, conversions, revenue per currency (minor units) and conversion rate, first and last touch side by side',
       access: 'read',
       query: z.object({ workspace: z.string().optional(), by: z.enum(REPORT_DIMENSIONS).optional() }),
+    },
+    {
+      method: 'get',
+      path: '/conversions',
+      summary: 'The latest conversions (default 50, at most 500) with their member and the campaign of their first and last touch',
+      access: 'read',
+      query: z.object({ workspace: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).optional() }),
     },
     {
       method: 'post',

@@ -1,7 +1,7 @@
 import { request } from '../api-client.js';
-import type { ConversionReport, ConversionSettingsRecord, LinkRecord, MoneySum, ReportDimension } from '../../../src/shared/link-records.js';
+import type { ConversionListItem, ConversionReport, ConversionSettingsRecord, LinkRecord, MoneySum, ReportDimension } from '../../../src/shared/link-records.js';
 
-export type { ConversionReport, LinkRecord, MoneySum, ReportDimension };
+export type { ConversionListItem, ConversionReport, LinkRecord, MoneySum, ReportDimension };
 export { REPORT_DIMENSIONS } from '../../../src/shared/link-records.js';
 
 const enc = encodeURIComponent;
@@ -16,6 +16,10 @@ export function createLink(ws: string, input: { campaign: string; channel: strin
 
 export function fetchReport(ws: string, by: ReportDimension, signal?: AbortSignal) {
   return request<ConversionReport>('GET', `/api/conversions/report?workspace=${enc(ws)}&by=${by}`, undefined, signal);
+}
+
+export function fetchConversions(ws: string, signal?: AbortSignal) {
+  return request<{ conversions: ConversionListItem[] }>('GET', `/api/conversions?workspace=${enc(ws)}&limit=30`, undefined, signal);
 }
 
 export function fetchConversionSettings(ws: string, signal?: AbortSignal) {

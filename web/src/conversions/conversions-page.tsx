@@ -10,8 +10,8 @@ import { useI18n } from '../i18n.js';
 import type { I18n, MessageKey } from '../i18n.js';
 import { useDocumentTitle } from '../use-document-title.js';
 import { useResource } from '../use-resource.js';
-import { createLink, fetchConversionSettings, fetchLinks, fetchReport, REPORT_DIMENSIONS, rotateSecret, setWindowDays } from './conversions-api.js';
-import type { ConversionReport, LinkRecord, MoneySum, ReportDimension } from './conversions-api.js';
+import { createLink, fetchConversionSettings, fetchConversions, fetchLinks, fetchReport, REPORT_DIMENSIONS, rotateSecret, setWindowDays } from './conversions-api.js';
+import type { ConversionListItem, ConversionReport, LinkRecord, MoneySum, ReportDimension } from './conversions-api.js';
 
 const CHANNELS = ['poster', 'moments', 'official_account', 'weibo', 'douyin', 'bilibili', 'kuaishou', 'zhihu', 'toutiao', 'peer_group', 'custom'] as const;
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -303,6 +303,41 @@ function Links({ links }: { links: LinkRecord[] }) {
   );
 }
 
+function Recent({ conversions }: { conversions: ConversionListItem[] }) {
+  const { t, fmt, locale } = useI18n();
+  if (conversions.length === 0) return <div className="table-empty">{t('conversions.noConversions')}</div>;
+  const touch = (x: ConversionListItem['firstTouch']) => (x ? x.campaign : <span className="muted">—</span>);
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="recent-conversions">
+        <thead>
+          <tr>
+            <th scope="col">{t('conversions.col.when')}</th>
+            <th scope="col">{t('conversions.col.member')}</th>
+            <th scope="col">{t('conversions.col.amount')}</th>
+            <th scope="col">{t('conversions.firstTouch')}</th>
+            <th scope="col">{t('conversions.lastTouch')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {conversions.map((c) => (
+            <tr key={c.id} data-testid="recent-conversion">
+              <td>
+                <time dateTime={c.at}>{fmt.dateTime(c.at)}</time>
+                <div className="muted">{c.externalId}</div>
+              </td>
+              <td>{c.member ? c.member.name : <span className="muted">{t('conversions.unknownBuyer')}</span>}</td>
+              <td>{formatMoney(locale, c)}</td>
+              <td>{touch(c.firstTouch)}</td>
+              <td>{touch(c.lastTouch)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function SecretPanel({ workspace, canManage, canConfigure }: { workspace: Workspace; canManage: boolean; canConfigure: boolean }) {
   const { t, fmt } = useI18n();
   const settings = useResource((signal) => fetchConversionSettings(workspace.slug, signal), [workspace.slug]);
@@ -391,6 +426,7 @@ export function ConversionsPage({ workspace, canAct, canConfigure, canManage }: 
   const { t } = useI18n();
   useDocumentTitle(t('conversions.title'));
   const links = useResource((signal) => fetchLinks(workspace.slug, signal), [workspace.slug], { pollMs: 60_000 });
+  const recent = useResource((signal) => fetchConversions(workspace.slug, signal), [workspace.slug], { pollMs: 60_000 });
   return (
     <div className="page">
       <header className="page-head">
@@ -410,6 +446,12 @@ export function ConversionsPage({ workspace, canAct, canConfigure, canManage }: 
         {canAct && <NewLink workspace={workspace} onCreated={links.reload} />}
         <SecretPanel workspace={workspace} canManage={canManage} canConfigure={canConfigure} />
       </div>
+      <section className="card conversions__recent">
+        <h2 className="card__title">{t('conversions.recent')}</h2>
+        {!recent.data && recent.loading && <LoadingState what={t('conversions.recent')} />}
+        {!recent.data && recent.error && <ErrorState what={t('conversions.recent')} error={recent.error} onRetry={recent.reload} />}
+        {recent.data && <Recent conversions={recent.data.conversions} />}
+      </section>
       <section className="card">
         <h2 className="card__title">{t('conversions.links')}</h2>
         {!links.data && links.loading && <LoadingState what={t('conversions.links')} />}
