@@ -92,4 +92,22 @@ describe.runIf(hasChromium)('the Codes page in Chromium, on a phone', { timeout:
     expect(await page.locator('[data-testid="campaign-reward"][data-state="granted"]').count()).toBeGreaterThanOrEqual(4);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   });
+
+  it("edits the demo's spring poster at 360 px in zh-CN: the live preview redraws after typing, and nothing is wider than the screen", async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 780 }, locale: 'zh-CN' });
+    await signInDemo(page, hearth);
+    await page.goto(`${server.url}/posters`);
+    const item = page.getByTestId('poster-templates').locator('li').filter({ hasText: '春季烘焙海报' });
+    expect(await item.textContent()).toContain('春季烘焙裂变');
+    await item.getByRole('button').click();
+    const preview = page.getByTestId('poster-preview');
+    await preview.waitFor();
+    const before = await preview.getAttribute('src');
+    await page.getByTestId('poster-title').fill('{member} 邀请你一起做马卡龙');
+    await page.waitForFunction((src) => document.querySelector('[data-testid="poster-preview"]')?.getAttribute('src') !== src, before);
+    expect(await preview.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([1080, 1920]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.getByTestId('poster-qr-size').fill('100');
+    expect(await page.getByTestId('poster-preview-error').textContent()).toContain('qr.size');
+  });
 });
