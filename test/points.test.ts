@@ -88,6 +88,7 @@ describe.each(backends)('check-in on the sandbox, $name', (backend) => {
 
     expect(texts(await sandbox.say(g.id, 'ann', '签到', at('2026-11-30T09:00:00Z')))).toEqual(['ann 签到成功！连续签到 1 天，+8 积分（共 8 积分）\n🏅 获得勋章「初次签到」']);
     expect(texts(await sandbox.say(g.id, 'ann', '打卡', at('2026-11-30T10:00:00Z')))).toEqual(['ann 今天已经签到过了，连续签到 1 天']);
+    expect(texts(await sandbox.say(g.id, 'ann', '签到', at('2026-11-30T10:01:00Z')))).toEqual([]);
     expect(texts(await sandbox.say(g.id, 'ann', '/checkin', at('2026-12-01T07:00:00Z')))).toEqual(['ann 签到成功！连续签到 2 天，+9 积分（共 17 积分）']);
     expect(await balanceOf(db, workspace.id, (await db.selectFrom('member').select('id').where('display_name', '=', 'ann').executeTakeFirstOrThrow()).id, g.id)).toBe(17);
 

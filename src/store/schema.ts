@@ -829,7 +829,7 @@ export interface PointsMessageDayTable {
   member_id: number;
   day: string;
   credited: number;
-  /** JSON array of short text hashes. */
+  /** JSON: `h` the credited texts' short hashes, `r` replies credited, `told` whether the member was told they already checked in. */
   hashes: string;
 }
 

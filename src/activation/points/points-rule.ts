@@ -65,17 +65,36 @@ export class PointsRule {
     return new Set(rows.map((r) => r.day));
   }
 
+  /** Answers the member through the outbox, once per event. */
   async #reply(trx: Trx, ctx: AutomationContext, eventId: number, text: string): Promise<number> {
     const { event, member, group } = ctx;
     const replyTo = 'messageId' in event ? event.messageId : undefined;
     return (await planPointsMessage(trx, group, `evt:${eventId}:points`, { text, ...(replyTo ? { replyTo } : {}), mentions: [member.id] }, ctx.now)) ? 1 : 0;
   }
 
+  /** True the first time a member is told they already checked in today (kept with the day's message figures), false after. */
+  async #firstTellingToday(trx: Trx, groupId: number, memberId: number, day: string): Promise<boolean> {
+    const row = await trx.selectFrom('points_message_day').select(['credited', 'hashes']).where('group_id', '=', groupId).where('member_id', '=', memberId).where('day', '=', day).executeTakeFirst();
+    const state = readDay(row);
+    if (state.told) return false;
+    const stored = { credited: state.credited, hashes: JSON.stringify({ h: state.hashes, r: state.replies, told: true }) };
+    await trx
+      .insertInto('points_message_day')
+      .values({ group_id: groupId, member_id: memberId, day, ...stored })
+      .onConflict((oc) => oc.columns(['group_id', 'member_id', 'day']).doUpdateSet(stored))
+      .execute();
+    return true;
+  }
+
   async #checkIn(trx: Trx, ctx: AutomationContext, config: PointsConfig, eventId: number, at: number): Promise<number> {
     const { member, group } = ctx;
     const today = dayIn(group.timezone, at);
     const days = await this.#days(trx, group.id, member.id, today);
-    if (days.has(today)) return this.#reply(trx, ctx, eventId, alreadyCheckedInReply(config.language, member.displayName, streakEnding(days, today)));
+    // Already checked in: told once a day, so repeating the keyword does not make the bot repeat itself.
+    if (days.has(today)) {
+      if (!(await this.#firstTellingToday(trx, group.id, member.id, today))) return 0;
+      return this.#reply(trx, ctx, eventId, alreadyCheckedInReply(config.language, member.displayName, streakEnding(days, today)));
+    }
     const firstEver = days.size === 0 && !(await trx.selectFrom('checkin').select('id').where('group_id', '=', group.id).where('member_id', '=', member.id).limit(1).executeTakeFirst());
     days.add(today);
     const streak = streakEnding(days, today);
@@ -171,7 +190,7 @@ export class PointsRule {
       replies: state.replies + (credit.kind === 'reply' ? 1 : 0),
       hashes: [...state.hashes, textHash(event.text)].slice(-REMEMBERED_TEXTS),
     };
-    const stored = { credited: next.credited, hashes: JSON.stringify({ h: next.hashes, r: next.replies }) };
+    const stored = { credited: next.credited, hashes: JSON.stringify({ h: next.hashes, r: next.replies, ...(state.told ? { told: true } : {}) }) };
     await trx
       .insertInto('points_message_day')
       .values({ group_id: group.id, member_id: member.id, day, ...stored })
@@ -204,12 +223,13 @@ export class PointsRule {
   }
 }
 
-function readDay(row: { credited: number; hashes: string } | undefined): MessageDay {
-  if (!row) return { credited: 0, replies: 0, hashes: [] };
+/** A member's day in a group as stored: the message figures, and whether they were told they already checked in. */
+function readDay(row: { credited: number; hashes: string } | undefined): MessageDay & { told: boolean } {
+  if (!row) return { credited: 0, replies: 0, hashes: [], told: false };
   try {
-    const parsed = JSON.parse(row.hashes) as { h?: string[]; r?: number };
-    return { credited: Number(row.credited), replies: Number(parsed.r ?? 0), hashes: Array.isArray(parsed.h) ? parsed.h : [] };
+    const parsed = JSON.parse(row.hashes) as { h?: string[]; r?: number; told?: boolean };
+    return { credited: Number(row.credited), replies: Number(parsed.r ?? 0), hashes: Array.isArray(parsed.h) ? parsed.h : [], told: parsed.told === true };
   } catch {
-    return { credited: Number(row.credited), replies: 0, hashes: [] };
+    return { credited: Number(row.credited), replies: 0, hashes: [], told: false };
   }
 }
