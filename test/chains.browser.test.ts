@@ -45,6 +45,40 @@ describe.runIf(hasChromium)("a group's chain sign-ups on its page, in Chromium, 
     expect(pageErrors).toEqual([]);
   });
 
+  it('shows the demo’s votes on a phone: tallies as bar charts, the ballots, a veto after a confirmation, in English and Chinese', async () => {
+    const phone = await browser.newPage({ viewport: { width: 360, height: 780 }, locale: 'en-US', storageState: await page.context().storageState() });
+    try {
+      phone.on('pageerror', (e) => pageErrors.push(e.message));
+      const { votes } = (await (await phone.request.get(`${server.url}/api/votes`)).json()) as { votes: { id: number; groupId: number; closed: boolean }[] };
+      const closed = votes.find((v) => v.closed)!;
+      await phone.goto(`${server.url}/groups/${closed.groupId}`);
+      const card = phone.getByTestId('group-votes');
+      const item = card.getByTestId(`vote-${closed.id}`);
+      await item.getByTestId(`vote-chart-${closed.id}`).locator('canvas').waitFor();
+      expect(await card.getByTestId(/^vote-chart-/).count()).toBe(2);
+      expect(await item.innerText()).toContain('5 voted');
+      await item.getByRole('button', { name: 'Ballots and veto' }).click();
+      await item.locator('tbody tr').first().waitFor();
+      expect(await item.locator('tbody tr').count()).toBe(5);
+      await item.getByLabel('Reason for the veto').fill('聚会场地已取消');
+      phone.once('dialog', (d) => void d.accept());
+      await item.getByRole('button', { name: 'Veto', exact: true }).click();
+      await expect.poll(() => item.innerText()).toContain('Vetoed by');
+      await phone.getByTestId('lang-switch').selectOption('zh-CN');
+      await expect.poll(() => card.innerText()).toContain('已否决');
+      expect(await phone.locator('#group-votes-title').innerText()).toBe('投票');
+      const beyond = await phone.evaluate(() =>
+        [...document.querySelectorAll('section.votes > *, .votes__row, .votes__form, .votes__veto, .votes__chart-wrap')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .map((e) => e.className),
+      );
+      expect(beyond).toEqual([]);
+      await phone.getByTestId('lang-switch').selectOption('en');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
   it('fits a phone: the chains card does not overflow the screen', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US', storageState: await page.context().storageState() });
     try {

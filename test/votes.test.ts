@@ -65,7 +65,7 @@ describe('what a message says to a vote (pure)', () => {
     expect(tallyDue(t, t + TALLY_WINDOW_MS)).toBe(t + TALLY_WINDOW_MS);
     const post = { id: 3, question: 'Where?', options: ['Hills', 'Cinema'], counts: [2, 1], anonymous: false, language: 'en' as const, deadline: t, closed: true, vetoed: null };
     expect(renderResults(post)).toBe('#Vote results 3 Where?\n1. Hills  ███████░░░ 2 67%\n2. Cinema  ███░░░░░░░ 1 33%\n3 votes in all\nResult: Hills');
-    expect(renderResults({ ...post, language: 'zh', vetoed: { by: '王芳', reason: '不合群规' } })).toContain('发起人 王芳 行使否决权：不合群规，本次投票结果无效');
+    expect(renderResults({ ...post, language: 'zh', vetoed: { by: '王芳', reason: '不合群规', byInitiator: true } })).toContain('发起人 王芳 行使否决权：不合群规，本次投票结果无效');
   });
 });
 
@@ -160,6 +160,6 @@ describe.each(backends)('votes on the sandbox, $name', (backend) => {
     const out = texts(await sandbox.tick(clock.now()));
     expect(out).toEqual([expect.stringContaining('#Vote results')]);
     expect(out[0]).toContain('(vetoed)');
-    expect(out[0]).toContain('Vetoed by the initiator owner@example.com: Route closed. The result does not stand.');
+    expect(out[0]).toContain('Vetoed by owner@example.com: Route closed. The result does not stand.');
   });
 });

@@ -131,7 +131,7 @@ function postOf(row: VoteRow, counts: number[], now: number): VotePost {
     language: row.language === 'zh' ? 'zh' : 'en',
     deadline: Number(row.deadline_at),
     closed: isClosed(row, now),
-    vetoed: row.vetoed_at !== null ? { by: row.vetoed_by ?? '', reason: row.veto_reason ?? '' } : null,
+    vetoed: row.vetoed_at !== null ? { by: row.vetoed_by ?? '', reason: row.veto_reason ?? '', byInitiator: row.vetoed_by_member_id !== null } : null,
   };
 }
 

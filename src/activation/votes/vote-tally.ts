@@ -17,7 +17,8 @@ export interface VotePost {
   /** Epoch ms. */
   deadline: number;
   closed: boolean;
-  vetoed: { by: string; reason: string } | null;
+  /** `byInitiator`: a member of the group holding the initiator role; else an operator. */
+  vetoed: { by: string; reason: string; byInitiator: boolean } | null;
 }
 
 export interface OptionResult {
@@ -107,7 +108,8 @@ export function renderResults(post: VotePost): string {
   out.push(zh ? `共 ${n} 人投票` : `${n} ${n === 1 ? 'vote' : 'votes'} in all`);
   if (post.vetoed) {
     const reason = post.vetoed.reason === '' ? '' : zh ? `：${post.vetoed.reason}` : `: ${post.vetoed.reason}`;
-    out.push(zh ? `发起人 ${post.vetoed.by} 行使否决权${reason}，本次投票结果无效` : `Vetoed by the initiator ${post.vetoed.by}${reason}. The result does not stand.`);
+    const who = post.vetoed.byInitiator ? (zh ? `发起人 ${post.vetoed.by}` : `the initiator ${post.vetoed.by}`) : post.vetoed.by;
+    out.push(zh ? `${who} 行使否决权${reason}，本次投票结果无效` : `Vetoed by ${who}${reason}. The result does not stand.`);
   } else if (n > 0) {
     const top = Math.max(...post.counts);
     const leaders = post.options.filter((_, i) => post.counts[i] === top);
