@@ -32,13 +32,13 @@ function random(seed: number): () => number {
 /**
  * The back-story the retention cards need and the simulator's 45 days cannot give:
  * in each simulated group, members who joined 7 to 20 weeks ago, a handful a week,
- * each week fewer of them still there and fewer still speaking (so the cohorts heat
- * map fades to the right as real ones do), some never saying a word (the cleanup
- * list's "silent for three months"); delivered as sandbox traffic through the real
- * pipeline, without rules. Beside them the cleanup list shows the ad suspects the
- * moderation demo queued; rule breakers appear once the demo's enforcement ladder is
- * switched on and catches someone twice. Each group's creation moves back to its first
- * such join, so the group existed when they joined.
+ * each week fewer of them still there and fewer still speaking until the simulated
+ * history begins (so the cohorts heat map fades to the right as real ones do), some
+ * never saying a word (the cleanup list's "silent for three months"); delivered as
+ * sandbox traffic through the real pipeline, without rules. Beside them the cleanup
+ * list shows the ad suspects the moderation demo queued; rule breakers appear once the
+ * demo's enforcement ladder is switched on and catches someone twice. Each group's
+ * creation moves back to its first such join, so the group existed when they joined.
  */
 export async function seedDemoRetention(runtime: HearthRuntime, workspaceId: number, now: number): Promise<void> {
   const { db } = runtime.store;
@@ -53,6 +53,15 @@ export async function seedDemoRetention(runtime: HearthRuntime, workspaceId: num
   const payloads: SandboxPayload[] = [];
   let n = 0;
   for (const g of groups) {
+    // they speak only before the simulated history begins, so the stretches of silence
+    // the demo's watchdog already judged stay as they were
+    const first = await db
+      .selectFrom('event')
+      .select((eb) => eb.fn.min('occurred_at').as('at'))
+      .where('group_id', '=', g.id)
+      .where('kind', '=', 'message')
+      .executeTakeFirst();
+    const historyStart = first?.at == null ? now - DAY : Number(first.at);
     const rand = random(g.id * 7919 + 11);
     for (let weeksAgo = 20; weeksAgo >= 7; weeksAgo--) {
       const joiners = 4 + Math.floor(rand() * 6);
@@ -72,7 +81,7 @@ export async function seedDemoRetention(runtime: HearthRuntime, workspaceId: num
         }
         for (let k = 0; talker; k++) {
           const at = joinedAt + k * WEEK + Math.floor(rand() * 6 * DAY) + 3_600_000;
-          if (at >= (leftAt ?? now - DAY)) break;
+          if (at >= Math.min(leftAt ?? now, historyStart)) break;
           if (rand() < 0.75 * 0.8 ** k) {
             payloads.push({
               type: 'message',
