@@ -147,8 +147,9 @@ export function registerPointsCommand(program: Command): void {
     .option('-w, --workspace <slug>', 'workspace (default: the first one)');
 
   checkin
-    .command('settings <group>')
-    .description("show a group's points and check-in settings, or change them with the options")
+    .command('settings [group]')
+    .description("show a group's points and check-in settings, or change them with the options (--all: every group of the workspace, all or none)")
+    .option('--all', 'change every group of the workspace at once')
     .option('--points-enabled <on|off>', 'points and check-in in this group')
     .option('--checkin <on|off>', 'check-in itself (points for messages go on)')
     .option('--keywords <list>', 'what members send to check in, comma-separated (签到,打卡,/checkin)')
@@ -166,7 +167,8 @@ export function registerPointsCommand(program: Command): void {
     .option('--commendation <on|off>', "post the month's leaderboard and medals on the 1st")
     .option('--language <zh|en>', 'the language of replies and the commendation')
     .option('--json', 'as JSON: {groupId, enabled, config}')
-    .action(async (groupRef: string, opts: Record<string, string | boolean | undefined>, cmd: Command) => {
+    .action(async (groupRef: string | undefined, opts: Record<string, string | boolean | undefined>, cmd: Command) => {
+      if ((groupRef === undefined) === (opts.all !== true)) throw new UsageError('name a group, or give --all for every group of the workspace');
       const n = (key: string, what: string) => (typeof opts[key] === 'string' ? wholeNumber(opts[key] as string, what) : undefined);
       const config: PointsConfigChanges = {};
       const checkinChanges: NonNullable<PointsConfigChanges['checkin']> = {};
@@ -204,8 +206,27 @@ export function registerPointsCommand(program: Command): void {
       }
       const enabled = typeof opts.pointsEnabled === 'string' ? onOff(opts.pointsEnabled, '--points-enabled') : undefined;
       const changing = enabled !== undefined || Object.keys(config).length > 0;
+      if (opts.all === true) {
+        if (!changing) throw new UsageError('--all changes settings: give at least one option to change');
+        const changed = await withPoints(cmd.optsWithGlobals(), (db, workspaceId, now) =>
+          db.transaction().execute(async (trx) => {
+            const groups = await trx.selectFrom('chat_group').select('id').where('workspace_id', '=', workspaceId).orderBy('id').execute();
+            const saved = [];
+            for (const g of groups) saved.push(await savePointsSettings(trx, { id: g.id, workspaceId }, { ...(enabled !== undefined ? { enabled } : {}), config }, now));
+            await recordAudit(
+              trx,
+              { workspaceId, actor: SYSTEM_ACTOR('cli'), action: 'points.settings', target: { kind: 'workspace', id: workspaceId }, detail: { enabled, config, groups: groups.length } },
+              now,
+            );
+            return saved;
+          }),
+        );
+        if (opts.json) return printJsonLine({ groups: changed });
+        process.stdout.write(`changed the points settings of ${changed.length} groups\n`);
+        return;
+      }
       const shown = await withPoints(cmd.optsWithGlobals(), async (db, workspaceId, now) => {
-        const group = await findGroup(db, workspaceId, groupRef);
+        const group = await findGroup(db, workspaceId, groupRef ?? '');
         if (!changing) return pointsSettings(db, group.id);
         const saved = await savePointsSettings(db, { id: group.id, workspaceId }, { ...(enabled !== undefined ? { enabled } : {}), config }, now);
         await recordAudit(db, { workspaceId, actor: SYSTEM_ACTOR('cli'), action: 'points.settings', target: { kind: 'group', id: group.id }, detail: { enabled, config } }, now);
