@@ -154,6 +154,9 @@ describe.each(backends)('votes on the sandbox, $name', (backend) => {
     expect(texts(await sandbox.say(g.id, 'ann', '1', at('2026-12-01T09:11:00Z')))).toEqual(['@ann Your vote is changed (you may change it until the deadline)']);
     const shown = await getVote(db, workspace.id, vote.id, clock.now());
     expect(shown).toMatchObject({ anonymous: true, voters: 1, ballots: null });
+    // One ballot per member and vote, held by the database itself.
+    const ann = await db.selectFrom('member').select('id').where('display_name', '=', 'ann').executeTakeFirstOrThrow();
+    await expect(db.insertInto('vote_ballot').values({ vote_id: vote.id, member_id: ann.id, option_index: 2, cast_at: clock.now(), updated_at: clock.now() }).execute()).rejects.toThrow();
     const { vetoVote } = await import('../src/activation/votes/vote-store.js');
     const vetoed = await vetoVote(db, workspace.id, vote.id, { by: 'owner@example.com', reason: 'Route closed' }, clock.now());
     expect(vetoed).toMatchObject({ closed: true, closeReason: 'vetoed', vetoed: { by: 'owner@example.com', reason: 'Route closed' } });
