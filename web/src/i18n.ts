@@ -355,7 +355,8 @@ const en = {
   'chains.export': 'Export CSV',
   'chains.noEntries': 'Nobody has signed up yet.',
   'votes.title': 'Votes (投票)',
-  'votes.intro': 'Members vote by replying 1, 2… (or 投1, /vote 2, or an option’s text) and may change their vote until the deadline. Initiators start one in the group with /vote question | A | B and may veto with /veto <id> reason.',
+  'votes.intro':
+    'Members vote by replying 1, 2… (or 投1, /vote 2, or an option’s text) and may change their vote until the deadline. Initiators start one in the group with /vote question | A | B and may veto with /veto <id> reason.',
   'votes.what': 'votes',
   'votes.empty': 'No votes in this group yet.',
   'votes.state.open': 'Open',
@@ -1156,7 +1157,8 @@ const en = {
   'draws.form.role': 'Only for',
   'draws.form.anyone': 'Everyone',
   'draws.form.submit': 'Start',
-  'draws.form.hint': 'Cash amounts are in minor units (1000 CNY is ¥10.00) and are settled outside Hearth; points are credited to the members’ ledger. An envelope’s unclaimed rest is refunded when it expires.',
+  'draws.form.hint':
+    'Cash amounts are in minor units (1000 CNY is ¥10.00) and are settled outside Hearth; points are credited to the members’ ledger. An envelope’s unclaimed rest is refunded when it expires.',
   'draws.form.notNumber': '{field} is a whole number',
   'draws.form.noGroup': 'Choose a group',
   'what.points': 'points',
