@@ -5,44 +5,11 @@
  * database, no clock: the rule and the store give them what they read.
  */
 
-export type Language = 'zh' | 'en';
+import type { PointsLanguage, PointsLevel, PointsConfig } from '../../shared/points-records.js';
 
-export interface Level {
-  /** Lifetime points earned in the group from which this level holds. */
-  threshold: number;
-  zh: string;
-  en: string;
-}
-
-export interface PointsConfig {
-  /** The language of the group's replies and commendation. */
-  language: Language;
-  checkin: {
-    enabled: boolean;
-    /** What members send to check in (compared trimmed, case-folded, trailing punctuation dropped). */
-    keywords: string[];
-    /** What members send to make up a missed day (补签). */
-    makeupKeywords: string[];
-    /** Points for a check-in; each day of the streak after the first adds `streakBonus`, up to `streakBonusMax`. */
-    points: number;
-    streakBonus: number;
-    streakBonusMax: number;
-    /** A missed day may be made up within this many days (0: no make-up), at `makeupCost` points. */
-    makeupDays: number;
-    makeupCost: number;
-  };
-  message: {
-    /** Points per message (0: none); at most `dailyCap` messages a day earn; shorter than `minLength` characters or a repeat of the day's earlier text earns nothing. */
-    points: number;
-    dailyCap: number;
-    minLength: number;
-  };
-  reply: { points: number; dailyCap: number };
-  invite: { points: number };
-  /** Post the month's leaderboard and medals on the 1st. */
-  commendation: boolean;
-  levels: Level[];
-}
+export type { PointsConfig } from '../../shared/points-records.js';
+export type Language = PointsLanguage;
+export type Level = PointsLevel;
 
 export const DEFAULT_LEVELS: Level[] = [
   { threshold: 0, zh: '新人', en: 'Newcomer' },

@@ -1,16 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
-import { applyConfigChanges, DEFAULT_POINTS_CONFIG, parseStoredConfig, type PointsConfig, type PointsConfigChanges } from './points-rules.js';
+import type { PointsConfig, PointsSettings } from '../../shared/points-records.js';
+import { applyConfigChanges, DEFAULT_POINTS_CONFIG, parseStoredConfig, type PointsConfigChanges } from './points-rules.js';
+
+export type { PointsSettings } from '../../shared/points-records.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** A group's points settings as the API, the CLI and the dashboard show them. */
-export interface PointsSettings {
-  groupId: number;
-  /** Points and check-in on in this group (off until an operator turns them on). */
-  enabled: boolean;
-  config: PointsConfig;
-}
 
 export async function pointsSettings(db: Db, groupId: number): Promise<PointsSettings> {
   const row = await db.selectFrom('points_settings').select(['enabled', 'config']).where('group_id', '=', groupId).executeTakeFirst();

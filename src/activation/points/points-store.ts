@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { checkAction } from '../../core/action.js';
 import { dayIn } from '../../core/calendar.js';
+import type { CheckinDay, LeaderboardLine, MemberPoints, MonthMedal, PointsGroupLine } from '../../shared/points-records.js';
 import type { Database } from '../../store/schema.js';
 import { addPoints, balanceOf, earnedOf, InvalidPointsError } from './points-ledger.js';
 import { levelFor, streakEnding, type Level } from './points-rules.js';
+
+export type { LeaderboardLine, LedgerLine, MemberPoints, PointsGroupLine } from '../../shared/points-records.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -64,19 +67,6 @@ export async function planPointsMessage(
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-}
-
-export interface LeaderboardLine {
-  rank: number;
-  memberId: number;
-  name: string;
-  /** Points earned in the month (credits and operators' adjustments; spending not counted). */
-  points: number;
-  checkins: number;
-  /** Lifetime points earned in the group, and the level they give. */
-  earned: number;
-  level: number;
-  title: { zh: string; en: string };
 }
 
 /** Earned in a period: credits, and operators' adjustments either way; spending (make-ups, draws) does not lower it. */
@@ -145,7 +135,7 @@ export async function topOf(db: Db, groupId: number, month: string, reason: stri
 }
 
 /** Each day's check-ins in a group's month, for the chart. */
-export async function checkinsByDay(db: Db, groupId: number, month: string): Promise<{ day: string; checkins: number; makeups: number }[]> {
+export async function checkinsByDay(db: Db, groupId: number, month: string): Promise<CheckinDay[]> {
   checkMonth(month);
   const rows = await db
     .selectFrom('checkin')
@@ -157,27 +147,6 @@ export async function checkinsByDay(db: Db, groupId: number, month: string): Pro
     .orderBy('day')
     .execute();
   return rows.map((r) => ({ day: r.day, checkins: Number(r.n), makeups: Number(r.m ?? 0) }));
-}
-
-export interface LedgerLine {
-  id: number;
-  groupId: number | null;
-  groupName: string | null;
-  points: number;
-  reason: string;
-  note: string | null;
-  day: string;
-  at: string;
-  createdBy: string | null;
-}
-
-export interface MemberPoints {
-  member: { id: number; name: string };
-  /** Balance across the groups shown (and the points not tied to a group). */
-  balance: number;
-  groups: { groupId: number; groupName: string; balance: number; earned: number; level: number; title: { zh: string; en: string }; streak: number; checkins: number }[];
-  medals: { medal: string; groupId: number; period: string; awardedAt: string }[];
-  entries: LedgerLine[];
 }
 
 /** One member's points: balance, each group's level and streak, medals, and the latest ledger entries; `groupIds` null: every group. */
@@ -302,18 +271,6 @@ export async function adjustPoints(
 
 export { balanceOf, earnedOf };
 
-export interface PointsGroupLine {
-  groupId: number;
-  name: string;
-  platform: string;
-  enabled: boolean;
-  /** Points earned in the group this month (its time zone), check-ins this month, and members who earned any. */
-  month: string;
-  points: number;
-  checkins: number;
-  members: number;
-}
-
 /** A workspace's groups with their points switch and this month's figures; `groupIds` null: every group. */
 export async function pointsGroups(db: Db, workspaceId: number, groupIds: number[] | null, now: number): Promise<PointsGroupLine[]> {
   let query = db
@@ -355,7 +312,7 @@ export async function pointsGroups(db: Db, workspaceId: number, groupIds: number
 }
 
 /** The medals awarded in a group for a month ('YYYY-MM'), with the members' names. */
-export async function monthMedals(db: Db, groupId: number, month: string): Promise<{ memberId: number; name: string; medal: string }[]> {
+export async function monthMedals(db: Db, groupId: number, month: string): Promise<MonthMedal[]> {
   checkMonth(month);
   const rows = await db
     .selectFrom('member_medal')

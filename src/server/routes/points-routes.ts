@@ -6,6 +6,7 @@ import { InvalidPointsConfigError, MEDALS } from '../../activation/points/points
 import { pointsSettings, savePointsSettings } from '../../activation/points/points-settings.js';
 import { adjustPoints, checkinsByDay, checkMonth, leaderboard, memberPoints, monthMedals, PointsNotFoundError, pointsGroups } from '../../activation/points/points-store.js';
 import { recordAudit } from '../../audit/audit-log.js';
+import type { GroupPoints, PointsAdjusted } from '../../shared/points-records.js';
 import { groupAccess, workspaceAccess, type AuthEnv, type Authorize } from '../../auth/authorize.js';
 import { actorOf, groupFilter, inGroupScope } from '../../auth/principal.js';
 import { dayIn } from '../../core/calendar.js';
@@ -114,7 +115,7 @@ export function pointsRoutes(deps: ServerDeps, authorize: Authorize) {
       leaderboard: await leaderboard(db, group.id, checkMonth(month), settings.config.levels, 50),
       checkinsByDay: await checkinsByDay(db, group.id, month),
       medals: (await monthMedals(db, group.id, month)).map((m) => ({ ...m, title: MEDALS[m.medal as keyof typeof MEDALS] ?? { zh: m.medal, en: m.medal } })),
-    });
+    } satisfies GroupPoints);
   });
 
   app.put('/points/groups/:id/settings', authorize('configure'), async (c) => {
@@ -165,7 +166,7 @@ export function pointsRoutes(deps: ServerDeps, authorize: Authorize) {
       { workspaceId, actor, action: 'points.adjusted', target: { kind: 'member', id: memberId }, detail: { groupId, points: body.points, reason: body.reason, balance: result.balance } },
       now,
     );
-    return c.json({ memberId, groupId, points: body.points, reason: body.reason, ...result }, 201);
+    return c.json({ memberId, groupId, points: body.points, reason: body.reason, ...result } satisfies PointsAdjusted, 201);
   });
 
   return app;
