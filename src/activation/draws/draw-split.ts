@@ -3,6 +3,10 @@
  * Amounts are integers: points, or a cash envelope's minor units (fen, cents).
  */
 
+import type { ClaimFigures, DrawLanguage } from '../../shared/draw-records.js';
+
+export type { ClaimFigures, DrawLanguage } from '../../shared/draw-records.js';
+
 /** The most shares one envelope may hold (a group's envelope, not a lottery). */
 export const MAX_SHARES = 1000;
 /** The most one envelope may hold, in points or minor units. */
@@ -68,18 +72,6 @@ export interface ClaimPoint {
   claimedAt: number;
 }
 
-/** An envelope's activity figures (seed 000's "red envelope receiving speed and number of people"). */
-export interface ClaimFigures {
-  claimants: number;
-  claimed: number;
-  /** From opening to the last claim, ms; null until every share is claimed. */
-  emptiedInMs: number | null;
-  /** The median time from opening to a claim, ms; null with no claims. */
-  medianClaimMs: number | null;
-  /** The largest share's holder (the earliest of equals); null with no claims. */
-  luckiest: { memberId: number; name: string; amount: number } | null;
-}
-
 /** The figures of an envelope opened at `openedAt` with `shares` shares, from its claims. */
 export function claimFigures(openedAt: number | null, shares: number, claims: readonly ClaimPoint[]): ClaimFigures {
   const ordered = [...claims].sort((a, b) => a.claimedAt - b.claimedAt);
@@ -118,8 +110,6 @@ export function checkGrabWords(words: readonly string[]): string[] {
   if (read.includes(null) || out.length === 0 || out.length > 10) throw new InvalidDrawError('grab words are 1..10 words of 1..20 characters, without spaces');
   return out;
 }
-
-export type DrawLanguage = 'zh' | 'en';
 
 /** "37 积分" / "37 points"; a cash envelope's minor units as "¥0.37" / "CNY 0.37". */
 export function amountText(amount: number, currency: string | null, language: DrawLanguage): string {

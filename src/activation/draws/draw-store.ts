@@ -1,13 +1,13 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { checkAction } from '../../core/action.js';
 import { MEMBER_ROLES, type MemberRole } from '../../groups/staffing-checks.js';
+import type { DrawView, EnvelopeView } from '../../shared/draw-records.js';
 import type { Database, DrawEnvelopeTable, DrawTable } from '../../store/schema.js';
 import { addPoints } from '../points/points-ledger.js';
 import {
   amountText,
   checkGrabWords,
   checkSplit,
-  type ClaimFigures,
   claimFigures,
   DEFAULT_GRAB_WORDS,
   type DrawLanguage,
@@ -18,6 +18,8 @@ import {
   type Random,
   splitEnvelope,
 } from './draw-split.js';
+
+export type { DrawClaimView, DrawView, EnvelopeView } from '../../shared/draw-records.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type DrawRow = Selectable<DrawTable>;
@@ -66,55 +68,6 @@ export interface NewDraw {
   words?: string[] | null;
   language?: DrawLanguage;
   createdBy?: string | null;
-}
-
-export interface DrawClaimView {
-  memberId: number;
-  name: string;
-  amount: number;
-  claimedAt: string;
-  /** From the envelope's opening, ms. */
-  afterMs: number;
-}
-
-export interface EnvelopeView {
-  id: number;
-  round: number;
-  total: number;
-  shares: number;
-  opensAt: string;
-  openedAt: string | null;
-  expiresAt: string | null;
-  state: 'scheduled' | 'open' | 'emptied' | 'expired' | 'cancelled';
-  refunded: number | null;
-  figures: ClaimFigures;
-  claims: DrawClaimView[];
-}
-
-export interface DrawView {
-  id: number;
-  groupId: number;
-  groupName: string;
-  title: string;
-  denomination: 'points' | 'cash';
-  currency: string | null;
-  total: number;
-  shares: number;
-  minimum: number;
-  rounds: number;
-  roundIntervalMs: number;
-  expiresAfterMs: number;
-  exclusive: { members: number[] | null; role: string | null } | null;
-  words: string[];
-  language: DrawLanguage;
-  state: 'scheduled' | 'open' | 'done' | 'cancelled';
-  createdAt: string;
-  createdBy: string | null;
-  /** Over every envelope: members who claimed, what they claimed, what was refunded. */
-  claimants: number;
-  claimed: number;
-  refunded: number;
-  envelopes: EnvelopeView[];
 }
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
