@@ -1,9 +1,10 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { checkAction } from '../../core/action.js';
 import { isStorable, NOT_STORABLE } from '../../core/stored-text.js';
+import type { CloseReason, VoteView } from '../../shared/vote-records.js';
 import type { Database, VoteTable } from '../../store/schema.js';
 import { DEFAULT_DURATION_MS, MAX_DURATION_MS, MAX_OPTION, MAX_OPTIONS, MAX_QUESTION, MAX_REASON, MIN_OPTIONS, optionKey, tidy } from './vote-message.js';
-import { type OptionResult, type VoteLanguage, type VotePost, renderResults, renderTally, results, tallyDue } from './vote-tally.js';
+import { type VoteLanguage, type VotePost, renderResults, renderTally, results, tallyDue } from './vote-tally.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 export type VoteRow = Selectable<VoteTable>;
@@ -29,30 +30,7 @@ export class VoteConflictError extends Error {
   override readonly name = 'VoteConflictError';
 }
 
-export type CloseReason = 'deadline' | 'operator' | 'vetoed';
-
-/** A vote as the API, the CLI and the dashboard show it. */
-export interface VoteView {
-  id: number;
-  groupId: number;
-  groupName: string;
-  question: string;
-  options: OptionResult[];
-  anonymous: boolean;
-  language: VoteLanguage;
-  deadline: string;
-  /** Past its deadline, closed by hand, or vetoed while open. */
-  closed: boolean;
-  closeReason: CloseReason | null;
-  /** Whether the results post has been planned. */
-  resultsPosted: boolean;
-  vetoed: { at: string; by: string; memberId: number | null; reason: string } | null;
-  voters: number;
-  createdBy: string;
-  createdAt: string;
-  /** Who voted for what; null for an anonymous vote (and in lists). */
-  ballots: { member: { id: number; name: string }; option: number; changes: number }[] | null;
-}
+export type { CloseReason, VoteView } from '../../shared/vote-records.js';
 
 export interface NewVote {
   workspaceId: number;

@@ -3,7 +3,9 @@
  * tally, the results, the replies) in the group's language, and the tally's rhythm.
  */
 
-export type VoteLanguage = 'zh' | 'en';
+import type { OptionResult, VoteLanguage } from '../../shared/vote-records.js';
+
+export type { OptionResult, VoteLanguage } from '../../shared/vote-records.js';
 
 /** What the posts are written from. */
 export interface VotePost {
@@ -19,15 +21,6 @@ export interface VotePost {
   closed: boolean;
   /** `byInitiator`: a member of the group holding the initiator role; else an operator. */
   vetoed: { by: string; reason: string; byInitiator: boolean } | null;
-}
-
-export interface OptionResult {
-  /** 1-based, as members vote. */
-  index: number;
-  text: string;
-  count: number;
-  /** Whole percent of the ballots (0 with no ballots). */
-  percent: number;
 }
 
 /**

@@ -1,25 +1,8 @@
+import type { VoteView } from '../../../src/shared/vote-records.js';
 import { request } from '../api-client.js';
 
 /** A vote as the API serves it (GET /api/votes, GET /api/votes/:id). */
-export interface VoteRecord {
-  id: number;
-  groupId: number;
-  groupName: string;
-  question: string;
-  options: { index: number; text: string; count: number; percent: number }[];
-  anonymous: boolean;
-  language: 'zh' | 'en';
-  deadline: string;
-  closed: boolean;
-  closeReason: 'deadline' | 'operator' | 'vetoed' | null;
-  resultsPosted: boolean;
-  vetoed: { at: string; by: string; memberId: number | null; reason: string } | null;
-  voters: number;
-  createdBy: string;
-  createdAt: string;
-  /** Who voted for what; null for an anonymous vote and in lists. */
-  ballots: { member: { id: number; name: string }; option: number; changes: number }[] | null;
-}
+export type VoteRecord = VoteView;
 
 export interface NewVoteInput {
   groupId: number;
