@@ -5,22 +5,9 @@
  * out; the operator decides. Definitions: docs/metrics.md ("Cleanup list").
  */
 
-export type CleanupReason = 'adSuspect' | 'ruleBreaker' | 'silent';
+import { CLEANUP_REASONS, type CleanupCriteria, type CleanupEntry, type CleanupEvidence, type CleanupReason } from '../shared/retention-records.js';
 
-/** The reasons in the order the list and its counts show them: the strongest first. */
-export const CLEANUP_REASONS: readonly CleanupReason[] = ['adSuspect', 'ruleBreaker', 'silent'];
-
-/** The thresholds; each can be set per request. */
-export interface CleanupCriteria {
-  /** Silent: no message in the group for at least this many days (since their last message, or since they joined). */
-  silentDays: number;
-  /** Rule breaker and ad suspect look back this many days. */
-  periodDays: number;
-  /** Rule breaker: at least this many enforcements (not undone) in the period. */
-  minEnforcements: number;
-  /** Ad suspect: at least this many of their messages in the moderation queue (not overturned) in the period. */
-  minSpamHits: number;
-}
+export { CLEANUP_REASONS, type CleanupCriteria, type CleanupEntry, type CleanupEvidence, type CleanupReason } from '../shared/retention-records.js';
 
 export const DEFAULT_CLEANUP_CRITERIA: CleanupCriteria = { silentDays: 90, periodDays: 90, minEnforcements: 2, minSpamHits: 1 };
 
@@ -43,20 +30,6 @@ export interface CleanupCandidate {
   staff: boolean;
   /** Dismissed from the list until then (ms), or null. */
   dismissedUntil: number | null;
-}
-
-export interface CleanupEvidence {
-  silent?: { days: number; lastMessageAt: number | null; joinedAt: number };
-  ruleBreaker?: { enforcements: number; violations: Record<string, number>; lastAt: number };
-  adSuspect?: { spamHits: number; topScore: number; lastAt: number };
-}
-
-export interface CleanupEntry {
-  memberId: number;
-  displayName: string;
-  /** Every reason that holds, strongest first. */
-  reasons: CleanupReason[];
-  evidence: CleanupEvidence;
 }
 
 const DAY_MS = 86_400_000;

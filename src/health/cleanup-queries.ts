@@ -3,8 +3,11 @@ import { type AuditActor, recordAudit } from '../audit/audit-log.js';
 import type { PlatformTraits } from '../core/capabilities.js';
 import { queueEnforcementActions } from '../enforcement/enforcement-outbox.js';
 import { STAFF_ROLES } from '../groups/staffing-checks.js';
+import type { CleanupAction, CleanupOutcome, GroupCleanup } from '../shared/retention-records.js';
 import type { Database } from '../store/schema.js';
-import { type CleanupCandidate, type CleanupCriteria, type CleanupEntry, cleanupCounts, cleanupList, DEFAULT_CLEANUP_CRITERIA, DISMISS_DAYS, type CleanupReason } from './cleanup-list.js';
+import { type CleanupCandidate, type CleanupCriteria, cleanupCounts, cleanupList, DEFAULT_CLEANUP_CRITERIA, DISMISS_DAYS } from './cleanup-list.js';
+
+export type { CleanupAction, CleanupOutcome, GroupCleanup } from '../shared/retention-records.js';
 
 const DAY_MS = 86_400_000;
 
@@ -13,16 +16,6 @@ export interface CleanupGroup {
   id: number;
   workspace_id: number;
   platform: string;
-}
-
-export interface GroupCleanup {
-  groupId: number;
-  criteria: CleanupCriteria;
-  /** Listed members per reason (a member with two reasons counts in both). */
-  counts: Record<CleanupReason, number>;
-  /** Everyone listed, before `limit`. */
-  total: number;
-  entries: CleanupEntry[];
 }
 
 /**
@@ -87,22 +80,6 @@ export class NotOnCleanupListError extends Error {
   constructor(readonly memberIds: readonly number[]) {
     super(`member${memberIds.length === 1 ? '' : 's'} ${memberIds.join(', ')} ${memberIds.length === 1 ? 'is' : 'are'} not on this group's cleanup list (staff, dismissed, gone or no reason holds)`);
   }
-}
-
-export type CleanupAction = 'remove' | 'dismiss';
-
-/** What happened to one member: the decision and, for a removal, what went to the outbox. */
-export interface CleanupOutcome {
-  memberId: number;
-  displayName: string;
-  decision: 'removed' | 'dismissed';
-  reasons: CleanupReason[];
-  /** The action types queued: `remove_member`, or `alert_operator` where the platform cannot remove. */
-  planned: string[];
-  /** Why a fallback ran instead of the removal, or null. */
-  fallback: string | null;
-  /** Off the list until then (ms). */
-  until: number;
 }
 
 /**

@@ -4,6 +4,8 @@
  * zone, the figures go out. Definitions: docs/metrics.md ("Retention cohorts").
  */
 
+import type { ChurnWeek, Cohort, CohortCell, CohortTable } from '../shared/retention-records.js';
+
 /** One stay of a member in the group, its days in the group's time zone. */
 export interface CohortStay {
   memberId: number;
@@ -15,58 +17,7 @@ export interface CohortStay {
   channel: string | null;
 }
 
-/** One cell of a cohort: week `week` after the join week (0 is the join week itself). */
-export interface CohortCell {
-  week: number;
-  /** Members of the cohort in the group at the end of that week (or at the end of the day judged, for the week still running). */
-  retained: number;
-  retainedShare: number;
-  /** Members of the cohort with a message in that week. */
-  active: number;
-  activeShare: number;
-  /** The week is still running on the day judged: its figures may still change. */
-  partial: boolean;
-}
-
-/** The members whose first stay in the group began in one ISO week (and, by channel, through one channel). */
-export interface Cohort {
-  /** ISO week label, e.g. `2026-W05`. */
-  week: string;
-  /** Its Monday. */
-  weekStart: string;
-  /** Only when cohorts are split by channel: the code's channel, or null for joins without one. */
-  channel?: string | null;
-  size: number;
-  /** Week 0 up to the last week begun by the day judged, at most `weeks` of them. */
-  cells: CohortCell[];
-}
-
-/** One week's churn: who was in the group at some time during the week, and who of them was gone at its end. */
-export interface ChurnWeek {
-  week: string;
-  weekStart: string;
-  /** Members in the group at some time during the week. */
-  members: number;
-  /** Stays that began in the week. */
-  joins: number;
-  /** Stays that ended in the week. */
-  leaves: number;
-  /** Members in the group during the week and not at its end (a member who left and came back is not one). */
-  churned: number;
-  /** churned ÷ members, 4 decimals; 0 for a week without members. */
-  churn: number;
-  partial: boolean;
-}
-
-export interface CohortTable {
-  asOf: string;
-  weeks: number;
-  by: 'week' | 'channel';
-  /** Oldest first. */
-  cohorts: Cohort[];
-  /** The same weeks as the cohorts, oldest first. */
-  churn: ChurnWeek[];
-}
+export type { ChurnWeek, Cohort, CohortCell, CohortTable } from '../shared/retention-records.js';
 
 const DAY_MS = 86_400_000;
 const toMs = (day: string) => Date.parse(`${day}T00:00:00Z`);

@@ -9,6 +9,7 @@ import { applyCleanupAction, groupCleanup, NotOnCleanupListError } from '../../h
 import { groupCohorts, workspaceCohorts } from '../../health/cohort-queries.js';
 import type { RouteDocs } from '../openapi/route-doc.js';
 import type { ServerDeps } from '../server-deps.js';
+import type { GroupCleanupView, GroupCohortsView } from '../../shared/retention-records.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -56,7 +57,7 @@ export function retentionRoutes(deps: ServerDeps, authorize: Authorize) {
     const q = cohortQuery.safeParse(c.req.query());
     if (!q.success) throw bad(q.error);
     const table = await groupCohorts(db, group, { asOf: q.data.to ?? dayIn(group.timezone, deps.clock()), weeks: q.data.weeks, by: q.data.by });
-    return c.json({ group: { id: group.id, name: group.name, timezone: group.timezone }, ...table });
+    return c.json({ group: { id: group.id, name: group.name, timezone: group.timezone }, ...table } satisfies GroupCohortsView);
   });
 
   app.get('/cohorts', authorize('read'), async (c) => {
@@ -76,7 +77,7 @@ export function retentionRoutes(deps: ServerDeps, authorize: Authorize) {
     const { limit, ...criteria } = q.data;
     const list = await groupCleanup(db, group, deps.clock(), criteria, limit);
     const removable = deps.runtime.automations.traitsOf(group.platform).capabilities.has('remove');
-    return c.json({ group: { id: group.id, name: group.name, platform: group.platform }, removable, ...list });
+    return c.json({ group: { id: group.id, name: group.name, platform: group.platform }, removable, ...list } satisfies GroupCleanupView);
   });
 
   app.post('/groups/:id/cleanup/actions', authorize('act'), async (c) => {
