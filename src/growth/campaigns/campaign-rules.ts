@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { groupSelectorSchema } from '../../groups/group-selector.js';
 import { MEMBER_ROLES } from '../../groups/staffing-checks.js';
+import type { ReferralStatus, TreeNode } from '../../shared/campaign-records.js';
+
+export type { ReferralStatus, TreeNode } from '../../shared/campaign-records.js';
 
 /**
  * The pure rules of a fission campaign (`004`: share a poster, or invite N friends;
@@ -92,14 +95,6 @@ export interface ReferralFacts {
 }
 
 /**
- * Why a friend counts or not: `counted`; `pending` (must speak, has not yet, still
- * has time); `left_early` (left within the fraud window); `silent` (never spoke
- * within the hours given); `outside_window` (joined before the start or after the
- * end); `returning` (was in the group before); `self` (their own code).
- */
-export type ReferralStatus = 'counted' | 'pending' | 'left_early' | 'silent' | 'outside_window' | 'returning' | 'self';
-
-/**
  * Judges one friend at `now`. A friend who has not left counts at once (unless they
  * must speak first), and stops counting if they leave before the fraud window is
  * over; one who stayed the window out keeps counting even after leaving.
@@ -187,17 +182,6 @@ export function isRunning(rules: Pick<CountingRules, 'startsAt' | 'endsAt'>, now
 /** How long after its end a campaign's counts can still change (the longest window). */
 export function settleHours(rules: Pick<CountingRules, 'fraudHours' | 'speakWithinHours'>): number {
   return Math.max(rules.fraudHours, rules.speakWithinHours ?? 0);
-}
-
-/** One node of the invite tree: a member, whom they were invited by, and whether they count. */
-export interface TreeNode {
-  memberId: number;
-  name: string;
-  invitedBy: number | null;
-  depth: number;
-  status: ReferralStatus | null;
-  counted: number;
-  children: TreeNode[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { resolveGroupSelector, type GroupSelector } from '../../groups/group-selector.js';
+import type { MemberProgress, RewardRecord } from '../../shared/campaign-records.js';
 import type { CampaignTable, Database } from '../../store/schema.js';
 import { createInviteCode } from '../code-store.js';
 import {
@@ -14,11 +15,12 @@ import {
   type CampaignInput,
   type CountingRules,
   type ReferralFacts,
-  type ReferralStatus,
   type Tier,
   type TreeNode,
 } from './campaign-rules.js';
 import type { RewardDetail } from './campaign-rewards.js';
+
+export type { MemberProgress, RewardRecord } from '../../shared/campaign-records.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -216,23 +218,6 @@ export async function referralsOf(db: Db, campaignId: number, inviterId?: number
   }));
 }
 
-/** A reward as shown: its tier, what it was, and whether it still stands. */
-export interface RewardRecord {
-  id: number;
-  memberId: number;
-  memberName: string;
-  tier: number;
-  label: string;
-  kind: string;
-  grantedAt: number;
-  clawedBackAt: number | null;
-  clawbackNote: string | null;
-  fulfilledAt: number | null;
-  couponCode: string | null;
-  refused: string | null;
-  code: string | null;
-}
-
 export async function rewardsOf(db: Db, campaignId: number): Promise<RewardRecord[]> {
   const rows = await db
     .selectFrom('campaign_reward as w')
@@ -272,18 +257,6 @@ export async function fulfilReward(db: Kysely<Database>, campaignId: number, rew
     .where('fulfilled_at', 'is', null)
     .executeTakeFirst();
   if (Number(done.numUpdatedRows) !== 1) throw new CampaignNotFoundError(`unfulfilled reward ${rewardId} of campaign ${campaignId}`);
-}
-
-/** One taking-part member's progress: friends joined, counted, by status, their code and completion. */
-export interface MemberProgress {
-  memberId: number;
-  name: string;
-  code: string | null;
-  friends: number;
-  counted: number;
-  goal: number;
-  completed: boolean;
-  statuses: Partial<Record<ReferralStatus, number>>;
 }
 
 /** Every taking-part member's progress, top inviters first. */

@@ -1,8 +1,8 @@
+import type { MemberProgress, ReferralStatus, RewardRecord, TreeNode } from '../../../src/shared/campaign-records.js';
 import { request } from '../api-client.js';
 
-/** Why a friend counts or not (see src/growth/campaigns/campaign-rules.ts). */
-export type ReferralStatus = 'counted' | 'pending' | 'left_early' | 'silent' | 'outside_window' | 'returning' | 'self';
-export const REFERRAL_STATUSES: readonly ReferralStatus[] = ['counted', 'pending', 'left_early', 'silent', 'outside_window', 'returning', 'self'];
+export { REFERRAL_STATUSES } from '../../../src/shared/campaign-records.js';
+export type { MemberProgress, ReferralStatus, RewardRecord, TreeNode };
 
 export type RewardSpec = { kind: 'role'; groupId: number; role: string } | { kind: 'coupon'; couponId: number } | { kind: 'vip_invite'; groupId: number } | { kind: 'manual'; note: string };
 
@@ -29,43 +29,6 @@ export interface CampaignSummary {
   friends: number;
   counted: number;
   completed: number;
-}
-
-export interface MemberProgress {
-  memberId: number;
-  name: string;
-  code: string | null;
-  friends: number;
-  counted: number;
-  goal: number;
-  completed: boolean;
-  statuses: Partial<Record<ReferralStatus, number>>;
-}
-
-export interface RewardRecord {
-  id: number;
-  memberId: number;
-  memberName: string;
-  tier: number;
-  label: string;
-  kind: RewardSpec['kind'];
-  grantedAt: number;
-  clawedBackAt: number | null;
-  clawbackNote: string | null;
-  fulfilledAt: number | null;
-  couponCode: string | null;
-  refused: string | null;
-  code: string | null;
-}
-
-export interface TreeNode {
-  memberId: number;
-  name: string;
-  invitedBy: number | null;
-  depth: number;
-  status: ReferralStatus | null;
-  counted: number;
-  children: TreeNode[];
 }
 
 export interface NewCampaignInput {
