@@ -10,6 +10,8 @@ import { HearthRuntime } from '../src/runtime/hearth-runtime.js';
 
 const NOW = Date.parse('2026-07-10T12:00:00Z');
 const HOUR = 3_600_000;
+/** What a group-day's `messages` counts (docs/metrics.md): messages and bot commands, an edit not again. */
+const COUNTED = "kind in ('message', 'command') and coalesce(json_extract(payload, '$.edited'), 0) = 0";
 
 describe('hearth backup while the server writes (SQLite)', { timeout: 120_000 }, () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -25,7 +27,7 @@ describe('hearth backup while the server writes (SQLite)', { timeout: 120_000 },
       () => runtime.close(),
     );
     const demo = await DemoWorkspace.create(runtime, { now: NOW, historyDays: 3 });
-    const messages = async () => Number((await sql<{ n: number }>`select count(*) as n from event where kind = 'message'`.execute(runtime.store.db)).rows[0]!.n);
+    const messages = async () => Number((await sql<{ n: number }>`select count(*) as n from event where ${sql.raw(COUNTED)}`.execute(runtime.store.db)).rows[0]!.n);
     const before = await messages();
 
     // The live community goes on, hour after simulated hour, while three backups are taken.
@@ -44,7 +46,7 @@ describe('hearth backup while the server writes (SQLite)', { timeout: 120_000 },
       const progress: number[] = [];
       await backupDatabase({ kind: 'sqlite', file: join(dir, 'hearth.db') }, file, (done) => progress.push(done));
       const copy = new SQLite(file, { readonly: true });
-      const row = copy.prepare("select (select count(*) from event where kind = 'message') as events, (select coalesce(sum(messages), 0) from group_day) as rollups").get() as {
+      const row = copy.prepare(`select (select count(*) from event where ${COUNTED}) as events, (select coalesce(sum(messages), 0) from group_day) as rollups`).get() as {
         events: number;
         rollups: number;
       };
