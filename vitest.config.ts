@@ -7,6 +7,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two suites at a time on a 2-core machine (the default leaves one core to the runner, which
+    // mostly waits): the suites spend much of their time waiting on child processes,
+    // PostgreSQL, Redis and Chromium.
+    maxWorkers: 2,
     reporters: ['default'],
   },
 });
