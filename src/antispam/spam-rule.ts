@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { enqueueAction } from '../outbox/enqueue-action.js';
 import { type Action, checkAction } from '../core/action.js';
 import type { AutomationContext } from '../core/automation-context.js';
 import { ALL_CAPABILITIES } from '../core/capabilities.js';
@@ -81,22 +82,8 @@ export class SpamRule {
     for (const [i, action] of planned.entries()) {
       const checked = checkAction(action, group.maxTextLength === undefined ? {} : { platform: group.platform, maxTextLength: group.maxTextLength });
       if (!checked.ok) continue;
-      const row = await trx
-        .insertInto('outbox')
-        .values({
-          workspace_id: group.workspaceId,
-          group_id: group.id,
-          platform: group.platform,
-          idempotency_key: `evt:${eventId}:spam-${i}`,
-          action: JSON.stringify({ ...checked.action, rule: SPAM_RULE }),
-          status: 'pending',
-          attempts: 0,
-          next_attempt_at: now,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .executeTakeFirst();
-      written += Number(row.numInsertedOrUpdatedRows ?? 0) > 0 ? 1 : 0;
+      const target = { workspaceId: group.workspaceId, groupId: group.id, platform: group.platform, key: `evt:${eventId}:spam-${i}`, rule: SPAM_RULE, now };
+      if (await enqueueAction(trx, target, checked.action)) written++;
     }
     return written;
   };

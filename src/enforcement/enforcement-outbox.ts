@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { enqueueAction } from '../outbox/enqueue-action.js';
 import { type Action, checkAction } from '../core/action.js';
 import type { PlatformTraits } from '../core/capabilities.js';
 import { fallbackReason, planWithFallback } from '../core/capability-fallback.js';
@@ -42,22 +43,8 @@ export async function queueEnforcementActions(
       const checked = checkAction(a, traits.maxTextLength === undefined ? {} : { platform: group.platform, maxTextLength: traits.maxTextLength });
       if (!checked.ok) continue;
       out.planned.push(checked.action.type);
-      const row = await db
-        .insertInto('outbox')
-        .values({
-          workspace_id: options.workspaceId,
-          group_id: group.id,
-          platform: group.platform,
-          idempotency_key: `${options.keyPrefix}${position++}`,
-          action: JSON.stringify({ ...checked.action, rule: options.rule }),
-          status: 'pending',
-          attempts: 0,
-          next_attempt_at: options.now,
-          created_at: options.now,
-        })
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .executeTakeFirst();
-      out.written += Number(row.numInsertedOrUpdatedRows ?? 0) > 0 ? 1 : 0;
+      const target = { workspaceId: options.workspaceId, groupId: group.id, platform: group.platform, key: `${options.keyPrefix}${position++}`, rule: options.rule, now: options.now };
+      if (await enqueueAction(db, target, checked.action)) out.written++;
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { checkAction } from '../../core/action.js';
+import { enqueueAction } from '../../outbox/enqueue-action.js';
 import { MEMBER_ROLES, type MemberRole } from '../../groups/staffing-checks.js';
 import type { DrawView, EnvelopeView } from '../../shared/draw-records.js';
 import type { Database, DrawEnvelopeTable, DrawTable } from '../../store/schema.js';
@@ -88,22 +89,7 @@ async function planMessage(
 ): Promise<number> {
   const checked = checkAction({ type: 'send_message', groupId: group.id, ...message });
   if (!checked.ok) throw new InvalidDrawError(`the draw's message cannot be sent: ${checked.reason}`);
-  const result = await trx
-    .insertInto('outbox')
-    .values({
-      workspace_id: group.workspace_id,
-      group_id: group.id,
-      platform: group.platform,
-      idempotency_key: key,
-      action: JSON.stringify({ ...checked.action, rule: DRAW_RULE }),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? 1 : 0;
+  return (await enqueueAction(trx, { workspaceId: group.workspace_id, groupId: group.id, platform: group.platform, key, rule: DRAW_RULE, now }, checked.action)) ? 1 : 0;
 }
 
 const wordsOf = (draw: DrawRow): string[] => JSON.parse(draw.words) as string[];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { checkAction } from '../../core/action.js';
+import { enqueueAction } from '../../outbox/enqueue-action.js';
 import { dayIn } from '../../core/calendar.js';
 import type { CheckinDay, LeaderboardLine, MemberPoints, MonthMedal, PointsGroupLine } from '../../shared/points-records.js';
 import type { Database } from '../../store/schema.js';
@@ -51,22 +52,7 @@ export async function planPointsMessage(
 ): Promise<boolean> {
   const checked = checkAction({ type: 'send_message', groupId: group.id, ...message });
   if (!checked.ok) throw new Error(`the points message cannot be sent: ${checked.reason}`);
-  const result = await trx
-    .insertInto('outbox')
-    .values({
-      workspace_id: group.workspaceId,
-      group_id: group.id,
-      platform: group.platform,
-      idempotency_key: key,
-      action: JSON.stringify({ ...checked.action, rule: POINTS_RULE }),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  return enqueueAction(trx, { workspaceId: group.workspaceId, groupId: group.id, platform: group.platform, key, rule: POINTS_RULE, now }, checked.action);
 }
 
 /** Earned in a period: credits, and operators' adjustments either way; spending (make-ups, draws) does not lower it. */

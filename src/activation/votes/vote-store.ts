@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { checkAction } from '../../core/action.js';
+import { enqueueAction } from '../../outbox/enqueue-action.js';
 import { isStorable, NOT_STORABLE } from '../../core/stored-text.js';
 import type { CloseReason, VoteView } from '../../shared/vote-records.js';
 import type { Database, VoteTable } from '../../store/schema.js';
@@ -189,22 +190,7 @@ export async function planVoteMessage(
 ): Promise<boolean> {
   const checked = checkAction({ type: 'send_message', groupId: group.id, ...message });
   if (!checked.ok) throw new InvalidVoteError(`the vote's message cannot be sent: ${checked.reason}`);
-  const result = await trx
-    .insertInto('outbox')
-    .values({
-      workspace_id: group.workspace_id,
-      group_id: group.id,
-      platform: group.platform,
-      idempotency_key: key,
-      action: JSON.stringify({ ...checked.action, rule: VOTE_RULE }),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  return enqueueAction(trx, { workspaceId: group.workspace_id, groupId: group.id, platform: group.platform, key, rule: VOTE_RULE, now }, checked.action);
 }
 
 function groupOf(db: Db, groupId: number) {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { checkAction } from '../../core/action.js';
+import { enqueueAction } from '../../outbox/enqueue-action.js';
 import type { AutomationContext } from '../../core/automation-context.js';
 import type { Database } from '../../store/schema.js';
 import { progressText, settleHours, tierChanges } from './campaign-rules.js';
@@ -157,22 +158,13 @@ export async function reevaluateInviter(trx: Trx, campaign: Campaign, inviterId:
   const text = progressText(campaign.language, { name: inviter.display_name, counted, goal: campaign.goal, before, granted, clawedBack });
   const checked = checkAction({ type: 'send_message', groupId: group.id, text, mentions: [inviterId] });
   if (!checked.ok) return 0;
-  const result = await trx
-    .insertInto('outbox')
-    .values({
-      workspace_id: group.workspace_id,
-      group_id: group.id,
-      platform: group.platform,
-      idempotency_key: `${key}:campaign-${campaign.id}-${inviterId}`,
-      action: JSON.stringify({ ...checked.action, rule: CAMPAIGN_RULE }),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? 1 : 0;
+  return (await enqueueAction(
+    trx,
+    { workspaceId: group.workspace_id, groupId: group.id, platform: group.platform, key: `${key}:campaign-${campaign.id}-${inviterId}`, rule: CAMPAIGN_RULE, now },
+    checked.action,
+  ))
+    ? 1
+    : 0;
 }
 
 /**
