@@ -77,6 +77,9 @@ export class MigrationError extends Error {
   }
 }
 
+/** PostgreSQL errors of a schema, table or column that vanished while Kysely listed them. */
+const INTROSPECTION_RACES = new Set(['3F000', '42P01', '42703']);
+
 /** Brings the schema up to date. Returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
   // Name the schema: Kysely otherwise looks for its bookkeeping tables in every schema
@@ -86,8 +89,10 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promis
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) }, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
   let { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   // Kysely's introspection reads every schema's tables; one dropped meanwhile by another
-  // tenant (or a parallel test run) fails it with 3F000. Nothing was applied then: try again.
-  for (let attempt = 1; attempt < 4 && (error as { code?: unknown } | undefined)?.code === '3F000'; attempt++) ({ error, results } = await migrator.migrateToLatest());
+  // tenant (or a parallel test run) fails it with 3F000, or with 42P01/42703 when a table or
+  // its columns go while being read. No migration ran then (none is marked failed): try again.
+  const introspectionRace = () => INTROSPECTION_RACES.has(String((error as { code?: unknown } | undefined)?.code)) && !results?.some((r) => r.status === 'Error');
+  for (let attempt = 1; attempt < 4 && introspectionRace(); attempt++) ({ error, results } = await migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new MigrationError(failed?.migrationName, error);
